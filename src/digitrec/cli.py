@@ -1,0 +1,94 @@
+"""The `digitrec` command: train, evaluate, predict, gui.
+
+Every failure the user can act on ends as one line on stderr and a non-zero
+exit status; heavy modules are imported only by the command that needs them.
+"""
+
+import argparse
+import sys
+
+from digitrec.errors import DigitrecError
+
+
+def add_train(commands):
+    from digitrec.config import RECIPES, TrainConfig
+
+    defaults = TrainConfig()
+    p = commands.add_parser("train", help="train a CNN on MNIST and write it with its model card",
+                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--arch", choices=sorted(RECIPES), default=defaults.arch,
+                   help="architecture: 'default' (what digitrec ships) or 'seed' (the Keras tutorial CNN)")
+    p.add_argument("--out", default=defaults.out,
+                   help="where to write the model (.keras); its card, Markdown and curves go beside it")
+    recipe_help = "; ".join(f"{arch}: {r}" for arch, r in ((a, RECIPES[a]["epochs"]) for a in sorted(RECIPES)))
+    p.add_argument("--epochs", type=int, help=f"epochs to train (default per architecture: {recipe_help})")
+    p.add_argument("--batch-size", type=int, help="images per step (default: the architecture's recipe, 128)")
+    p.add_argument("--learning-rate", type=float,
+                   help="peak learning rate (default: the recipe's: default 3e-3 Adam, seed 1.0 Adadelta)")
+    p.add_argument("--seed", type=int, default=defaults.seed, help="random seed for weights, shuffling and augmentation")
+    p.add_argument("--validation-size", type=int, default=defaults.validation_size,
+                   help="the last N training images are held out for validation (model selection)")
+    p.add_argument("--train-size", type=int, help="train on only the first N training images (quick experiments)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run of the same --out")
+    add_data_option(p)
+    p.set_defaults(run=run_train)
+
+
+def run_train(args):
+    from digitrec.config import TrainConfig
+    from digitrec.train import train
+
+    config = TrainConfig(
+        arch=args.arch, out=args.out, epochs=args.epochs, batch_size=args.batch_size,
+        learning_rate=args.learning_rate, seed=args.seed, validation_size=args.validation_size,
+        train_size=args.train_size, data_dir=args.data, resume=args.resume,
+        verbose=1 if sys.stdout.isatty() else 2,
+    )
+    card = train(config)
+    print(f"wrote {args.out}: validation {card['validation_accuracy']:.2%}, "
+          f"test {card['test_accuracy']:.2%}, {card['train_time_s'] / 60:.1f} min")
+
+
+def add_evaluate(commands):
+    p = commands.add_parser("evaluate", help="evaluate a model on the MNIST test set, with plots and a JSON report",
+                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--model", help="model file (.keras); default: the bundled model")
+    p.add_argument("--out", default="digitrec-report",
+                   help="folder for report.json, confusion_matrix.png and mistakes.png")
+    p.add_argument("--json", action="store_true", help="print the JSON report instead of the tables")
+    add_data_option(p)
+    p.set_defaults(run=run_evaluate)
+
+
+def run_evaluate(args):
+    from digitrec import evaluate
+
+    report = evaluate.evaluate_file(args.model, args.out, data_dir=args.data)
+    print(evaluate.to_json(report) if args.json else evaluate.to_text(report))
+
+
+def add_data_option(p):
+    p.add_argument("--data", metavar="DIR",
+                   help="folder with the four MNIST IDX files (default: $DIGITREC_DATA, else the user cache, "
+                        "else download)")
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="digitrec", description="Handwritten digit recognition with a Keras CNN.")
+    commands = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_train(commands)
+    add_evaluate(commands)
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        args.run(args)
+    except DigitrecError as error:
+        print(f"digitrec {args.command}: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"digitrec {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,72 @@
+"""The CNN architectures, each a plain list of Keras layers read top to bottom.
+
+- `seed`: the classic Keras tutorial CNN, kept as the reference to beat.
+- `default`: what digitrec ships; batch norm after every convolution, strided
+  5x5 convolutions instead of pooling, and augmentation layers (small shifts,
+  rotations and zooms) that are active only during training.
+"""
+
+from digitrec.backend import keras
+from keras import layers
+
+INPUT_SHAPE = (28, 28, 1)
+NUM_CLASSES = 10
+
+
+def seed_layers():
+    return [
+        layers.Conv2D(32, 3, activation="relu"),
+        layers.Conv2D(64, 3, activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Dropout(0.25),
+        layers.Flatten(),
+        layers.Dense(256, activation="relu"),
+        layers.Dropout(0.5),
+        layers.Dense(NUM_CLASSES, activation="softmax"),
+    ]
+
+
+def augmentation_layers():
+    # Writers shift, tilt and size their digits a little differently; these only act in training.
+    return [
+        layers.RandomRotation(10 / 360, fill_mode="constant"),
+        layers.RandomZoom(0.10, fill_mode="constant"),
+        layers.RandomTranslation(0.10, 0.10, fill_mode="constant"),
+    ]
+
+
+def conv_bn(filters, kernel, strides=1, padding="valid"):
+    # No bias: batch norm's shift does that job.
+    return [
+        layers.Conv2D(filters, kernel, strides=strides, padding=padding, use_bias=False),
+        layers.BatchNormalization(),
+        layers.ReLU(),
+    ]
+
+
+def default_layers():
+    return [
+        *augmentation_layers(),
+        *conv_bn(32, 3),                                  # 26x26
+        *conv_bn(32, 3),                                  # 24x24
+        *conv_bn(32, 5, strides=2, padding="same"),       # 12x12
+        layers.Dropout(0.4),
+        *conv_bn(64, 3),                                  # 10x10
+        *conv_bn(64, 3),                                  # 8x8
+        *conv_bn(64, 5, strides=2, padding="same"),       # 4x4
+        layers.Dropout(0.4),
+        *conv_bn(128, 4),                                 # 1x1
+        layers.Flatten(),
+        layers.Dropout(0.4),
+        layers.Dense(NUM_CLASSES, activation="softmax"),
+    ]
+
+
+ARCHITECTURES = {"seed": seed_layers, "default": default_layers}
+
+
+def build(arch):
+    """A new, uncompiled model: (batch, 28, 28, 1) float32 in [0, 1] -> (batch, 10) probabilities."""
+    if arch not in ARCHITECTURES:
+        raise ValueError(f"unknown architecture {arch!r}; choose from {', '.join(ARCHITECTURES)}")
+    return keras.Sequential([keras.Input(INPUT_SHAPE), *ARCHITECTURES[arch]()], name=arch)

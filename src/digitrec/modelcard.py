@@ -1,0 +1,86 @@
+"""The model card: what a trained model is, how it was made, and how well it does.
+
+Saved beside the model as `<name>.json` (for programs) and `<name>.md` (for people).
+"""
+
+import json
+import shlex
+import sys
+from pathlib import Path
+
+from digitrec import data
+from digitrec.backend import keras, tf
+from digitrec.files import write_text
+
+
+def card_path(model_path):
+    return Path(model_path).with_suffix(".json")
+
+
+def markdown_path(model_path):
+    return Path(model_path).with_suffix(".md")
+
+
+def curves_path(model_path):
+    return Path(model_path).with_suffix(".curves.png")
+
+
+def describe(net, config, settings, history, test_accuracy, train_time_s, hardware):
+    """The card as a JSON-ready dict."""
+    best = max(history, key=lambda row: row["val_accuracy"])
+    return {
+        "architecture": config.arch,
+        "parameters": int(net.count_params()),
+        "data_sha256": data.data_hashes(),
+        "train_images": int(config.train_size or 60000 - config.validation_size),
+        "validation_images": config.validation_size,
+        "epochs": settings["epochs"],
+        "best_epoch": int(best["epoch"]) + 1,
+        "batch_size": settings["batch_size"],
+        "optimizer": settings["optimizer"],
+        "learning_rate": settings["learning_rate"],
+        "schedule": settings["schedule"],
+        "label_smoothing": settings["label_smoothing"],
+        "seed": config.seed,
+        "validation_accuracy": round(best["val_accuracy"], 6),
+        "test_accuracy": round(test_accuracy, 6),
+        "train_time_s": round(train_time_s, 1),
+        "hardware": hardware,
+        "versions": {"tensorflow": tf.__version__, "keras": keras.__version__},
+        "command": shlex.join(["digitrec", *sys.argv[1:]]),
+    }
+
+
+def save(card, model_path):
+    write_text(card_path(model_path), json.dumps(card, indent=2) + "\n")
+    write_text(markdown_path(model_path), to_markdown(card, Path(model_path).name))
+
+
+def load(model_path):
+    """The card saved beside `model_path`, or None if there is none."""
+    path = card_path(model_path)
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def to_markdown(card, model_name):
+    hw = card["hardware"]
+    device = ", ".join(hw["gpus"]) or f"{hw['cpu']} ({hw['cpu_cores']} cores, no GPU)"
+    return f"""# Model card: {model_name}
+
+| | |
+|---|---|
+| architecture | `{card['architecture']}` ({card['parameters']:,} parameters) |
+| test accuracy (MNIST, 10,000 images) | **{card['test_accuracy']:.2%}** |
+| validation accuracy (best epoch, {card['validation_images']:,} images) | {card['validation_accuracy']:.2%} (epoch {card['best_epoch']} of {card['epochs']}) |
+| training | {card['train_images']:,} images, batch {card['batch_size']}, {card['optimizer']} at {card['learning_rate']} ({card['schedule']}), label smoothing {card['label_smoothing']}, seed {card['seed']} |
+| training wall time | {card['train_time_s'] / 60:.1f} min on {device} |
+| software | TensorFlow {card['versions']['tensorflow']}, Keras {card['versions']['keras']}, Python {hw['python']} |
+| command | `{card['command']}` |
+
+Data: MNIST, verified by the sha256 of each decompressed file:
+
+{chr(10).join(f'- `{name}`: `{digest}`' for name, digest in card['data_sha256'].items())}
+"""

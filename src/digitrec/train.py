@@ -1,0 +1,187 @@
+"""Train a CNN on MNIST, keep the best epoch on validation, write the model and its card.
+
+The validation split comes from the *training* set (its last 5,000 images), and
+picks the epoch to keep; the test set is touched once, at the end, for the card.
+A run checkpoints every epoch into `<out>.run/`, so `--resume` continues it
+after a crash or Ctrl-C; the model itself is renamed into place only at the end.
+"""
+
+import csv
+import os
+import platform
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from digitrec import data, model, modelcard, plots
+from digitrec.backend import keras, tf
+from digitrec.config import TrainConfig
+from digitrec.errors import DigitrecError
+from digitrec.files import atomic_path, check_writable
+
+# ---------------------------------------------------------------- data
+
+def to_model_input(images):
+    """uint8 (n, 28, 28) in 0..255 -> float32 (n, 28, 28, 1) in [0, 1]."""
+    return (images.astype("float32") / 255.0)[..., None]
+
+
+def split(config):
+    """Return (x_train, y_train), (x_val, y_val), (x_test, y_test) ready for the model."""
+    (x_train, y_train), (x_test, y_test) = data.load_mnist(config.data_dir)
+    n_val = config.validation_size
+    x_fit, y_fit = x_train[:-n_val], y_train[:-n_val]
+    if config.train_size is not None:
+        x_fit, y_fit = x_fit[: config.train_size], y_fit[: config.train_size]
+    return (
+        (to_model_input(x_fit), y_fit),
+        (to_model_input(x_train[-n_val:]), y_train[-n_val:]),
+        (to_model_input(x_test), y_test),
+    )
+
+
+# ---------------------------------------------------------------- optimiser
+
+def make_optimizer(settings, steps_per_epoch):
+    lr = settings["learning_rate"]
+    if settings["schedule"] == "cosine":
+        warmup = settings["warmup_epochs"] * steps_per_epoch
+        lr = keras.optimizers.schedules.CosineDecay(
+            initial_learning_rate=lr / 10,
+            warmup_target=lr,
+            warmup_steps=warmup,
+            decay_steps=settings["epochs"] * steps_per_epoch - warmup,
+        )
+    if settings["optimizer"] == "adadelta":
+        return keras.optimizers.Adadelta(learning_rate=lr)
+    return keras.optimizers.Adam(learning_rate=lr)
+
+
+def compile_model(net, settings, steps_per_epoch):
+    net.compile(
+        optimizer=make_optimizer(settings, steps_per_epoch),
+        # Labels are integers; Keras' sparse loss has no label smoothing, so one-hot them.
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=settings["label_smoothing"]),
+        metrics=["accuracy"],
+    )
+
+
+# ---------------------------------------------------------------- training
+
+class EpochTimer(keras.callbacks.Callback):
+    """Adds each epoch's wall time to the logs (so the CSV log records it)."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["epoch_time_s"] = time.perf_counter() - self.start
+
+
+def run_dir(out):
+    return Path(f"{out}.run")
+
+
+def read_log(path):
+    """The CSV training log as a list of dicts of floats (one per finished epoch)."""
+    if not path.is_file():
+        return []
+    with open(path, newline="") as f:
+        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def train(config, extra_callbacks=()):
+    """Train per `config`; write the model, its card and curves; return the card (a dict)."""
+    settings = config.recipe()
+    out = Path(config.out)
+    check_writable(out)
+    work = run_dir(out)
+    if config.resume and not (work / "backup").is_dir():
+        raise DigitrecError(f"nothing to resume: {work} holds no interrupted run")
+    if not config.resume and work.exists():
+        shutil.rmtree(work)  # a fresh run must not pick up an old one's state
+    work.mkdir(parents=True, exist_ok=True)
+
+    keras.utils.set_random_seed(config.seed)
+    (x_fit, y_fit), (x_val, y_val), (x_test, y_test) = split(config)
+    steps_per_epoch = int(np.ceil(len(x_fit) / settings["batch_size"]))
+    net = model.build(config.arch)
+    compile_model(net, settings, steps_per_epoch)
+
+    log_path = work / "log.csv"
+    best_so_far = max((row["val_accuracy"] for row in read_log(log_path)), default=None)
+    callbacks = [
+        EpochTimer(),
+        *extra_callbacks,
+        keras.callbacks.ModelCheckpoint(
+            work / "best.keras", monitor="val_accuracy", mode="max", save_best_only=True,
+            initial_value_threshold=best_so_far,
+        ),
+        keras.callbacks.CSVLogger(log_path, append=config.resume),
+        # Saves model + optimiser state each epoch; restores it when a run is resumed.
+        keras.callbacks.BackupAndRestore(work / "backup"),
+    ]
+    try:
+        net.fit(
+            x_fit, _one_hot(y_fit),
+            validation_data=(x_val, _one_hot(y_val)),
+            batch_size=settings["batch_size"], epochs=settings["epochs"],
+            shuffle=True, callbacks=callbacks, verbose=config.verbose,
+        )
+    except KeyboardInterrupt:
+        raise DigitrecError(
+            f"interrupted; the last finished epoch is kept in {work}; continue with the same command and --resume"
+        ) from None
+
+    history = read_log(log_path)
+    best = keras.saving.load_model(work / "best.keras", safe_mode=True)
+    _, test_accuracy = best.evaluate(x_test, _one_hot(y_test), batch_size=1000, verbose=0)
+    card = modelcard.describe(
+        best, config, settings, history,
+        test_accuracy=float(test_accuracy),
+        train_time_s=sum(row["epoch_time_s"] for row in history),  # also right across --resume
+        hardware=hardware(),
+    )
+    write_outputs(best, card, history, out)
+    shutil.rmtree(work)
+    return card
+
+
+def write_outputs(net, card, history, out):
+    """The model, its card (JSON + Markdown) and curves, each renamed into place when complete."""
+    plots.save_figure(plots.training_curves(history, title=f"{card['architecture']}: training curves"),
+                      modelcard.curves_path(out))
+    modelcard.save(card, out)
+    # Ship an uncompiled copy: no optimiser state, a third of the size, nothing to unpickle.
+    clean = model.build(card["architecture"])
+    clean.set_weights(net.get_weights())
+    with atomic_path(out) as tmp:
+        clean.save(tmp)
+
+
+def _one_hot(labels):
+    return keras.utils.to_categorical(labels, model.NUM_CLASSES)
+
+
+def hardware():
+    gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
+    return {
+        "cpu": _cpu_name(),
+        "cpu_cores": os.cpu_count(),
+        "gpus": gpus,
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+    }
+
+
+def _cpu_name():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
