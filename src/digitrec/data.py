@@ -16,6 +16,7 @@ import os
 import tempfile
 import urllib.error
 import urllib.request
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -83,6 +84,8 @@ def parse_idx(data):
         raise DataError("not an IDX file of unsigned bytes")
     ndim = data[3]
     header = 4 + 4 * ndim
+    if len(data) < header:
+        raise DataError("IDX file is shorter than its header")
     shape = tuple(int(d) for d in np.frombuffer(data[4:header], dtype=">u4"))
     array = np.frombuffer(data, dtype=np.uint8, offset=header)
     if array.size != int(np.prod(shape)):
@@ -113,7 +116,7 @@ def _verified(raw, stem, source):
     """Return the decompressed content of `raw` if its sha256 is MNIST's."""
     try:
         content = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
-    except (OSError, EOFError) as error:
+    except (OSError, EOFError, zlib.error) as error:
         raise DataError(f"{source} is not a valid gzip file ({error})") from None
     if hashlib.sha256(content).hexdigest() != FILES[stem]:
         raise DataError(f"{source} is not the original {stem} (sha256 mismatch)")

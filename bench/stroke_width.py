@@ -1,0 +1,41 @@
+"""Measure MNIST's stroke width and centre of mass, the targets of digitrec.preprocess.
+
+    python bench/stroke_width.py [--data DIR] [--n 5000]
+
+Prints the median stroke width (px, in the 28x28 image) of MNIST training digits,
+measured the way `preprocess.stroke_width` measures a drawing, and the mean
+centre of mass, which `preprocess.place` aims for.
+"""
+
+import argparse
+
+import numpy as np
+from scipy import ndimage
+
+from digitrec import data, preprocess
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA or the cache)")
+    parser.add_argument("--n", type=int, default=5000, help="number of training digits to measure")
+    args = parser.parse_args()
+    (images, _), _ = data.load_mnist(args.data)
+    widths, centres = [], []
+    for image in images[: args.n]:
+        ink = image.astype(np.float32) / 255
+        box = preprocess.bounding_box([b for _, b in preprocess.pieces(ink)[1]])
+        crop = ink[box]
+        work = preprocess.resize(crop, preprocess.WORK_MIN / max(crop.shape))
+        scale = preprocess.BOX / max(work.shape)
+        widths.append(preprocess.stroke_width(work > preprocess.INK_LEVEL) * scale)
+        centres.append(ndimage.center_of_mass(ink))
+    widths = np.array(widths)
+    print(f"stroke width over {len(widths)} digits (px at 28x28): median {np.median(widths):.2f}, "
+          f"10%-90% {np.percentile(widths, 10):.2f}-{np.percentile(widths, 90):.2f}")
+    cy, cx = np.mean(centres, axis=0)
+    print(f"mean centre of mass (row, column): {cy:.2f}, {cx:.2f}")
+
+
+if __name__ == "__main__":
+    main()

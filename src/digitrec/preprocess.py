@@ -1,0 +1,197 @@
+"""From a picture of ink to the 28x28 image MNIST was built with.
+
+MNIST's recipe (LeCun et al.): crop the digit, scale it so its longer side is
+20 px keeping the aspect ratio, anti-aliased, and place it in 28x28 so that its
+centre of mass is at the centre. Real inputs need more first, done here:
+
+- any mode and polarity -> "ink" in [0, 1] on a 0 background, paper tint removed;
+- specks of dust or a stray click are dropped;
+- stroke thickness is set to MNIST's, so a thin mouse line and a fat marker
+  look alike to the model.
+
+Pure NumPy, Pillow and SciPy: no Keras, no Tk. Arrays named `ink` are float32
+(h, w) in [0, 1], 1 = full ink.
+"""
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+SIZE = 28  # model input side
+BOX = 20  # the digit's longer side inside it
+WORK_MIN, WORK_MAX = 4 * BOX, 16 * BOX  # longer side of the crop while strokes are reshaped
+INK_LEVEL = 0.5  # ink above this is "on" when finding and measuring strokes
+SPECK_FRACTION = 0.03  # components smaller than this share of the biggest are noise
+# Stroke widths of MNIST training digits, px in the 28x28 image, measured by
+# bench/stroke_width.py with `stroke_width` below: median 2.5, 10%-90% 2.0-3.6.
+# Strokes inside that range are left alone; others are brought to the median.
+MNIST_STROKE_WIDTH = 2.5
+MNIST_STROKE_RANGE = (2.0, 3.6)
+
+
+def to_ink(image):
+    """A Pillow image of any mode and polarity -> ink (h, w) float32 in [0, 1], background 0."""
+    gray = _flatten_alpha(image)
+    values = np.asarray(gray, dtype=np.float32) / 255.0
+    border = np.concatenate([values[0], values[-1], values[:, 0], values[:, -1]])
+    paper = float(np.median(border))
+    if paper > 0.5:  # dark ink on light paper, the usual case
+        values = 1.0 - values
+        paper = 1.0 - paper
+    # Stretch so the paper is 0 and the strongest ink is 1: removes tinted or grey paper.
+    strongest = float(np.percentile(values, 99.9))
+    if strongest - paper < 0.1:  # nothing stands out from the paper
+        return np.zeros_like(values)
+    return np.clip((values - paper) / (strongest - paper), 0.0, 1.0)
+
+
+def _flatten_alpha(image):
+    """Grey levels of `image`; transparent areas become the paper colour opposite to the ink."""
+    if image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in ("RGBA", "LA", "PA"):
+        rgba = image.convert("RGBA")
+        alpha = np.asarray(rgba.getchannel("A"))
+        if alpha.min() < 255:
+            gray = rgba.convert("L")
+            opaque = np.asarray(gray)[alpha > 127]
+            # Dark strokes on a transparent sheet go on white paper, light strokes on black.
+            paper = 255 if opaque.size == 0 or np.median(opaque) < 128 else 0
+            background = Image.new("L", image.size, paper)
+            return Image.composite(gray, background, rgba.getchannel("A"))
+    return image.convert("L")
+
+
+def pieces(ink):
+    """The connected pieces of ink, specks dropped.
+
+    Returns (labels, kept): labels int (h, w), 0 = paper, k = piece k; kept =
+    list of (k, box) with box a (rows, columns) pair of slices.
+    """
+    mask = ink > INK_LEVEL
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
+    if count == 0:
+        return labels, []
+    sizes = ndimage.sum_labels(mask, labels, index=np.arange(1, count + 1))
+    boxes = ndimage.find_objects(labels)
+    return labels, [(k + 1, boxes[k]) for k in range(count) if sizes[k] >= SPECK_FRACTION * sizes.max()]
+
+
+def crop_pieces(ink, labels, group):
+    """The ink of the pieces in `group` (list of (k, box)), cropped to their common box.
+
+    Returns (box, crop): box = (rows, columns) slices, crop float32 (h, w).
+    """
+    box = bounding_box([b for _, b in group])
+    keep = np.isin(labels[box], [k for k, _ in group])
+    return box, np.where(keep, ink[box], 0.0).astype(np.float32)
+
+
+def bounding_box(boxes):
+    """The slice pair that covers all the given bounding boxes."""
+    return (slice(min(b[0].start for b in boxes), max(b[0].stop for b in boxes)),
+            slice(min(b[1].start for b in boxes), max(b[1].stop for b in boxes)))
+
+
+def stroke_width(mask):
+    """Typical stroke width, in px, of a binary (h, w) mask: twice the distance to the
+    paper along the strokes' centre lines (the ridges of the distance transform)."""
+    distance = ndimage.distance_transform_edt(mask)
+    ridge = (distance == ndimage.maximum_filter(distance, size=3)) & mask
+    return 2.0 * float(np.median(distance[ridge])) if ridge.any() else 0.0
+
+
+def normalise_strokes(mask, scale):
+    """Thicken or thin a binary mask so that, once scaled by `scale`, its strokes are as wide as MNIST's."""
+    width = stroke_width(mask) * scale
+    low, high = MNIST_STROKE_RANGE
+    if width == 0 or low <= width <= high:
+        return mask
+    width, target = width / scale, MNIST_STROKE_WIDTH / scale  # in the mask's own px
+    if width < target:
+        # Grow every stroke by the missing half-width on each side.
+        return ndimage.distance_transform_edt(~mask) <= (target - width) / 2
+    else:
+        # Shave the excess off each side, but never let a piece of the digit vanish.
+        thinned = ndimage.distance_transform_edt(mask) > (width - target) / 2
+        if ndimage.label(thinned)[1] == ndimage.label(mask)[1]:
+            return thinned
+    return mask
+
+
+def digit_to_model_input(ink):
+    """Ink of one digit (h, w) -> float32 (28, 28) in [0, 1], MNIST-style. All zeros if no ink."""
+    labels, kept = pieces(ink)
+    if not kept:
+        return np.zeros((SIZE, SIZE), np.float32)
+    _, crop = crop_pieces(ink, labels, kept)
+    return place(fit_to_box(crop))
+
+
+def fit_to_box(crop):
+    """Cropped ink (h, w) -> float32 patch in [0, 1] whose longer side is BOX px, strokes at MNIST's width."""
+    # Work at 4-16x the final size: enough pixels to measure and reshape strokes, bounded cost.
+    work = resize(crop, np.clip(max(crop.shape), WORK_MIN, WORK_MAX) / max(crop.shape))
+    scale = BOX / max(work.shape)
+    mask = normalise_strokes(work > INK_LEVEL, scale)
+    return np.clip(resize(mask.astype(np.float32), scale), 0.0, 1.0)
+
+
+def resize(ink, scale):
+    """Anti-aliased resize of a float32 array by `scale` (each side at least 1 px)."""
+    height, width = ink.shape
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(Image.fromarray(ink).resize(size, Image.Resampling.BILINEAR))
+
+
+def place(patch):
+    """Put a patch (h, w <= 20) in 28x28 with its centre of mass at the centre."""
+    out = np.zeros((SIZE, SIZE), np.float32)
+    if patch.sum() == 0:
+        return out
+    cy, cx = ndimage.center_of_mass(patch)
+    h, w = patch.shape
+    top = int(np.clip(round(SIZE / 2 - cy), 0, SIZE - h))
+    left = int(np.clip(round(SIZE / 2 - cx), 0, SIZE - w))
+    out[top:top + h, left:left + w] = patch
+    return out
+
+
+# ---------------------------------------------------------------- numbers
+
+def split_digits(ink):
+    """Split ink holding a number into its digits, left to right.
+
+    Pieces of ink that overlap horizontally belong to one digit (a '4', '5' or
+    '7' drawn with two strokes that don't touch); specks are dropped.
+    Returns a list of (box, model_input): box = (left, top, right, bottom) in
+    the image's pixels, model_input = float32 (28, 28) in [0, 1].
+    """
+    labels, kept = pieces(ink)
+    digits = []
+    for group in sorted(group_overlapping(kept), key=lambda g: min(b[1].start for _, b in g)):
+        (rows, cols), crop = crop_pieces(ink, labels, group)
+        digits.append(((cols.start, rows.start, cols.stop, rows.stop), place(fit_to_box(crop))))
+    return digits
+
+
+def group_overlapping(kept, min_overlap=0.5):
+    """Group pieces (list of (k, box)) whose column ranges overlap by at least
+    `min_overlap` of the narrower one's width. Returns a list of lists of pieces."""
+    groups = [[piece] for piece in kept]
+    i = 0
+    while i < len(groups):
+        for j in range(i + 1, len(groups)):
+            if _columns_overlap(groups[i], groups[j], min_overlap):
+                groups[i] += groups.pop(j)
+                break
+        else:
+            i += 1  # nothing merged into group i: move on
+    return groups
+
+
+def _columns_overlap(a, b, min_overlap):
+    a_start, a_stop = min(box[1].start for _, box in a), max(box[1].stop for _, box in a)
+    b_start, b_stop = min(box[1].start for _, box in b), max(box[1].stop for _, box in b)
+    overlap = min(a_stop, b_stop) - max(a_start, b_start)
+    return overlap >= min_overlap * min(a_stop - a_start, b_stop - b_start)

@@ -1,0 +1,152 @@
+"""The recogniser: ink in any form -> the digit or the whole number, with probabilities.
+
+    r = Recognizer()                 # the bundled model, loaded on first use
+    r.digit(image)                   # DigitResult: .digit, .probabilities, .confident, .model_input
+    r.number(image)                  # NumberResult: .text and one DigitResult per digit, left to right
+    r.digit_from_strokes(strokes)    # strokes as a canvas records them
+
+`image` is a Pillow image or a 2-D NumPy array (uint8 0..255 or float 0..1),
+any size, either polarity. TensorFlow is imported only when the model loads.
+"""
+
+import dataclasses
+import threading
+
+import numpy as np
+from PIL import Image
+
+from digitrec import bundle, preprocess
+from digitrec.errors import DigitrecError
+from digitrec.image import render_strokes
+
+# Below this top probability an answer is marked "not sure". Chosen on the
+# validation split by bench/confidence.py: it flags most errors on drawn-like
+# validation digits while flagging only a small share of right answers.
+CONFIDENCE_THRESHOLD = 0.70
+DEFAULT_PEN_WIDTH = 12
+
+
+class NoInkError(DigitrecError):
+    """The image holds nothing that could be a digit."""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class DigitResult:
+    """One recognised digit.
+
+    probabilities: float32 (10,), sums to 1; model_input: float32 (28, 28) in
+    [0, 1], what the model saw; box: (left, top, right, bottom) in the image.
+    """
+
+    digit: int
+    probabilities: np.ndarray
+    confident: bool
+    model_input: np.ndarray
+    box: tuple
+
+    @property
+    def confidence(self):
+        return float(self.probabilities[self.digit])
+
+    def top(self, k=3):
+        """The k likeliest digits as [(digit, probability), ...], likeliest first."""
+        order = np.argsort(self.probabilities)[::-1][:k]
+        return [(int(d), float(self.probabilities[d])) for d in order]
+
+
+@dataclasses.dataclass(frozen=True)
+class NumberResult:
+    """The digits of a number, left to right (empty if there was no ink)."""
+
+    digits: list
+
+    @property
+    def text(self):
+        return "".join(str(d.digit) for d in self.digits)
+
+    @property
+    def confident(self):
+        return bool(self.digits) and all(d.confident for d in self.digits)
+
+
+class Recognizer:
+    """Recognises digits and numbers with a Keras model (default: the bundled one).
+
+    The model loads on first use (or on `load()`), once; calls are thread-safe.
+    """
+
+    def __init__(self, model_path=None, threshold=CONFIDENCE_THRESHOLD):
+        self.model_path = model_path
+        self.threshold = threshold
+        self._predict = None
+        self._lock = threading.Lock()
+
+    def load(self):
+        """Load and warm up the model now (raises DigitrecError if it can't be used)."""
+        with self._lock:
+            if self._predict is None:
+                self._predict = _compiled_predict(bundle.load_model(self.model_path))
+        return self
+
+    def probabilities(self, model_inputs):
+        """float32 (n, 28, 28) in [0, 1] -> float32 (n, 10)."""
+        self.load()
+        batch = np.asarray(model_inputs, np.float32)[..., None]
+        with self._lock:
+            return self._predict(batch).numpy()
+
+    def digit(self, image):
+        """The single digit in `image`. Raises NoInkError if there is no ink."""
+        ink = preprocess.to_ink(as_pillow(image))
+        labels, kept = preprocess.pieces(ink)
+        if not kept:
+            raise NoInkError("no ink found: the image is blank")
+        (rows, cols), crop = preprocess.crop_pieces(ink, labels, kept)
+        model_input = preprocess.place(preprocess.fit_to_box(crop))
+        return self._results([((cols.start, rows.start, cols.stop, rows.stop), model_input)])[0]
+
+    def number(self, image):
+        """All digits in `image`, left to right, predicted in one batch."""
+        return NumberResult(self._results(preprocess.split_digits(preprocess.to_ink(as_pillow(image)))))
+
+    def digit_from_strokes(self, strokes, pen_width=DEFAULT_PEN_WIDTH):
+        """`strokes`: list of [(x, y), ...] polylines in canvas pixels."""
+        return self.digit(render_strokes(strokes, pen_width))
+
+    def number_from_strokes(self, strokes, pen_width=DEFAULT_PEN_WIDTH):
+        return self.number(render_strokes(strokes, pen_width))
+
+    def _results(self, boxed_inputs):
+        if not boxed_inputs:
+            return []
+        boxes, inputs = zip(*boxed_inputs)
+        probabilities = self.probabilities(np.stack(inputs))
+        return [
+            DigitResult(digit=int(p.argmax()), probabilities=p, confident=bool(p.max() >= self.threshold),
+                        model_input=x, box=tuple(int(v) for v in box))
+            for box, x, p in zip(boxes, inputs, probabilities)
+        ]
+
+
+def as_pillow(image):
+    """A Pillow image from a Pillow image or a 2-D array (uint8 0..255, or float 0..1)."""
+    if isinstance(image, Image.Image):
+        return image
+    array = np.asarray(image)
+    if array.ndim != 2:
+        raise DigitrecError(f"expected a 2-D grey image, got an array of shape {array.shape}")
+    if array.dtype != np.uint8:
+        array = (np.clip(array, 0, 1) * 255).round().astype(np.uint8)
+    return Image.fromarray(array)
+
+
+def _compiled_predict(net):
+    """A traced inference function: no per-call overhead of `model.predict`."""
+    from digitrec.backend import tf
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32)], reduce_retracing=True)
+    def predict(batch):
+        return net(batch, training=False)
+
+    predict(tf.zeros([1, 28, 28, 1]))  # trace now, not on the user's first stroke
+    return predict

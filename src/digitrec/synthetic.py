@@ -1,0 +1,86 @@
+"""MNIST digits placed the way people draw them, for tests and benchmarks.
+
+A person draws on a large canvas: the digit is any size, anywhere, thin or
+thick, dark on light or light on dark, on paper that is not quite white.
+These functions take real MNIST digits (uint8 (28, 28), 0 = paper) and make
+such pictures from them, reproducibly from a NumPy random generator.
+"""
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+CANVASES = ((280, 280), (400, 300))
+HEIGHT_RANGE = (0.25, 0.90)  # digit height as a share of the canvas height
+
+
+def digit_crop(mnist_image):
+    """The digit's bounding box, as float32 ink in [0, 1]."""
+    ink = mnist_image.astype(np.float32) / 255
+    rows, cols = np.nonzero(ink > 0.1)
+    return ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+
+
+def scaled(ink, height, stroke):
+    """Resize ink to `height` px and set its stroke style: "thin", "normal" or "thick"."""
+    width = max(1, round(ink.shape[1] * height / ink.shape[0]))
+    big = np.asarray(Image.fromarray(ink).resize((width, height), Image.Resampling.BILINEAR))
+    if stroke == "normal":
+        return big
+    mask = big > 0.5
+    pen = height / 20  # one MNIST pixel, in canvas px
+    if stroke == "thick":
+        # Like a marker: strokes about twice MNIST's width.
+        return (ndimage.distance_transform_edt(~mask) <= 1.2 * pen).astype(np.float32)
+    # Like a thin mouse pen: shave strokes to about a third of their width, keeping every piece.
+    distance = ndimage.distance_transform_edt(mask)
+    thin = distance > 0.6 * pen
+    if ndimage.label(thin)[1] != ndimage.label(mask)[1]:
+        thin = distance > 0.3 * pen
+    return (thin if thin.any() else mask).astype(np.float32)
+
+
+def on_paper(ink, size, rng):
+    """Ink (h, w) in [0, 1] as a uint8 grey picture of `size` (width, height), random polarity and tint."""
+    dark_on_light = rng.random() < 0.5
+    paper = rng.uniform(200, 255) if dark_on_light else rng.uniform(0, 40)
+    pen = rng.uniform(0, 60) if dark_on_light else rng.uniform(200, 255)
+    picture = paper + (pen - paper) * ink
+    return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
+
+
+def drawn_digit(mnist_image, rng, canvas=None, stroke=None):
+    """One MNIST digit as a person might draw it on a canvas. Returns a Pillow "L" image."""
+    width, height = canvas or CANVASES[rng.integers(len(CANVASES))]
+    stroke = stroke or rng.choice(["thin", "normal", "thick"])
+    digit_height = int(rng.uniform(*HEIGHT_RANGE) * height)
+    ink = scaled(digit_crop(mnist_image), digit_height, stroke)
+    ink = ink[:, :width]  # a very wide digit at full height could overflow a narrow canvas
+    sheet = np.zeros((height, width), np.float32)
+    top = rng.integers(0, height - ink.shape[0] + 1)
+    left = rng.integers(0, width - ink.shape[1] + 1)
+    sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+    return on_paper(sheet, (width, height), rng)
+
+
+def drawn_number(mnist_images, rng, digit_height=None):
+    """Several MNIST digits written left to right with random gaps and jitter, not touching.
+
+    Returns a Pillow "L" image.
+    """
+    digit_height = digit_height or int(rng.integers(40, 120))
+    stroke = rng.choice(["thin", "normal", "thick"])
+    inks = [scaled(digit_crop(image), digit_height, stroke) for image in mnist_images]
+    gaps = [int(rng.uniform(0.15, 0.6) * digit_height) for _ in inks]
+    jitter = [int(rng.uniform(-0.15, 0.15) * digit_height) for _ in inks]
+    margin = digit_height // 2
+    width = 2 * margin + sum(ink.shape[1] for ink in inks) + sum(gaps[1:])
+    height = 2 * margin + digit_height + 2 * max(abs(j) for j in jitter)
+    sheet = np.zeros((height, width), np.float32)
+    left = margin
+    for ink, gap, shift in zip(inks, [0, *gaps[1:]], jitter):
+        left += gap
+        top = height // 2 - digit_height // 2 + shift
+        sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+        left += ink.shape[1]
+    return on_paper(sheet, (width, height), rng)
