@@ -6,28 +6,17 @@ Downloads go to real HTTP servers on 127.0.0.1 that serve the real MNIST files
 
 import gzip
 import hashlib
-import os
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import find_mnist
 from digitrec.data import DATA_ENV, FILES, DataError, load_mnist, parse_idx
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-def _find_mnist():
-    for folder in (os.environ.get(DATA_ENV), REPO_ROOT.parent / "shared" / "data" / "mnist"):
-        if folder and all((Path(folder) / f"{stem}.gz").is_file() for stem in FILES):
-            return Path(folder)
-    return None
-
-
-MNIST = _find_mnist()
+MNIST = find_mnist()
 if MNIST is None:
     pytest.skip(
         f"the four MNIST *-ubyte.gz files were found neither in ${DATA_ENV} nor in ../shared/data/mnist",

@@ -3,6 +3,7 @@
 Free of TensorFlow at import time; loading a model imports it.
 """
 
+import json
 from importlib import resources
 from pathlib import Path
 
@@ -14,6 +15,15 @@ BUNDLED_NAME = "digitrec.keras"
 def bundled_model_path():
     """The model shipped inside the package (trained by `digitrec train`)."""
     return Path(str(resources.files("digitrec") / "models" / BUNDLED_NAME))
+
+
+def load_card(model_path=None):
+    """The model card (dict) saved beside a model file as `<name>.json`, or None if there is none."""
+    path = Path(model_path) if model_path else bundled_model_path()
+    try:
+        return json.loads(path.with_suffix(".json").read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def load_model(path=None):

@@ -5,6 +5,7 @@ exit status; heavy modules are imported only by the command that needs them.
 """
 
 import argparse
+import shlex
 import sys
 
 from digitrec.errors import DigitrecError
@@ -42,7 +43,7 @@ def run_train(args):
         arch=args.arch, out=args.out, epochs=args.epochs, batch_size=args.batch_size,
         learning_rate=args.learning_rate, seed=args.seed, validation_size=args.validation_size,
         train_size=args.train_size, data_dir=args.data, resume=args.resume,
-        verbose=1 if sys.stdout.isatty() else 2,
+        verbose=1 if sys.stdout.isatty() else 2, command=shlex.join(["digitrec", *args.argv]),
     )
     card = train(config)
     print(f"wrote {args.out}: validation {card['validation_accuracy']:.2%}, "
@@ -67,6 +68,26 @@ def run_evaluate(args):
     print(evaluate.to_json(report) if args.json else evaluate.to_text(report))
 
 
+def add_predict(commands):
+    p = commands.add_parser("predict", help="recognise the digit (or the number) in image files",
+                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG, BMP, GIF, TIFF, WebP...)")
+    p.add_argument("--number", action="store_true", help="read a whole number (several digits, left to right)")
+    p.add_argument("--top", type=int, default=1, metavar="K", help="also show the K likeliest digits")
+    p.add_argument("--json", action="store_true", help="print one JSON object per file (JSON Lines)")
+    p.add_argument("--model", help="model file (.keras); default: the bundled model")
+    p.set_defaults(run=run_predict)
+
+
+def run_predict(args):
+    from digitrec import predict
+
+    if not 1 <= args.top <= 10:
+        raise DigitrecError(f"--top must be between 1 and 10 (got {args.top})")
+    return predict.predict_files(args.files, model=args.model, number=args.number, top=args.top,
+                                 as_json=args.json)
+
+
 def add_data_option(p):
     p.add_argument("--data", metavar="DIR",
                    help="folder with the four MNIST IDX files (default: $DIGITREC_DATA, else the user cache, "
@@ -78,17 +99,19 @@ def parser():
     commands = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_train(commands)
     add_evaluate(commands)
+    add_predict(commands)
     return p
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
     args = parser().parse_args(argv)
+    args.argv = argv
     try:
-        args.run(args)
+        return args.run(args) or 0
     except DigitrecError as error:
         print(f"digitrec {args.command}: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"digitrec {args.command}: interrupted", file=sys.stderr)
         return 130
-    return 0

@@ -34,6 +34,7 @@ class TrainConfig:
     data_dir: str | None = None
     resume: bool = False
     verbose: int | str = "auto"
+    command: str | None = None  # the command line, for the model card
 
     def recipe(self):
         """The effective settings: the recipe, overridden by whatever was given."""

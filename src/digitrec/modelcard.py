@@ -47,22 +47,13 @@ def describe(net, config, settings, history, test_accuracy, train_time_s, hardwa
         "train_time_s": round(train_time_s, 1),
         "hardware": hardware,
         "versions": {"tensorflow": tf.__version__, "keras": keras.__version__},
-        "command": shlex.join(["digitrec", *sys.argv[1:]]),
+        "command": config.command or shlex.join(sys.argv),
     }
 
 
 def save(card, model_path):
     write_text(card_path(model_path), json.dumps(card, indent=2) + "\n")
     write_text(markdown_path(model_path), to_markdown(card, Path(model_path).name))
-
-
-def load(model_path):
-    """The card saved beside `model_path`, or None if there is none."""
-    path = card_path(model_path)
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
 
 
 def to_markdown(card, model_name):

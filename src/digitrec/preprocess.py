@@ -119,13 +119,19 @@ def normalise_strokes(mask, scale):
     return mask
 
 
-def digit_to_model_input(ink):
-    """Ink of one digit (h, w) -> float32 (28, 28) in [0, 1], MNIST-style. All zeros if no ink."""
+def locate_digit(ink):
+    """All the ink taken as one digit -> (box, model_input), or None if there is no ink.
+
+    box = (left, top, right, bottom) in the image's pixels; model_input = float32
+    (28, 28) in [0, 1], MNIST-style.
+    """
     labels, kept = pieces(ink)
-    if not kept:
-        return np.zeros((SIZE, SIZE), np.float32)
-    _, crop = crop_pieces(ink, labels, kept)
-    return place(fit_to_box(crop))
+    return _boxed_input(ink, labels, kept) if kept else None
+
+
+def _boxed_input(ink, labels, group):
+    (rows, cols), crop = crop_pieces(ink, labels, group)
+    return (cols.start, rows.start, cols.stop, rows.stop), place(fit_to_box(crop))
 
 
 def fit_to_box(crop):
@@ -168,11 +174,8 @@ def split_digits(ink):
     the image's pixels, model_input = float32 (28, 28) in [0, 1].
     """
     labels, kept = pieces(ink)
-    digits = []
-    for group in sorted(group_overlapping(kept), key=lambda g: min(b[1].start for _, b in g)):
-        (rows, cols), crop = crop_pieces(ink, labels, group)
-        digits.append(((cols.start, rows.start, cols.stop, rows.stop), place(fit_to_box(crop))))
-    return digits
+    groups = sorted(group_overlapping(kept), key=lambda g: min(box[1].start for _, box in g))
+    return [_boxed_input(ink, labels, group) for group in groups]
 
 
 def group_overlapping(kept, min_overlap=0.5):

@@ -97,13 +97,10 @@ class Recognizer:
 
     def digit(self, image):
         """The single digit in `image`. Raises NoInkError if there is no ink."""
-        ink = preprocess.to_ink(as_pillow(image))
-        labels, kept = preprocess.pieces(ink)
-        if not kept:
+        found = preprocess.locate_digit(preprocess.to_ink(as_pillow(image)))
+        if found is None:
             raise NoInkError("no ink found: the image is blank")
-        (rows, cols), crop = preprocess.crop_pieces(ink, labels, kept)
-        model_input = preprocess.place(preprocess.fit_to_box(crop))
-        return self._results([((cols.start, rows.start, cols.stop, rows.stop), model_input)])[0]
+        return self._results([found])[0]
 
     def number(self, image):
         """All digits in `image`, left to right, predicted in one batch."""

@@ -1,0 +1,108 @@
+"""How well the recogniser reads digits placed the way people draw them.
+
+    python bench/drawn_accuracy.py [--n 10000] [--numbers 1000] [--json] [--model PATH]
+
+1. MNIST test digits drawn on a large canvas (random size 25-90% of its
+   height, random position, either polarity, thin/normal/thick strokes):
+   digitrec's preprocessing vs the tutorial's whole-canvas resize to 28x28
+   (with the polarity fixed for it), the same model and the same images.
+2. Numbers of 2-6 MNIST test digits written left to right: whole-number accuracy.
+3. scikit-learn's `load_digits` (8x8 scans of other writers, 1,797 digits), upscaled.
+"""
+
+import argparse
+import json
+import time
+
+import numpy as np
+from PIL import Image
+
+from digitrec import Recognizer, data, preprocess, synthetic
+
+SEED = 2026
+
+
+def drawn_digits(images, seed=SEED):
+    """Yield (Pillow image) for each MNIST image, drawn as a person might."""
+    rng = np.random.default_rng(seed)
+    for image in images:
+        yield synthetic.drawn_digit(image, rng)
+
+
+def tutorial_input(picture):
+    """The tutorial's way: the whole canvas resized to 28x28 (polarity made MNIST's, to be fair to it)."""
+    small = np.asarray(picture.convert("L").resize((28, 28)), np.float32) / 255
+    return 1 - small if np.median(small) > 0.5 else small
+
+
+def digit_accuracy(recognizer, images, labels):
+    """Returns {"digitrec": accuracy, "tutorial": accuracy} on the same drawn images."""
+    ours, theirs = [], []
+    for picture in drawn_digits(images):
+        found = preprocess.locate_digit(preprocess.to_ink(picture))
+        ours.append(found[1] if found else np.zeros((28, 28), np.float32))
+        theirs.append(tutorial_input(picture))
+    return {name: float((predict_all(recognizer, inputs) == labels).mean())
+            for name, inputs in (("digitrec", ours), ("tutorial", theirs))}
+
+
+def predict_all(recognizer, inputs, batch=1000):
+    inputs = np.stack(inputs)
+    return np.concatenate([recognizer.probabilities(inputs[i:i + batch]).argmax(axis=1)
+                           for i in range(0, len(inputs), batch)])
+
+
+def number_accuracy(recognizer, images, labels, count, seed=SEED):
+    """Share of drawn numbers (2-6 digits) read exactly right."""
+    rng = np.random.default_rng(seed)
+    right = 0
+    for _ in range(count):
+        picks = rng.choice(len(images), size=rng.integers(2, 7), replace=False)
+        result = recognizer.number(synthetic.drawn_number(images[picks], rng))
+        right += result.text == "".join(str(d) for d in labels[picks])
+    return right / count
+
+
+def sklearn_accuracy(recognizer):
+    """Accuracy on scikit-learn's 8x8 digits (values 0..16), upscaled to 64x64."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    inputs = []
+    for image in digits.images:
+        big = Image.fromarray((image * 255 / 16).astype(np.uint8)).resize((64, 64), Image.Resampling.BICUBIC)
+        inputs.append(preprocess.locate_digit(preprocess.to_ink(big))[1])
+    return float((predict_all(recognizer, inputs) == digits.target).mean())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10000, help="MNIST test digits to draw")
+    parser.add_argument("--numbers", type=int, default=1000, help="numbers to compose")
+    parser.add_argument("--model", help="model file (default: the bundled one)")
+    parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    _, (images, labels) = data.load_mnist(args.data)
+    recognizer = Recognizer(args.model).load()
+    started = time.perf_counter()
+    results = {
+        "drawn_digits": len(images[: args.n]),
+        **{f"digits_{k}": v for k, v in digit_accuracy(recognizer, images[: args.n], labels[: args.n]).items()},
+        "numbers": args.numbers,
+        "numbers_digitrec": number_accuracy(recognizer, images, labels, args.numbers),
+        "sklearn_digits_digitrec": sklearn_accuracy(recognizer),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"{'test':48} {'digitrec':>9} {'tutorial':>9}")
+    print(f"{'MNIST test digits drawn on a canvas (' + str(results['drawn_digits']) + ')':48} "
+          f"{results['digits_digitrec']:>9.2%} {results['digits_tutorial']:>9.2%}")
+    print(f"{'numbers of 2-6 MNIST digits (' + str(args.numbers) + ')':48} {results['numbers_digitrec']:>9.2%}")
+    print(f"{'scikit-learn 8x8 digits, upscaled (1797)':48} {results['sklearn_digits_digitrec']:>9.2%}")
+
+
+if __name__ == "__main__":
+    main()

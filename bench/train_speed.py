@@ -1,0 +1,86 @@
+"""Training throughput of the `default` CNN under different setups, side by side in one run.
+
+    python bench/train_speed.py [--steps 120] [--json]
+
+Each setup trains the same model for the same number of steps (after a warm-up
+epoch that compiles it) and reports images per second and the projected time
+of a full epoch on 55,000 images. The setups are what we tried for the
+README's performance section: batch size, XLA (`jit_compile`), and where the
+augmentation runs (inside the model, or in a tf.data pipeline beside it).
+"""
+
+import argparse
+import json
+import time
+
+import numpy as np
+
+from digitrec import data, model
+from digitrec.backend import keras, tf
+from digitrec.train import to_model_input
+
+TRAIN_IMAGES = 55_000
+
+
+def build_setup(batch_size, jit, augment_in):
+    """A compiled default model and a tf.data dataset for it."""
+    layers = model.default_layers()
+    n_aug = len(model.augmentation_layers())
+    augmentation, body = layers[:n_aug], layers[n_aug:]
+    if augment_in == "model":
+        net = keras.Sequential([keras.Input(model.INPUT_SHAPE), *augmentation, *body])
+    else:
+        net = keras.Sequential([keras.Input(model.INPUT_SHAPE), *body])
+        augmenter = keras.Sequential(augmentation)
+    net.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                metrics=["accuracy"], jit_compile=jit)
+
+    def dataset(x, y):
+        ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(10_000).batch(batch_size)
+        if augment_in == "tf.data":
+            ds = ds.map(lambda a, b: (augmenter(a, training=True), b), num_parallel_calls=tf.data.AUTOTUNE)
+        return ds.prefetch(tf.data.AUTOTUNE)
+
+    return net, dataset
+
+
+def measure(x, y, batch_size, jit, augment_in, steps):
+    net, dataset = build_setup(batch_size, jit, augment_in)
+    n = batch_size * steps
+    net.fit(dataset(x[: batch_size * 10], y[: batch_size * 10]), epochs=1, verbose=0)  # compile/trace
+    started = time.perf_counter()
+    net.fit(dataset(x[:n], y[:n]), epochs=1, verbose=0)
+    per_second = n / (time.perf_counter() - started)
+    return {"batch_size": batch_size, "jit_compile": jit, "augmentation": augment_in,
+            "images_per_s": round(per_second), "epoch_s": round(TRAIN_IMAGES / per_second, 1)}
+
+
+SETUPS = [
+    (128, False, "model"),
+    (128, True, "tf.data"),
+    (128, False, "tf.data"),
+    (256, False, "model"),
+    (64, False, "model"),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--steps", type=int, default=120, help="timed training steps per setup")
+    parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    (images, labels), _ = data.load_mnist(args.data)
+    x, y = to_model_input(images), labels.astype(np.int32)
+    rows = [measure(x, y, *setup, steps=args.steps) for setup in SETUPS]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return
+    print(f"{'batch':>5} {'jit_compile':>11} {'augmentation':>12} {'images/s':>9} {'epoch s':>8}")
+    for row in rows:
+        print(f"{row['batch_size']:>5} {str(row['jit_compile']):>11} {row['augmentation']:>12} "
+              f"{row['images_per_s']:>9} {row['epoch_s']:>8}")
+
+
+if __name__ == "__main__":
+    main()

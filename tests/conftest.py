@@ -1,0 +1,39 @@
+"""Shared fixtures: the real MNIST data, found where CI and the README put it."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from digitrec.data import DATA_ENV, FILES, load_mnist
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def find_mnist():
+    """The folder holding the four MNIST .gz files: $DIGITREC_DATA, else ../shared/data/mnist."""
+    for folder in (os.environ.get(DATA_ENV), REPO_ROOT.parent / "shared" / "data" / "mnist"):
+        if folder and all((Path(folder) / f"{stem}.gz").is_file() for stem in FILES):
+            return Path(folder)
+    return None
+
+
+@pytest.fixture(scope="session")
+def mnist_dir():
+    folder = find_mnist()
+    if folder is None:
+        pytest.fail(f"MNIST not found: set {DATA_ENV} to the folder of the four *-ubyte.gz files")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def mnist(mnist_dir):
+    """((x_train, y_train), (x_test, y_test)) as uint8 arrays."""
+    return load_mnist(mnist_dir)
+
+
+@pytest.fixture
+def data_env(mnist_dir, monkeypatch):
+    """Commands run in the test find MNIST through the environment, as a user's would."""
+    monkeypatch.setenv(DATA_ENV, str(mnist_dir))
+    return mnist_dir

@@ -1,0 +1,109 @@
+"""Specification of `digitrec train`: short real runs on a subset of MNIST."""
+
+import json
+
+import pytest
+
+from digitrec.backend import keras
+from digitrec.cli import main
+from digitrec.config import TrainConfig
+from digitrec.errors import DigitrecError
+from digitrec.model import build
+from digitrec.train import run_dir, train
+
+QUICK = dict(train_size=4000, validation_size=1000, epochs=2, verbose=0)
+
+
+class StopAfterFirstEpoch(keras.callbacks.Callback):
+    """Acts like Ctrl-C pressed during the second epoch."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == 1:
+            raise KeyboardInterrupt
+
+
+def test_seed_architecture_is_the_tutorial_cnn():
+    net = build("seed")
+    kinds = [type(layer).__name__ for layer in net.layers]
+    assert kinds == ["Conv2D", "Conv2D", "MaxPooling2D", "Dropout", "Flatten", "Dense", "Dropout", "Dense"]
+    assert net.count_params() == 2_380_938  # as the tutorial prints
+
+
+def test_default_architecture_maps_digits_to_ten_probabilities():
+    net = build("default")
+    assert net.input_shape == (None, 28, 28, 1)
+    assert net.output_shape == (None, 10)
+
+
+def test_a_short_run_learns_well_above_chance(tmp_path, data_env):
+    card = train(TrainConfig(arch="seed", out=str(tmp_path / "m.keras"), **QUICK))
+    # Chance is 10%; two epochs on 4,000 images already give about 90%.
+    assert card["validation_accuracy"] > 0.85
+    assert card["test_accuracy"] > 0.85
+
+
+def test_the_default_architecture_learns_in_a_short_run(tmp_path, data_env):
+    config = TrainConfig(arch="default", out=str(tmp_path / "m.keras"), batch_size=32, **QUICK)
+    card = train(config)
+    assert card["test_accuracy"] > 0.80
+
+
+def test_training_writes_model_card_markdown_and_curves(tmp_path, data_env, monkeypatch):
+    out = tmp_path / "m.keras"
+    assert main(["train", "--arch", "seed", "--out", str(out), "--train-size", "2000",
+                 "--validation-size", "500", "--epochs", "2", "--seed", "7"]) == 0
+    card = json.loads((tmp_path / "m.json").read_text())
+    for key in ("architecture", "parameters", "data_sha256", "epochs", "batch_size", "seed",
+                "validation_accuracy", "test_accuracy", "train_time_s", "hardware", "versions", "command"):
+        assert key in card
+    assert card["epochs"] == 2 and card["seed"] == 7 and card["architecture"] == "seed"
+    assert "--seed 7" in card["command"]
+    assert "test accuracy" in (tmp_path / "m.md").read_text()
+    assert (tmp_path / "m.curves.png").read_bytes()[:4] == b"\x89PNG"
+    assert keras.saving.load_model(out, safe_mode=True).count_params() == card["parameters"]
+    assert not run_dir(out).exists()  # the checkpoints of a finished run are cleaned up
+
+
+def test_same_seed_gives_the_same_model(tmp_path, data_env):
+    cards = [train(TrainConfig(arch="seed", out=str(tmp_path / f"{i}.keras"), **QUICK)) for i in range(2)]
+    assert cards[0]["validation_accuracy"] == cards[1]["validation_accuracy"]
+
+
+def test_an_interrupted_run_keeps_the_old_model_and_resumes(tmp_path, data_env):
+    out = tmp_path / "m.keras"
+    out.write_bytes(b"the previous model")
+    config = TrainConfig(arch="seed", out=str(out), **QUICK)
+    with pytest.raises(DigitrecError, match="--resume"):
+        train(config, extra_callbacks=[StopAfterFirstEpoch()])
+    assert out.read_bytes() == b"the previous model"
+    assert (run_dir(out) / "best.keras").is_file()
+
+    card = train(TrainConfig(**{**config.__dict__, "resume": True}))
+    assert card["epochs"] == 2
+    assert keras.saving.load_model(out, safe_mode=True).count_params() == card["parameters"]
+
+
+def test_resume_without_an_interrupted_run_is_a_clear_error(tmp_path, data_env, capsys):
+    assert main(["train", "--out", str(tmp_path / "m.keras"), "--resume"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nothing to resume" in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--epochs", "0"], "--epochs must be at least 1"),
+    (["--batch-size", "0"], "--batch-size must be at least 1"),
+    (["--out", "/proc/no/such/place.keras"], "cannot write"),
+])
+def test_bad_settings_fail_in_one_line_before_training(tmp_path, data_env, capsys, args, message):
+    assert main(["train", "--out", str(tmp_path / "m.keras"), *args]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_a_data_folder_with_wrong_files_fails_in_one_line(tmp_path, capsys):
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):
+        (tmp_path / name).write_bytes(b"not mnist")
+    assert main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m.keras")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "sha256" in err
