@@ -88,6 +88,25 @@ def run_predict(args):
                                  as_json=args.json)
 
 
+def add_gui(commands):
+    from digitrec.recognize import DEFAULT_PEN_WIDTH
+
+    p = commands.add_parser("gui", help="open the drawing app: draw digits with the mouse, see the number as you draw",
+                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--model", help="model file (.keras); default: the bundled model")
+    p.add_argument("--pen-width", type=int, default=DEFAULT_PEN_WIDTH, metavar="N",
+                   help="pen width in canvas px, 3 to 40 (the window has a slider too)")
+    p.add_argument("--print-answers", action="store_true",
+                   help="also print each answer as a JSON line on stdout: after every stroke, undo, clear and open")
+    p.set_defaults(run=run_gui)
+
+
+def run_gui(args):
+    from digitrec import gui  # Tk is imported by this command only
+
+    return gui.run(model=args.model, pen_width=args.pen_width, print_answers=args.print_answers)
+
+
 def add_data_option(p):
     p.add_argument("--data", metavar="DIR",
                    help="folder with the four MNIST IDX files (default: $DIGITREC_DATA, else the user cache, "
@@ -100,6 +119,7 @@ def parser():
     add_train(commands)
     add_evaluate(commands)
     add_predict(commands)
+    add_gui(commands)
     return p
 
 

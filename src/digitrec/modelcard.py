@@ -41,6 +41,7 @@ def describe(net, config, settings, history, test_accuracy, train_time_s, hardwa
         "learning_rate": settings["learning_rate"],
         "schedule": settings["schedule"],
         "label_smoothing": settings["label_smoothing"],
+        "ema_momentum": settings["ema_momentum"],
         "seed": config.seed,
         "validation_accuracy": round(best["val_accuracy"], 6),
         "test_accuracy": round(test_accuracy, 6),

@@ -57,7 +57,8 @@ def make_optimizer(settings, steps_per_epoch):
         )
     if settings["optimizer"] == "adadelta":
         return keras.optimizers.Adadelta(learning_rate=lr)
-    return keras.optimizers.Adam(learning_rate=lr)
+    ema = settings["ema_momentum"]
+    return keras.optimizers.Adam(learning_rate=lr, use_ema=ema is not None, ema_momentum=ema or 0.99)
 
 
 def compile_model(net, settings, steps_per_epoch):
@@ -113,16 +114,19 @@ def train(config, extra_callbacks=()):
 
     log_path = work / "log.csv"
     best_so_far = max((row["val_accuracy"] for row in read_log(log_path)), default=None)
+    # Order matters: at each epoch's end the backup takes the raw weights, then the
+    # averaged (EMA) weights are swapped in for the checkpoint and any extra callback.
     callbacks = [
         EpochTimer(),
-        *extra_callbacks,
+        keras.callbacks.CSVLogger(log_path, append=config.resume),
+        # Saves model + optimiser state each epoch; restores it when a run is resumed.
+        keras.callbacks.BackupAndRestore(work / "backup"),
+        *([keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if settings["ema_momentum"] else []),
         keras.callbacks.ModelCheckpoint(
             work / "best.keras", monitor="val_accuracy", mode="max", save_best_only=True,
             initial_value_threshold=best_so_far,
         ),
-        keras.callbacks.CSVLogger(log_path, append=config.resume),
-        # Saves model + optimiser state each epoch; restores it when a run is resumed.
-        keras.callbacks.BackupAndRestore(work / "backup"),
+        *extra_callbacks,
     ]
     try:
         net.fit(

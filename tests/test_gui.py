@@ -1,0 +1,441 @@
+"""The drawing app, driven as a user drives it: the real Tk window on a virtual X screen (Xvfb).
+
+Most tests draw the stroke data of tests/strokes.py on the app's canvas with
+Tk mouse events, in-process (fast: the accuracy checks draw 230 drawings).
+The end-to-end tests run `digitrec gui --print-answers` as a user would and
+draw with real X mouse events through xdotool, reading the JSON lines it prints.
+"""
+
+import io
+import json
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+import strokes
+from digitrec import bundle
+from digitrec.errors import DigitrecError
+from digitrec.image import open_image, render_strokes
+from digitrec.recognize import Recognizer
+
+tk = pytest.importorskip("tkinter", reason="the drawing app needs tkinter (apt-get install python3-tk)")
+from digitrec import gui  # noqa: E402  (imports tkinter)
+
+DIGIT_ACCURACY = 0.97  # of the 200 drawn digits
+NUMBER_ACCURACY = 0.90  # of the 30 drawn numbers, whole numbers right
+START_TIMEOUT_S = 20  # window mapped: loose, for a loaded CI machine
+READY_TIMEOUT_S = 180  # model loaded: TensorFlow's import is slow on a busy 2-core box
+
+
+# ---------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="session")
+def display():
+    """A virtual 1366x768 X screen for the session; DISPLAY points at it while tests run."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb): the GUI tests need an X screen")
+    read, write = os.pipe()
+    # -displayfd: Xvfb picks a free display number and writes it once it accepts clients.
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                              pass_fds=(write,), stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        server.kill()
+        pytest.fail("Xvfb did not start")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DISPLAY", f":{number}")
+    yield f":{number}"
+    patch.undo()
+    server.terminate()
+    server.wait()
+
+
+@pytest.fixture(scope="session")
+def model_path():
+    path = bundle.bundled_model_path()
+    if not path.is_file():
+        pytest.skip(f"no bundled model at {path}: train one with `digitrec train --out {path}`")
+    return path
+
+
+@pytest.fixture(scope="session")
+def recognizer(model_path):
+    return Recognizer(model_path).load()
+
+
+@pytest.fixture
+def app(display, recognizer):
+    """The App on a real window, model ready, answers printed to `app.out`; an error in a Tk callback fails the test."""
+    root = tk.Tk()
+    errors = []
+    root.report_callback_exception = lambda *exc: errors.append(exc)
+    app = gui.App(root, recognizer, print_answers=True, out=io.StringIO())
+    pump(root, lambda: app.ready)
+    yield app
+    root.destroy()
+    assert not errors, f"exception in a Tk callback: {errors[0][1]!r}"
+
+
+def pump(root, done, timeout=READY_TIMEOUT_S):
+    """Run the Tk event loop until done() is true."""
+    end = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < end, "timed out waiting for the app"
+        root.update()
+        time.sleep(0.01)
+
+
+def draw(app, drawing):
+    """Draw on the canvas with Tk mouse events, as a user does; returns the answer's text (None: no answer yet)."""
+    app.set_pen_width(drawing.pen_width)
+    canvas = app.canvas
+    for stroke in drawing.strokes:
+        (x, y), rest = stroke[0], stroke[1:]
+        canvas.event_generate("<ButtonPress-1>", x=x, y=y)
+        for x, y in rest:
+            canvas.event_generate("<B1-Motion>", x=x, y=y)
+        canvas.event_generate("<ButtonRelease-1>", x=x, y=y)
+    return app.answer.text if app.answer else None
+
+
+def printed(app):
+    return [json.loads(line) for line in app.out.getvalue().splitlines()]
+
+
+def accuracy_report(name, results):
+    """(accuracy, text): overall and per style, and the misses."""
+    right = sum(d.text == answer for d, answer in results)
+    by_style = Counter(d.style for d, answer in results if d.text != answer)
+    misses = [f"{d.text} ({d.style}, pen {d.pen_width}) -> {answer or '(nothing)'}"
+              for d, answer in results if d.text != answer]
+    accuracy = right / len(results)
+    text = f"{name}: {right}/{len(results)} = {accuracy:.1%} right"
+    if misses:
+        text += f"; misses by style {dict(by_style)}: " + "; ".join(misses)
+    print(text)
+    return accuracy, text
+
+
+# ---------------------------------------------------------------- accuracy, drawn on the widget
+
+def test_drawn_digits_are_recognised(app):
+    results = []
+    for drawing in strokes.digits():
+        app.clear()
+        results.append((drawing, draw(app, drawing)))
+    accuracy, report = accuracy_report("drawn digits", results)
+    assert accuracy >= DIGIT_ACCURACY, report
+
+
+def test_drawn_numbers_are_recognised(app):
+    results = []
+    for drawing in strokes.numbers():
+        app.clear()
+        results.append((drawing, draw(app, drawing)))
+    accuracy, report = accuracy_report("drawn numbers", results)
+    assert accuracy >= NUMBER_ACCURACY, report
+
+
+def test_the_widget_answers_as_the_recogniser_does(app, recognizer):
+    """One path from ink to answer: the canvas's answer is Recognizer.number on render_strokes."""
+    drawing = strokes.numbers()[0]
+    answer = draw(app, drawing)
+    expected = recognizer.number(render_strokes(drawing.strokes, drawing.pen_width, size=app.canvas_size()))
+    assert answer == expected.text
+    assert [d.box for d in app.answer.digits] == [d.box for d in expected.digits]
+
+
+# ---------------------------------------------------------------- what the window shows
+
+def test_the_answer_and_its_confidence_are_shown(app):
+    draw(app, strokes.write("305"))
+    assert app.number_label.cget("text") == "305"
+    assert "confidence" in app.confidence_label.cget("text")
+
+
+def test_each_digit_is_outlined_on_the_canvas(app):
+    draw(app, strokes.write("305"))
+    outlines = [tuple(app.canvas.coords(item)) for item in app.canvas.find_withtag("box")]
+    assert outlines == [tuple(float(v) for v in d.box) for d in app.answer.digits]
+
+
+def test_an_unsure_answer_says_not_sure(app, monkeypatch):
+    monkeypatch.setattr(app.recognizer, "threshold", 1.01)  # no answer can be this sure
+    draw(app, strokes.write("7"))
+    assert app.sure_label.cget("text") == "not sure"
+    assert printed(app)[-1]["confident"] is False
+
+
+def test_probabilities_follow_the_digit_under_the_mouse(app):
+    draw(app, strokes.write("47"))
+    left, top, right, bottom = app.answer.digits[0].box
+    app.canvas.event_generate("<Motion>", x=(left + right) // 2, y=(top + bottom) // 2)
+    assert app.focus_index() == 0
+    assert app.digit_label.cget("text") == "Digit 1 of 2"
+    app.canvas.event_generate("<Leave>")
+    assert app.focus_index() == 1  # the last digit when the mouse is elsewhere
+
+
+def test_the_model_input_is_shown_enlarged(app):
+    draw(app, strokes.write("8"))
+    image, side = app.preview.cget("image"), app.px(28 * gui.PREVIEW_ZOOM)
+    call = app.root.tk.call
+    assert (call("image", "width", image), call("image", "height", image)) == (side, side)
+    # The 28x28 input, white ink on black as in MNIST: the middle of an 8 is ink, its corners are not.
+    def pixel(x, y):
+        return [int(v) for v in app.root.tk.splitlist(call(image, "get", x, y))]
+
+    assert min(pixel(side // 2, side // 2)) > 128 and pixel(0, 0) == [0, 0, 0]
+
+
+def test_the_pen_width_applies_to_every_stroke(app):
+    draw(app, strokes.write("11"))
+    app.set_pen_width(30)
+    assert {float(app.canvas.itemcget(item, "width")) for item in app.lines} == {30.0}
+
+
+# ---------------------------------------------------------------- commands and keys
+
+def test_escape_clears_the_answer(app):
+    draw(app, strokes.write("42"))
+    app.canvas.event_generate("<Escape>")
+    assert app.answer.text == "" and app.strokes == []
+    assert not app.canvas.find_withtag("ink")
+    assert printed(app)[-1] == {"number": "", "digits": [], "confident": False}
+
+
+def test_ctrl_z_undoes_the_last_stroke(app):
+    assert draw(app, strokes.write("12")) == "12"
+    app.canvas.event_generate("<Control-z>")
+    assert app.answer.text == "1"
+    assert len(app.canvas.find_withtag("ink")) == 1
+
+
+def test_print_answers_writes_one_line_per_stroke_end_undo_and_clear(app):
+    draw(app, strokes.write("12"))  # two strokes
+    app.undo()
+    app.clear()
+    lines = printed(app)
+    assert [line["number"] for line in lines] == ["1", "12", "1", ""]
+    assert lines[1]["confident"] in (True, False)
+    assert [set(d) for d in lines[1]["digits"]] == [{"digit", "confidence", "confident"}] * 2
+
+
+def test_an_opened_image_is_recognised(app, tmp_path):
+    drawing = strokes.write("305")
+    path = tmp_path / "number.png"
+    render_strokes(drawing.strokes, drawing.pen_width).save(path)
+    assert app.open_file(path)
+    assert app.answer.text == "305"
+    assert printed(app)[-1]["number"] == "305"
+    assert app.canvas.find_withtag("picture") and len(app.canvas.find_withtag("box")) == 3
+
+
+def test_a_file_that_is_not_an_image_is_refused_in_the_status_line(app, tmp_path):
+    draw(app, strokes.write("7"))
+    path = tmp_path / "notes.txt"
+    path.write_text("not a picture\n")
+    assert not app.open_file(path)
+    assert "not an image" in app.status_label.cget("text")
+    assert str(app.status_label.cget("foreground")) == gui.ERROR
+    assert app.answer.text == "7"  # the drawing is untouched
+
+
+def test_save_writes_the_drawing_as_a_png(app, tmp_path, recognizer):
+    draw(app, strokes.write("42"))
+    path = tmp_path / "drawing.png"
+    assert app.save_drawing(path)
+    image = open_image(path)
+    assert image.size == app.canvas_size()
+    assert recognizer.number(image).text == "42"
+    assert [p.name for p in tmp_path.iterdir()] == ["drawing.png"]  # no temporary file left
+
+
+# ---------------------------------------------------------------- the model loads in the background
+
+class SlowModel:
+    """A recogniser whose model loads when the test says so (or fails to)."""
+
+    def __init__(self, recognizer, error=None):
+        self.recognizer, self.error = recognizer, error
+        self.model_path = recognizer.model_path
+        self.go = threading.Event()
+
+    def load(self):
+        self.go.wait(30)
+        if self.error:
+            raise DigitrecError(self.error)
+        return self
+
+    def number(self, image):
+        return self.recognizer.number(image)
+
+
+def test_ink_drawn_while_the_model_loads_is_answered_when_it_is_ready(display, recognizer):
+    root = tk.Tk()
+    model = SlowModel(recognizer)
+    app = gui.App(root, model, print_answers=True, out=io.StringIO())
+    try:
+        pump(root, lambda: app._loader is not None)
+        assert app.status_label.cget("text") == "loading model..."
+        draw(app, strokes.write("9"))
+        assert app.answer is None and printed(app) == []
+        model.go.set()
+        pump(root, lambda: app.ready)
+        assert app.answer.text == "9"
+        assert [line["number"] for line in printed(app)] == ["9"]
+    finally:
+        root.destroy()
+
+
+def test_a_model_that_fails_to_load_is_reported_and_drawing_still_works(display, recognizer, capsys):
+    root = tk.Tk()
+    model = SlowModel(recognizer, error="model file /nowhere.keras does not exist")
+    model.go.set()
+    app = gui.App(root, model)
+    try:
+        pump(root, lambda: app.model_error is not None)
+        assert "does not exist" in app.status_label.cget("text")
+        assert str(app.status_label.cget("foreground")) == gui.ERROR
+        draw(app, strokes.write("3"))
+        assert len(app.strokes) == 1 and app.answer is None
+    finally:
+        root.destroy()
+    assert capsys.readouterr().err == "digitrec gui: error: model file /nowhere.keras does not exist\n"
+
+
+# ---------------------------------------------------------------- end to end: the command, real X mouse events
+
+class GuiProcess:
+    """`digitrec gui --print-answers` in a subprocess; its stdout lines (answers and events) collected by a thread."""
+
+    def __init__(self, *args, env=None):
+        env = dict(os.environ if env is None else env, **{gui.EVENTS_ENV: "1"})
+        self.proc = subprocess.Popen([sys.executable, "-m", "digitrec", "gui", "--print-answers", *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.canvas = None
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.put(json.loads(line))
+
+    def next(self, timeout=30):
+        try:
+            return self.lines.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no output from `digitrec gui` in {timeout} s") from None
+
+    def wait_for(self, event, timeout):
+        end = time.monotonic() + timeout
+        while True:
+            record = self.next(timeout=max(0.1, end - time.monotonic()))
+            if record.get("event") == event:
+                return record
+
+    def start(self):
+        """Wait until the window is mapped and the model ready."""
+        self.canvas = self.wait_for("mapped", START_TIMEOUT_S)["canvas"]
+        self.wait_for("ready", READY_TIMEOUT_S)
+        return self
+
+    def draw(self, drawing):
+        """Draw with the X server's mouse (xdotool); returns the last answer printed."""
+        left, top = self.canvas[:2]
+        command = ["xdotool"]
+        for stroke in drawing.strokes:
+            command += ["mousemove", str(left + stroke[0][0]), str(top + stroke[0][1]), "mousedown", "1"]
+            for x, y in stroke[1:]:
+                command += ["mousemove", str(left + x), str(top + y), "sleep", "0.004"]
+            command += ["mouseup", "1"]
+        subprocess.run(command, check=True, timeout=120)
+        return [self.next() for _ in drawing.strokes][-1]  # one answer per stroke end
+
+    def key(self, name):
+        """Press a key with the mouse over the canvas (no window manager here: the keyboard follows the mouse)."""
+        x, y = self.canvas[0] + self.canvas[2] // 2, self.canvas[1] + self.canvas[3] // 2
+        subprocess.run(["xdotool", "mousemove", str(x), str(y), "key", name], check=True, timeout=10)
+        return self.next()
+
+    def close(self):
+        """Stop the app; returns its stderr."""
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        return self.proc.stderr.read()
+
+
+@pytest.fixture(scope="module")
+def launched(display, model_path):
+    if shutil.which("xdotool") is None:
+        pytest.skip("xdotool is not installed (apt-get install xdotool): needed to move the X mouse")
+    app = GuiProcess("--pen-width", "12")
+    yield app.start()
+    app.close()
+
+
+def test_the_window_maps_and_can_be_found_by_its_title(launched):
+    windows = subprocess.run(["xdotool", "search", "--name", "digitrec"], capture_output=True, text=True)
+    assert windows.stdout.split(), "no window titled digitrec"
+    assert launched.canvas[2:] >= list(strokes.CANVAS)  # room for every drawing
+
+
+def test_drawings_with_the_real_mouse_are_recognised(launched):
+    # A sample of both collections made for a pen near the app's 12 px; they vary in everything else.
+    near = [d for d in strokes.digits() + strokes.numbers() if 9 <= d.pen_width <= 15]
+    drawings = [d for d in near if len(d.text) == 1][:10] + [d for d in near if len(d.text) > 1][:5]
+    results = []
+    for drawing in drawings:
+        assert launched.key("Escape") == {"number": "", "digits": [], "confident": False}
+        answer = launched.draw(drawing)
+        results.append((drawing, answer["number"]))
+    accuracy, report = accuracy_report("drawn with the X mouse", results)
+    assert accuracy >= NUMBER_ACCURACY, report
+
+
+def test_ctrl_z_with_the_real_keyboard_undoes_the_last_stroke(launched):
+    launched.key("Escape")
+    assert launched.draw(strokes.write("12"))["number"] == "12"
+    assert launched.key("ctrl+z")["number"] == "1"
+
+
+def test_a_missing_model_is_one_line_on_stderr_and_the_window_stays(display):
+    app = GuiProcess("--model", "/nonexistent.keras")
+    try:
+        app.wait_for("mapped", START_TIMEOUT_S)
+        assert "does not exist" in app.wait_for("error", READY_TIMEOUT_S)["message"]
+        time.sleep(0.5)
+        assert app.proc.poll() is None, "the window closed"
+    finally:
+        stderr = app.close()
+    assert stderr.splitlines() == ["digitrec gui: error: model file /nonexistent.keras does not exist"]
+
+
+def test_a_damaged_model_is_one_line_on_stderr(display, tmp_path):
+    broken = tmp_path / "broken.keras"
+    broken.write_bytes(b"PK\x03\x04 this is not a model")
+    app = GuiProcess("--model", str(broken))
+    try:
+        app.wait_for("error", START_TIMEOUT_S + READY_TIMEOUT_S)
+    finally:
+        stderr = app.close()
+    assert len(stderr.splitlines()) == 1 and stderr.startswith("digitrec gui: error: "), stderr
+
+
+def test_without_a_display_it_says_so_and_exits_1():
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    result = subprocess.run([sys.executable, "-m", "digitrec", "gui"], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert result.returncode == 1
+    assert len(result.stderr.splitlines()) == 1
+    assert "needs a display" in result.stderr and "digitrec predict" in result.stderr
+    assert result.stdout == ""

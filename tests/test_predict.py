@@ -1,0 +1,88 @@
+"""Specification of `digitrec predict`: every good file answered, every bad one named in one line."""
+
+import json
+import struct
+import zlib
+
+import pytest
+
+from digitrec.cli import main
+from digitrec.image import render_strokes
+
+SEVEN = [[(20, 20), (120, 20), (60, 180)]]
+ONE = [[(50, 10), (50, 200)]]
+
+
+@pytest.fixture
+def seven(tmp_path):
+    path = tmp_path / "seven.png"
+    render_strokes(SEVEN, pen_width=10, size=(200, 220)).save(path)
+    return path
+
+
+@pytest.fixture
+def number(tmp_path):
+    path = tmp_path / "number.png"
+    strokes = [*ONE, *[[(x + 120, y) for x, y in s] for s in SEVEN]]
+    render_strokes(strokes, pen_width=10).convert("RGB").save(path, quality=90, format="JPEG")
+    return path
+
+
+def huge_png_header(path, width=100_000, height=100_000):
+    """A PNG that declares 10^10 pixels: a decompression bomb, a few bytes long."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    chunk = lambda kind, body: struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b""))
+    return path
+
+
+def test_one_line_per_file_with_digit_and_confidence(seven, capsys):
+    assert main(["predict", str(seven)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{seven}: 7  (") and out.endswith("%)\n")
+
+
+def test_number_mode_reads_every_digit(number, capsys):
+    assert main(["predict", "--number", str(number)]) == 0
+    assert capsys.readouterr().out.startswith(f"{number}: 17  (per digit: ")
+
+
+def test_json_with_top_k(seven, capsys):
+    assert main(["predict", "--json", "--top", "3", str(seven)]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["digit"] == 7 and answer["file"] == str(seven)
+    assert len(answer["top"]) == 3 and answer["top"][0]["digit"] == 7
+    assert len(answer["probabilities"]) == 10
+
+
+def test_bad_files_get_one_line_each_and_good_files_still_get_answers(tmp_path, seven, capsys):
+    text = tmp_path / "notes.txt"
+    text.write_text("not an image")
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    truncated = tmp_path / "truncated.png"
+    truncated.write_bytes(seven.read_bytes()[:200])
+    blank = tmp_path / "blank.png"
+    render_strokes([], pen_width=5, size=(100, 100)).save(blank)
+    bomb = huge_png_header(tmp_path / "bomb.png")
+    missing = tmp_path / "missing.png"
+    bad = [text, empty, truncated, blank, bomb, missing]
+
+    assert main(["predict", *map(str, bad[:3]), str(seven), *map(str, bad[3:])]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"{seven}: 7")
+    lines = captured.err.splitlines()
+    assert len(lines) == len(bad)
+    for path, line in zip(bad, lines):
+        assert line.startswith(f"digitrec predict: error: {path}: "), line
+    assert "blank" in lines[3] and "too large" in lines[4]
+
+
+def test_a_bad_model_is_one_line(tmp_path, seven, capsys):
+    assert main(["predict", "--model", str(tmp_path / "none.keras"), str(seven)]) == 1
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_top_must_be_between_1_and_10(seven, capsys):
+    assert main(["predict", "--top", "11", str(seven)]) == 1
+    assert "--top" in capsys.readouterr().err

@@ -1,0 +1,140 @@
+"""Specification of the recogniser: real-world ink in, the right digit out."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from digitrec import Recognizer, preprocess, synthetic
+from digitrec.image import render_strokes
+from digitrec.recognize import NoInkError
+
+SEVEN = [[(20, 20), (120, 20), (60, 180)]]
+FOUR_IN_TWO_STROKES = [[(60, 20), (20, 120), (110, 120)], [(90, 60), (90, 200)]]
+SEVEN_WITH_CROSSBAR = [[(20, 20), (120, 20), (60, 180)], [(55, 100), (110, 100)]]
+ONE = [[(50, 10), (50, 200)]]
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    return Recognizer().load()
+
+
+def mnist_digit(mnist, index):
+    _, (images, labels) = mnist
+    return images[index], int(labels[index])
+
+
+def on_canvas(ink_image, size=(400, 300), at=(0, 0), scale=1.0):
+    """Paste a grey picture (0 = paper) onto a larger white canvas, dark ink."""
+    small = Image.fromarray(ink_image).resize((int(28 * scale), int(28 * scale)), Image.Resampling.BILINEAR)
+    canvas = np.zeros(size[::-1], np.uint8)
+    x, y = at
+    canvas[y:y + small.height, x:x + small.width] = np.asarray(small)
+    return Image.fromarray(255 - canvas)
+
+
+def test_a_small_digit_in_a_corner_is_recognised(recognizer, mnist):
+    image, label = mnist_digit(mnist, 0)
+    assert recognizer.digit(on_canvas(image, at=(360, 0), scale=1.4)).digit == label
+
+
+def test_light_ink_on_dark_paper_reads_the_same_as_dark_on_light(recognizer, mnist):
+    image, label = mnist_digit(mnist, 1)
+    dark_on_light = on_canvas(image, scale=5)
+    light_on_dark = Image.fromarray(255 - np.asarray(dark_on_light))
+    assert recognizer.digit(dark_on_light).digit == recognizer.digit(light_on_dark).digit == label
+
+
+def test_grey_tinted_paper_is_not_ink(recognizer):
+    paper = render_strokes(SEVEN, pen_width=10, size=(300, 250))
+    tinted = np.asarray(paper, np.float32) * 0.3 + 150  # ink 150, paper 226
+    rng = np.random.default_rng(0)
+    noisy = Image.fromarray(np.clip(tinted + rng.normal(0, 6, tinted.shape), 0, 255).astype(np.uint8))
+    assert recognizer.digit(noisy).digit == 7
+
+
+@pytest.mark.parametrize("ink, paper_alpha", [((0, 0, 0, 255), 0), ((255, 255, 255, 255), 0)])
+def test_strokes_on_a_transparent_sheet_are_found_whatever_their_colour(recognizer, ink, paper_alpha):
+    mask = render_strokes(SEVEN, pen_width=10, size=(200, 220))
+    sheet = Image.new("RGBA", mask.size, (128, 128, 128, paper_alpha))
+    sheet.paste(Image.new("RGBA", mask.size, ink), mask=Image.eval(mask, lambda v: 255 - v))
+    assert recognizer.digit(sheet).digit == 7
+
+
+def test_a_palette_image_is_read(recognizer):
+    assert recognizer.digit(render_strokes(SEVEN, pen_width=10).convert("RGB").convert("P")).digit == 7
+
+
+def test_thin_and_thick_pens_give_the_model_the_same_stroke_width():
+    widths = []
+    for pen in (3, 12, 40):
+        found = preprocess.locate_digit(preprocess.to_ink(render_strokes(SEVEN, pen_width=pen)))
+        widths.append(preprocess.stroke_width(found[1] > 0.5))
+    low, high = preprocess.MNIST_STROKE_RANGE
+    assert all(low - 0.5 <= w <= high + 0.5 for w in widths), widths
+
+
+def test_a_tall_thin_one_is_not_stretched_into_a_blob(recognizer):
+    result = recognizer.digit_from_strokes(ONE, pen_width=8)
+    columns = np.flatnonzero(result.model_input.max(axis=0) > 0.3)
+    rows = np.flatnonzero(result.model_input.max(axis=1) > 0.3)
+    assert result.digit == 1
+    assert len(rows) >= 19 and len(columns) <= 5
+
+
+def test_specks_of_noise_are_ignored(recognizer):
+    image = np.asarray(render_strokes(SEVEN, pen_width=10, size=(400, 300))).copy()
+    image[280:283, 380:383] = 0  # dust far away
+    image[5:7, 300:302] = 0
+    result = recognizer.digit(Image.fromarray(image))
+    assert result.digit == 7 and result.box[2] < 200 and result.box[3] < 200
+
+
+def test_a_blank_image_has_no_digit(recognizer):
+    with pytest.raises(NoInkError):
+        recognizer.digit(Image.new("L", (200, 200), 230))
+    assert recognizer.number(Image.new("L", (200, 200), 230)).digits == []
+
+
+def test_a_digit_drawn_in_two_separate_strokes_is_one_digit(recognizer):
+    assert recognizer.number_from_strokes(FOUR_IN_TWO_STROKES, pen_width=10).text == "4"
+    assert recognizer.number_from_strokes(SEVEN_WITH_CROSSBAR, pen_width=10).text == "7"
+
+
+def test_a_number_is_read_left_to_right(recognizer):
+    shifted = lambda strokes, dx: [[(x + dx, y) for x, y in s] for s in strokes]
+    strokes = [*shifted(SEVEN, 200), *shifted(ONE, 0), *shifted(FOUR_IN_TWO_STROKES, 380)]
+    result = recognizer.number_from_strokes(strokes, pen_width=10)
+    assert result.text == "174"
+    assert [d.box[0] for d in result.digits] == sorted(d.box[0] for d in result.digits)
+
+
+def test_results_carry_probabilities_top_k_and_the_model_input(recognizer):
+    result = recognizer.digit_from_strokes(SEVEN)
+    assert result.probabilities.shape == (10,) and abs(result.probabilities.sum() - 1) < 1e-4
+    assert result.top(3)[0] == (7, result.confidence) and len(result.top(3)) == 3
+    assert result.model_input.shape == (28, 28) and result.model_input.dtype == np.float32
+    assert result.confident
+
+
+def test_mnist_digits_drawn_on_a_canvas_are_read_at_least_99_percent(recognizer, mnist):
+    """The full test set, each digit at a random size, place, polarity and pen (see synthetic.py)."""
+    _, (images, labels) = mnist
+    rng = np.random.default_rng(7)
+    inputs = [preprocess.locate_digit(preprocess.to_ink(synthetic.drawn_digit(image, rng)))[1]
+              for image in images]
+    predicted = np.concatenate([recognizer.probabilities(np.stack(inputs[i:i + 1000])).argmax(axis=1)
+                                for i in range(0, len(inputs), 1000)])
+    accuracy = (predicted == labels).mean()
+    assert accuracy >= 0.990, f"drawn MNIST accuracy {accuracy:.2%}"
+
+
+def test_numbers_of_two_to_six_digits_are_read_at_least_98_percent(recognizer, mnist):
+    _, (images, labels) = mnist
+    rng = np.random.default_rng(11)
+    right = 0
+    for _ in range(300):
+        picks = rng.choice(len(images), size=rng.integers(2, 7), replace=False)
+        result = recognizer.number(synthetic.drawn_number(images[picks], rng))
+        right += result.text == "".join(map(str, labels[picks]))
+    assert right / 300 >= 0.98, f"whole-number accuracy {right / 300:.2%}"
