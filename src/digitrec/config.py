@@ -11,13 +11,15 @@ from digitrec.errors import DigitrecError
 RECIPES = {
     # The Keras tutorial, verbatim: Adadelta at 1.0, batch 128, 10 epochs.
     "seed": dict(optimizer="adadelta", learning_rate=1.0, batch_size=128, epochs=10, warmup_epochs=0,
-                 label_smoothing=0.0, schedule="constant", ema_momentum=None),
+                 label_smoothing=0.0, schedule="constant", ema_momentum=None, bfloat16=False),
     # Adam with a short warm-up then cosine decay to zero: the late low-LR epochs are what
     # lift accuracy past 99.6%. Validation and checkpoints use an exponential moving average
     # of the weights (over ~2 epochs), a cheap ensemble of the last steps. Label smoothing
-    # keeps the confidences honest. 18 epochs: about 14 minutes on 2 CPU cores.
-    "default": dict(optimizer="adam", learning_rate=3e-3, batch_size=128, epochs=18, warmup_epochs=1,
-                    label_smoothing=0.1, schedule="cosine", ema_momentum=0.999),
+    # keeps the confidences honest. On CPUs with native bfloat16 (AVX512-BF16, AMX) the
+    # convolutions run in bfloat16, 1.3x faster; weights stay float32 and the shipped model
+    # is float32. 24 epochs: about 15 minutes on 2 such cores.
+    "default": dict(optimizer="adam", learning_rate=3e-3, batch_size=128, epochs=24, warmup_epochs=1,
+                    label_smoothing=0.1, schedule="cosine", ema_momentum=0.999, bfloat16=True),
 }
 
 

@@ -50,15 +50,15 @@ def default_layers():
         *conv_bn(32, 3),                                  # 26x26
         *conv_bn(32, 3),                                  # 24x24
         *conv_bn(32, 5, strides=2, padding="same"),       # 12x12
-        layers.Dropout(0.4),
+        layers.Dropout(0.25),
         *conv_bn(64, 3),                                  # 10x10
         *conv_bn(64, 3),                                  # 8x8
         *conv_bn(64, 5, strides=2, padding="same"),       # 4x4
-        layers.Dropout(0.4),
+        layers.Dropout(0.25),
         *conv_bn(128, 4),                                 # 1x1
         layers.Flatten(),
-        layers.Dropout(0.4),
-        layers.Dense(NUM_CLASSES, activation="softmax"),
+        layers.Dropout(0.25),
+        layers.Dense(NUM_CLASSES, activation="softmax", dtype="float32"),  # float32 even in mixed precision
     ]
 
 

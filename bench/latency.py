@@ -1,0 +1,98 @@
+"""How fast the recogniser answers, side by side with the tutorial's way, in one run.
+
+    python bench/latency.py [--runs 500] [--files 1000] [--json]
+
+- one drawing (a 280x280 canvas) -> answer: digitrec's preprocessing + compiled
+  predict, vs the tutorial's whole-canvas resize + `model.predict`;
+- a whole number of 6 digits -> answer;
+- `digitrec predict` on N PNG files, start-up included: files per second.
+
+Goals on a 2-core CPU: one drawing p50 <= 5 ms, p99 <= 15 ms and >= 10x faster
+than the tutorial's way; a 6-digit number p50 <= 10 ms.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from digitrec import Recognizer, bundle, data, synthetic
+
+
+def percentiles(call, inputs, runs):
+    """p50 and p99 wall time of `call(x)` in ms, cycling through `inputs`."""
+    for x in inputs[:5]:
+        call(x)  # warm caches and traces
+    times = []
+    for i in range(runs):
+        started = time.perf_counter()
+        call(inputs[i % len(inputs)])
+        times.append((time.perf_counter() - started) * 1000)
+    return {"p50_ms": round(float(np.percentile(times, 50)), 2), "p99_ms": round(float(np.percentile(times, 99)), 2)}
+
+
+def tutorial_answer(net):
+    """The tutorial's recipe: resize the canvas to 28x28, scale, `model.predict`."""
+    def answer(picture):
+        small = np.asarray(picture.convert("L").resize((28, 28)), np.float32) / 255
+        return int(net.predict((1 - small)[None, ..., None], verbose=0).argmax())
+    return answer
+
+
+def predict_files(count, images):
+    """Wall time of `digitrec predict` on `count` drawn-digit PNGs, one process, start-up included."""
+    rng = np.random.default_rng(3)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for i in range(count):
+            path = Path(folder) / f"{i}.png"
+            synthetic.drawn_digit(images[i % len(images)], rng, canvas=(280, 280)).save(path)
+            paths.append(str(path))
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "digitrec", "predict", *paths], check=True, capture_output=True)
+        seconds = time.perf_counter() - started
+    return {"files": count, "seconds": round(seconds, 1), "files_per_s": round(count / seconds, 1)}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=500, help="timed calls per case")
+    parser.add_argument("--files", type=int, default=1000, help="files for the `digitrec predict` case (0: skip)")
+    parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    _, (images, _) = data.load_mnist(args.data)
+    rng = np.random.default_rng(1)
+    drawings = [synthetic.drawn_digit(image, rng, canvas=(280, 280)) for image in images[:100]]
+    numbers = [synthetic.drawn_number(images[i:i + 6], rng) for i in range(0, 300, 6)]
+    recognizer = Recognizer().load()
+    results = {
+        "digitrec_digit": percentiles(recognizer.digit, drawings, args.runs),
+        "tutorial_digit": percentiles(tutorial_answer(bundle.load_model()), drawings, min(args.runs, 200)),
+        "digitrec_number_6": percentiles(recognizer.number, numbers, args.runs),
+    }
+    results["speedup_p50"] = round(results["tutorial_digit"]["p50_ms"] / results["digitrec_digit"]["p50_ms"], 1)
+    if args.files:
+        results["predict_files"] = predict_files(args.files, images)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"{'case':42} {'p50 ms':>7} {'p99 ms':>7}")
+    for name, label in (("digitrec_digit", "one drawing -> digit (digitrec)"),
+                        ("tutorial_digit", "one drawing -> digit (tutorial's way)"),
+                        ("digitrec_number_6", "6-digit number -> number (digitrec)")):
+        print(f"{label:42} {results[name]['p50_ms']:>7.2f} {results[name]['p99_ms']:>7.2f}")
+    print(f"digitrec is {results['speedup_p50']}x faster than the tutorial's way (p50)")
+    if args.files:
+        f = results["predict_files"]
+        print(f"digitrec predict on {f['files']} files: {f['seconds']} s, {f['files_per_s']} files/s "
+              f"(start-up included)")
+
+
+if __name__ == "__main__":
+    main()
