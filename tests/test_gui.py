@@ -154,6 +154,17 @@ def test_the_widget_answers_as_the_recogniser_does(app, recognizer):
     assert [d.box for d in app.answer.digits] == [d.box for d in expected.digits]
 
 
+def test_the_answer_updates_while_a_stroke_is_drawn(app):
+    stroke = strokes.write("7").strokes[0]
+    app.canvas.event_generate("<ButtonPress-1>", x=stroke[0][0], y=stroke[0][1])
+    for x, y in stroke[1:]:
+        app.canvas.event_generate("<B1-Motion>", x=x, y=y)
+    pump(app.root, lambda: app.answer is not None and app.answer.text == "7", timeout=10)  # button still down
+    assert printed(app) == []  # live answers are not printed: one line per stroke end
+    app.canvas.event_generate("<ButtonRelease-1>", x=x, y=y)
+    assert [line["number"] for line in printed(app)] == ["7"]
+
+
 # ---------------------------------------------------------------- what the window shows
 
 def test_the_answer_and_its_confidence_are_shown(app):

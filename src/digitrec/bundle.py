@@ -34,6 +34,7 @@ def load_model(path=None):
     path = Path(path) if path else bundled_model_path()
     if not path.is_file():
         raise DigitrecError(f"model file {path} does not exist")
+    from digitrec import model  # noqa: F401  (registers digitrec's custom layers for loading)
     from digitrec.backend import keras
 
     try:

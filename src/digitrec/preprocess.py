@@ -21,7 +21,9 @@ SIZE = 28  # model input side
 BOX = 20  # the digit's longer side inside it
 WORK_MIN, WORK_MAX = 4 * BOX, 16 * BOX  # longer side of the crop while strokes are reshaped
 INK_LEVEL = 0.5  # ink above this is "on" when finding and measuring strokes
+MIN_CONTRAST = 0.1  # grey-level difference from the paper that counts as a mark at all
 SPECK_FRACTION = 0.03  # components smaller than this share of the biggest are noise
+FRAGMENT_HEIGHT = 0.5  # in a number, pieces shorter than this share of the tallest are parts of a digit
 # Stroke widths of MNIST training digits, px in the 28x28 image, measured by
 # bench/stroke_width.py with `stroke_width` below: median 2.5, 10%-90% 2.0-3.6.
 # Strokes inside that range are left alone; others are brought to the median.
@@ -38,11 +40,12 @@ def to_ink(image):
     if paper > 0.5:  # dark ink on light paper, the usual case
         values = 1.0 - values
         paper = 1.0 - paper
-    # Stretch so the paper is 0 and the strongest ink is 1: removes tinted or grey paper.
-    strongest = float(np.percentile(values, 99.9))
-    if strongest - paper < 0.1:  # nothing stands out from the paper
+    # Stretch so the paper is 0 and solid ink is 1: removes tinted or grey paper and faint pens.
+    marked = values[values > paper + MIN_CONTRAST]
+    if marked.size == 0:  # nothing stands out from the paper
         return np.zeros_like(values)
-    return np.clip((values - paper) / (strongest - paper), 0.0, 1.0)
+    solid = float(np.percentile(marked, 90))  # not the max: one hot pixel must not set the scale
+    return np.clip((values - paper) / (solid - paper), 0.0, 1.0)
 
 
 def _flatten_alpha(image):
@@ -168,24 +171,37 @@ def place(patch):
 def split_digits(ink):
     """Split ink holding a number into its digits, left to right.
 
-    Pieces of ink that overlap horizontally belong to one digit (a '4', '5' or
-    '7' drawn with two strokes that don't touch); specks are dropped.
+    Pieces of ink that overlap horizontally belong to one digit (a '4' drawn
+    with two strokes that don't touch); short pieces (the detached bar of a
+    '5' or '7', a broken stroke) join the nearest digit; specks are dropped.
     Returns a list of (box, model_input): box = (left, top, right, bottom) in
     the image's pixels, model_input = float32 (28, 28) in [0, 1].
     """
     labels, kept = pieces(ink)
-    groups = sorted(group_overlapping(kept), key=lambda g: min(box[1].start for _, box in g))
+    groups = sorted(group_pieces(kept), key=lambda g: _columns(g)[0])
     return [_boxed_input(ink, labels, group) for group in groups]
 
 
+def group_pieces(kept):
+    """Group pieces (list of (k, box)) into digits. Returns a list of lists of pieces."""
+    if not kept:
+        return []
+    tallest = max(_height(piece) for piece in kept)
+    whole = [p for p in kept if _height(p) >= FRAGMENT_HEIGHT * tallest]
+    groups = group_overlapping(whole)
+    for fragment in (p for p in kept if _height(p) < FRAGMENT_HEIGHT * tallest):
+        min(groups, key=lambda g: _column_gap(g, [fragment])).append(fragment)
+    return groups
+
+
 def group_overlapping(kept, min_overlap=0.5):
-    """Group pieces (list of (k, box)) whose column ranges overlap by at least
-    `min_overlap` of the narrower one's width. Returns a list of lists of pieces."""
+    """Group pieces whose column ranges overlap by at least `min_overlap` of the
+    narrower one's width. Returns a list of lists of pieces."""
     groups = [[piece] for piece in kept]
     i = 0
     while i < len(groups):
         for j in range(i + 1, len(groups)):
-            if _columns_overlap(groups[i], groups[j], min_overlap):
+            if -_column_gap(groups[i], groups[j]) >= min_overlap * min(_width(groups[i]), _width(groups[j])):
                 groups[i] += groups.pop(j)
                 break
         else:
@@ -193,8 +209,21 @@ def group_overlapping(kept, min_overlap=0.5):
     return groups
 
 
-def _columns_overlap(a, b, min_overlap):
-    a_start, a_stop = min(box[1].start for _, box in a), max(box[1].stop for _, box in a)
-    b_start, b_stop = min(box[1].start for _, box in b), max(box[1].stop for _, box in b)
-    overlap = min(a_stop, b_stop) - max(a_start, b_start)
-    return overlap >= min_overlap * min(a_stop - a_start, b_stop - b_start)
+def _columns(group):
+    return min(box[1].start for _, box in group), max(box[1].stop for _, box in group)
+
+
+def _width(group):
+    start, stop = _columns(group)
+    return stop - start
+
+
+def _height(piece):
+    rows = piece[1][0]
+    return rows.stop - rows.start
+
+
+def _column_gap(a, b):
+    """Horizontal distance between two groups' column ranges; negative = overlap in px."""
+    (a_start, a_stop), (b_start, b_stop) = _columns(a), _columns(b)
+    return max(a_start, b_start) - min(a_stop, b_stop)
