@@ -71,5 +71,5 @@ def test_a_corrupt_model_is_one_clear_line_and_is_left_alone(tmp_path, data_env,
     broken.write_bytes(b"PK\x03\x04 this is not really a zip")
     assert main(["evaluate", "--model", str(broken), "--out", str(tmp_path / "r")]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "not a usable Keras model" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "not a Keras model file" in err and "Traceback" not in err
     assert broken.read_bytes() == b"PK\x03\x04 this is not really a zip"

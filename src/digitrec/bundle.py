@@ -4,6 +4,7 @@ Free of TensorFlow at import time; loading a model imports it.
 """
 
 import json
+import zipfile
 from importlib import resources
 from pathlib import Path
 
@@ -32,8 +33,12 @@ def load_model(path=None):
     Raises DigitrecError with a one-line reason if the file is missing or not a usable model.
     """
     path = Path(path) if path else bundled_model_path()
+    if path.is_dir():
+        raise DigitrecError(f"{path} is a folder, not a model file")
     if not path.is_file():
         raise DigitrecError(f"model file {path} does not exist")
+    if not zipfile.is_zipfile(path):  # a .keras model is a zip archive; say so plainly
+        raise DigitrecError(f"{path} is not a Keras model file (.keras files are zip archives)")
     from digitrec import model  # noqa: F401  (registers digitrec's custom layers for loading)
     from digitrec.backend import keras
 

@@ -25,7 +25,7 @@ def curves_path(model_path):
     return Path(model_path).with_suffix(".curves.png")
 
 
-def describe(net, config, settings, history, test_accuracy, train_time_s, hardware, precision):
+def describe(net, config, settings, history, test_accuracy, train_time_s, hardware, precision, temperature):
     """The card as a JSON-ready dict."""
     best = max(history, key=lambda row: row["val_accuracy"])
     return {
@@ -44,6 +44,7 @@ def describe(net, config, settings, history, test_accuracy, train_time_s, hardwa
         "ema_momentum": settings["ema_momentum"],
         "seed": config.seed,
         "training_precision": precision,
+        "temperature": round(temperature, 4),
         "validation_accuracy": round(best["val_accuracy"], 6),
         "test_accuracy": round(test_accuracy, 6),
         "train_time_s": round(train_time_s, 1),
@@ -69,6 +70,7 @@ def to_markdown(card, model_name):
 | test accuracy (MNIST, 10,000 images) | **{card['test_accuracy']:.2%}** |
 | validation accuracy (best epoch, {card['validation_images']:,} images) | {card['validation_accuracy']:.2%} (epoch {card['best_epoch']} of {card['epochs']}) |
 | training | {card['train_images']:,} images, batch {card['batch_size']}, {card['optimizer']} at {card['learning_rate']} ({card['schedule']}), label smoothing {card['label_smoothing']}, weight EMA {card['ema_momentum']}, {card['training_precision']}, seed {card['seed']} |
+| probability calibration | softmax temperature {card['temperature']} (fitted on validation) |
 | training wall time | {card['train_time_s'] / 60:.1f} min on {device} |
 | software | TensorFlow {card['versions']['tensorflow']}, Keras {card['versions']['keras']}, Python {hw['python']} |
 | command | `{card['command']}` |

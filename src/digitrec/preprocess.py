@@ -23,7 +23,9 @@ WORK_MIN, WORK_MAX = 4 * BOX, 16 * BOX  # longer side of the crop while strokes 
 INK_LEVEL = 0.5  # ink above this is "on" when finding and measuring strokes
 MIN_CONTRAST = 0.1  # grey-level difference from the paper that counts as a mark at all
 SPECK_FRACTION = 0.03  # components smaller than this share of the biggest are noise
-FRAGMENT_HEIGHT = 0.5  # in a number, pieces shorter than this share of the tallest are parts of a digit
+# In a number, pieces shorter than this share of the tallest are parts of a digit: the bar of
+# a '5' or '7', the open top of a '4' whose strokes don't touch, a broken stroke.
+FRAGMENT_HEIGHT = 0.7
 # Stroke widths of MNIST training digits, px in the 28x28 image, measured by
 # bench/stroke_width.py with `stroke_width` below: median 2.5, 10%-90% 2.0-3.6.
 # Strokes inside that range are left alone; others are brought to the median.

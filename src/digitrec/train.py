@@ -144,11 +144,15 @@ def train(config, extra_callbacks=()):
 
     history = read_log(log_path)
     best = float32_copy(keras.saving.load_model(work / "best.keras", safe_mode=True), config.arch)
+    temperature = fit_temperature(best, x_val, y_val)
+    best = keras.Sequential([keras.Input(model.INPUT_SHAPE), *best.layers, model.Temperature(temperature)],
+                            name=config.arch)
     predicted = best.predict(x_test, batch_size=1000, verbose=0).argmax(axis=1)
     card = modelcard.describe(
         best, config, settings, history,
         test_accuracy=float((predicted == y_test).mean()),
         precision=precision,
+        temperature=temperature,
         train_time_s=sum(row["epoch_time_s"] for row in history),  # also right across --resume
         hardware=hardware(),
     )
@@ -164,6 +168,19 @@ def float32_copy(net, arch):
     clean = model.build(arch)
     clean.set_weights(net.get_weights())
     return clean
+
+
+def fit_temperature(net, x_val, y_val):
+    """The softmax temperature that minimises the validation log-loss (a 1-D grid search)."""
+    log_p = np.log(np.clip(net.predict(x_val, batch_size=1000, verbose=0), 1e-12, 1.0))
+    rows = np.arange(len(y_val))
+
+    def log_loss(t):
+        scaled = log_p / t
+        scaled -= scaled.max(axis=1, keepdims=True)
+        return -(scaled[rows, y_val] - np.log(np.exp(scaled).sum(axis=1))).mean()
+
+    return float(min(np.geomspace(0.05, 2.0, 80), key=log_loss))
 
 
 def native_bfloat16():
