@@ -27,34 +27,6 @@ def seed_layers():
 
 
 @keras.saving.register_keras_serializable(package="digitrec")
-class RandomStrokeWidth(layers.Layer):
-    """Thickens or thins each image's strokes by a random amount, as pens differ (training only).
-
-    Blends the image with its 3x3 grey dilation (max) or erosion (min) by a
-    weight drawn from [-thin, thick] per image: 1 adds about 2 px of stroke.
-    """
-
-    def __init__(self, thin=0.5, thick=0.8, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.thin, self.thick = thin, thick
-        self.seed_generator = keras.random.SeedGenerator(seed)
-
-    def call(self, images, training=None):
-        if not training:
-            return images
-        ops = keras.ops
-        weight = keras.random.uniform((ops.shape(images)[0], 1, 1, 1), -self.thin, self.thick,
-                                      seed=self.seed_generator, dtype=images.dtype)
-        dilated = ops.max_pool(images, 3, strides=1, padding="same")
-        eroded = -ops.max_pool(-images, 3, strides=1, padding="same")
-        target = ops.where(weight > 0, dilated, eroded)
-        return images + ops.abs(weight) * (target - images)
-
-    def get_config(self):
-        return {**super().get_config(), "thin": self.thin, "thick": self.thick}
-
-
-@keras.saving.register_keras_serializable(package="digitrec")
 class Temperature(layers.Layer):
     """Rescales probabilities: p -> softmax(log p / temperature); < 1 sharpens, argmax unchanged.
 
@@ -75,10 +47,8 @@ class Temperature(layers.Layer):
 
 
 def augmentation_layers():
-    # Writers shift, tilt and size their digits differently, with different pens; these only act
-    # in training.
+    # Writers shift, tilt and size their digits differently; these only act in training.
     return [
-        RandomStrokeWidth(),
         layers.RandomRotation(10 / 360, fill_mode="constant"),
         layers.RandomZoom(0.10, fill_mode="constant"),
         layers.RandomTranslation(0.10, 0.10, fill_mode="constant"),

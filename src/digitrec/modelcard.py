@@ -27,7 +27,7 @@ def curves_path(model_path):
 
 def describe(net, config, settings, history, test_accuracy, train_time_s, hardware, precision, temperature):
     """The card as a JSON-ready dict."""
-    best = max(history, key=lambda row: row["val_accuracy"])
+    best = min(history, key=lambda row: row["val_loss"])  # the epoch train.py kept
     return {
         "architecture": config.arch,
         "parameters": int(net.count_params()),

@@ -63,7 +63,7 @@ def mistakes_grid(images, true, predicted, confidence, columns=10, title="miscla
     n = len(images)
     rows = max(1, int(np.ceil(n / columns)))
     fig = Figure(figsize=(columns * 1.2, rows * 1.45 + 0.5))
-    fig.suptitle(f"{title} ({n}): true -> predicted (confidence)")
+    fig.suptitle(f"{title}: true -> predicted (confidence)")
     axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
     for ax in axes:
         ax.axis("off")

@@ -26,6 +26,9 @@ SPECK_FRACTION = 0.03  # components smaller than this share of the biggest are n
 # In a number, pieces shorter than this share of the tallest are parts of a digit: the bar of
 # a '5' or '7', the open top of a '4' whose strokes don't touch, a broken stroke.
 FRAGMENT_HEIGHT = 0.7
+# Pieces whose column ranges overlap by this share of the narrower one are one digit
+# (the crossbar of a '7', a '4' drawn in two strokes); slanted neighbours overlap less.
+MIN_OVERLAP = 0.6
 # Stroke widths of MNIST training digits, px in the 28x28 image, measured by
 # bench/stroke_width.py with `stroke_width` below: median 2.5, 10%-90% 2.0-3.6.
 # Strokes inside that range are left alone; others are brought to the median.
@@ -186,17 +189,17 @@ def split_digits(ink):
 
 def group_pieces(kept):
     """Group pieces (list of (k, box)) into digits. Returns a list of lists of pieces."""
-    if not kept:
+    groups = group_overlapping(kept)
+    if not groups:
         return []
-    tallest = max(_height(piece) for piece in kept)
-    whole = [p for p in kept if _height(p) >= FRAGMENT_HEIGHT * tallest]
-    groups = group_overlapping(whole)
-    for fragment in (p for p in kept if _height(p) < FRAGMENT_HEIGHT * tallest):
-        min(groups, key=lambda g: _column_gap(g, [fragment])).append(fragment)
-    return groups
+    tallest = max(_group_height(g) for g in groups)
+    digits = [g for g in groups if _group_height(g) >= FRAGMENT_HEIGHT * tallest]
+    for fragment in (g for g in groups if _group_height(g) < FRAGMENT_HEIGHT * tallest):
+        min(digits, key=lambda d: _column_gap(d, fragment)).extend(fragment)
+    return digits
 
 
-def group_overlapping(kept, min_overlap=0.5):
+def group_overlapping(kept, min_overlap=MIN_OVERLAP):
     """Group pieces whose column ranges overlap by at least `min_overlap` of the
     narrower one's width. Returns a list of lists of pieces."""
     groups = [[piece] for piece in kept]
@@ -220,9 +223,8 @@ def _width(group):
     return stop - start
 
 
-def _height(piece):
-    rows = piece[1][0]
-    return rows.stop - rows.start
+def _group_height(group):
+    return max(box[0].stop for _, box in group) - min(box[0].start for _, box in group)
 
 
 def _column_gap(a, b):

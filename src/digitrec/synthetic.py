@@ -63,13 +63,13 @@ def drawn_digit(mnist_image, rng, canvas=None, stroke=None):
     return on_paper(sheet, (width, height), rng)
 
 
-def drawn_number(mnist_images, rng, digit_height=None):
+def drawn_number(mnist_images, rng, digit_height=None, stroke=None):
     """Several MNIST digits written left to right with random gaps and jitter, not touching.
 
-    Returns a Pillow "L" image.
+    `stroke`: "thin", "normal" or "thick" (default: one at random). Returns a Pillow "L" image.
     """
     digit_height = digit_height or int(rng.integers(40, 120))
-    stroke = rng.choice(["thin", "normal", "thick"])
+    stroke = stroke or rng.choice(["thin", "normal", "thick"])
     inks = [scaled(digit_crop(image), digit_height, stroke) for image in mnist_images]
     gaps = [int(rng.uniform(0.15, 0.6) * digit_height) for _ in inks]
     jitter = [int(rng.uniform(-0.15, 0.15) * digit_height) for _ in inks]
