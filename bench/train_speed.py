@@ -5,8 +5,9 @@
 Each setup trains the same model for the same number of steps (after a warm-up
 epoch that compiles it) and reports images per second and the projected time
 of a full epoch on 55,000 images. The setups are what we tried for the
-README's performance section: batch size, XLA (`jit_compile`), and where the
-augmentation runs (inside the model, or in a tf.data pipeline beside it).
+README's performance section: batch size, XLA (`jit_compile`), where the
+augmentation runs (inside the model, or in a tf.data pipeline beside it), and
+bfloat16 mixed precision.
 """
 
 import argparse
@@ -22,8 +23,9 @@ from digitrec.train import to_model_input
 TRAIN_IMAGES = 55_000
 
 
-def build_setup(batch_size, jit, augment_in):
+def build_setup(batch_size, jit, augment_in, precision):
     """A compiled default model and a tf.data dataset for it."""
+    keras.mixed_precision.set_global_policy(precision)
     layers = model.default_layers()
     n_aug = len(model.augmentation_layers())
     augmentation, body = layers[:n_aug], layers[n_aug:]
@@ -44,23 +46,24 @@ def build_setup(batch_size, jit, augment_in):
     return net, dataset
 
 
-def measure(x, y, batch_size, jit, augment_in, steps):
-    net, dataset = build_setup(batch_size, jit, augment_in)
+def measure(x, y, batch_size, jit, augment_in, precision, steps):
+    net, dataset = build_setup(batch_size, jit, augment_in, precision)
     n = batch_size * steps
     net.fit(dataset(x[: batch_size * 10], y[: batch_size * 10]), epochs=1, verbose=0)  # compile/trace
     started = time.perf_counter()
     net.fit(dataset(x[:n], y[:n]), epochs=1, verbose=0)
     per_second = n / (time.perf_counter() - started)
-    return {"batch_size": batch_size, "jit_compile": jit, "augmentation": augment_in,
+    return {"batch_size": batch_size, "jit_compile": jit, "augmentation": augment_in, "precision": precision,
             "images_per_s": round(per_second), "epoch_s": round(TRAIN_IMAGES / per_second, 1)}
 
 
-SETUPS = [
-    (128, False, "model"),
-    (128, True, "tf.data"),
-    (128, False, "tf.data"),
-    (256, False, "model"),
-    (64, False, "model"),
+SETUPS = [  # (batch size, jit_compile, where augmentation runs, precision policy)
+    (128, False, "model", "float32"),
+    (128, True, "tf.data", "float32"),
+    (128, False, "tf.data", "float32"),
+    (256, False, "model", "float32"),
+    (64, False, "model", "float32"),
+    (128, False, "model", "mixed_bfloat16"),  # fast only where the CPU has native bfloat16
 ]
 
 
@@ -76,10 +79,10 @@ def main():
     if args.json:
         print(json.dumps(rows, indent=2))
         return
-    print(f"{'batch':>5} {'jit_compile':>11} {'augmentation':>12} {'images/s':>9} {'epoch s':>8}")
+    print(f"{'batch':>5} {'jit_compile':>11} {'augmentation':>12} {'precision':>14} {'images/s':>9} {'epoch s':>8}")
     for row in rows:
         print(f"{row['batch_size']:>5} {str(row['jit_compile']):>11} {row['augmentation']:>12} "
-              f"{row['images_per_s']:>9} {row['epoch_s']:>8}")
+              f"{row['precision']:>14} {row['images_per_s']:>9} {row['epoch_s']:>8}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ from digitrec.config import TrainConfig
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path, check_writable
 
+MIN_EMA_STEPS = 2000
+
 # ---------------------------------------------------------------- data
 
 def to_model_input(images):
@@ -57,8 +59,10 @@ def make_optimizer(settings, steps_per_epoch):
         )
     if settings["optimizer"] == "adadelta":
         return keras.optimizers.Adadelta(learning_rate=lr)
-    ema = settings["ema_momentum"]
-    return keras.optimizers.Adam(learning_rate=lr, use_ema=ema is not None, ema_momentum=ema or 0.99)
+    # The weight average pays off only in a long run: in a short one it lags far behind the
+    # weights that batch norm's statistics were gathered with.
+    ema = settings["ema_momentum"] if settings["epochs"] * steps_per_epoch >= MIN_EMA_STEPS else None
+    return keras.optimizers.Adam(learning_rate=lr, use_ema=bool(ema), ema_momentum=ema or 0.99)
 
 
 def compile_model(net, settings, steps_per_epoch):
@@ -123,7 +127,7 @@ def train(config, extra_callbacks=()):
         keras.callbacks.CSVLogger(log_path, append=config.resume),
         # Saves model + optimiser state each epoch; restores it when a run is resumed.
         keras.callbacks.BackupAndRestore(work / "backup"),
-        *([keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if settings["ema_momentum"] else []),
+        *([keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if net.optimizer.use_ema else []),
         keras.callbacks.ModelCheckpoint(
             # Validation loss, not accuracy: it has no ties (5,000 images give accuracy in
             # steps of 0.02%, and a tie would keep an early epoch over a later, better one).
