@@ -127,21 +127,22 @@ def accuracy_report(name, results):
 
 # ---------------------------------------------------------------- accuracy, drawn on the widget
 
-def test_drawn_digits_are_recognised(app):
+def draw_each(app, drawings):
+    """[(drawing, answer shown), ...], each drawing on a cleared canvas."""
     results = []
-    for drawing in strokes.digits():
+    for drawing in drawings:
         app.clear()
         results.append((drawing, draw(app, drawing)))
-    accuracy, report = accuracy_report("drawn digits", results)
+    return results
+
+
+def test_drawn_digits_are_recognised(app):
+    accuracy, report = accuracy_report("drawn digits", draw_each(app, strokes.digits()))
     assert accuracy >= DIGIT_ACCURACY, report
 
 
 def test_drawn_numbers_are_recognised(app):
-    results = []
-    for drawing in strokes.numbers():
-        app.clear()
-        results.append((drawing, draw(app, drawing)))
-    accuracy, report = accuracy_report("drawn numbers", results)
+    accuracy, report = accuracy_report("drawn numbers", draw_each(app, strokes.numbers()))
     assert accuracy >= NUMBER_ACCURACY, report
 
 

@@ -18,7 +18,6 @@ import numpy as np
 
 from digitrec import data, model, modelcard, plots
 from digitrec.backend import keras, tf
-from digitrec.config import TrainConfig
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path, check_writable
 
