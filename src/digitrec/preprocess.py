@@ -192,11 +192,16 @@ def group_pieces(kept):
     groups = group_overlapping(kept)
     if not groups:
         return []
-    tallest = max(_group_height(g) for g in groups)
-    digits = [g for g in groups if _group_height(g) >= FRAGMENT_HEIGHT * tallest]
-    for fragment in (g for g in groups if _group_height(g) < FRAGMENT_HEIGHT * tallest):
-        min(digits, key=lambda d: _column_gap(d, fragment)).extend(fragment)
-    return digits
+    digit_height = FRAGMENT_HEIGHT * max(_group_height(g) for g in groups)
+    # Shortest first, each fragment joins the group nearest to it, so the parts of a broken
+    # stroke find each other before a neighbouring digit, until every group is digit-tall.
+    while len(groups) > 1:
+        fragment = min(groups, key=_group_height)
+        if _group_height(fragment) >= digit_height:
+            break
+        groups.remove(fragment)
+        min(groups, key=lambda g: _distance(g, fragment)).extend(fragment)
+    return groups
 
 
 def group_overlapping(kept, min_overlap=MIN_OVERLAP):
@@ -224,7 +229,19 @@ def _width(group):
 
 
 def _group_height(group):
-    return max(box[0].stop for _, box in group) - min(box[0].start for _, box in group)
+    top, bottom = _rows(group)
+    return bottom - top
+
+
+def _rows(group):
+    return min(box[0].start for _, box in group), max(box[0].stop for _, box in group)
+
+
+def _distance(a, b):
+    """Shortest distance in px between two groups' bounding boxes (0 if they overlap)."""
+    (a_top, a_bottom), (b_top, b_bottom) = _rows(a), _rows(b)
+    rows = max(0, max(a_top, b_top) - min(a_bottom, b_bottom))
+    return float(np.hypot(rows, max(0, _column_gap(a, b))))
 
 
 def _column_gap(a, b):
