@@ -80,7 +80,7 @@ def pieces(ink):
     labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
     if count == 0:
         return labels, []
-    sizes = ndimage.sum_labels(mask, labels, index=np.arange(1, count + 1))
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:]  # px per piece
     boxes = ndimage.find_objects(labels)
     return labels, [(k + 1, boxes[k]) for k in range(count) if sizes[k] >= SPECK_FRACTION * sizes.max()]
 
@@ -101,17 +101,19 @@ def bounding_box(boxes):
             slice(min(b[1].start for b in boxes), max(b[1].stop for b in boxes)))
 
 
-def stroke_width(mask):
+def stroke_width(mask, inside=None):
     """Typical stroke width, in px, of a binary (h, w) mask: twice the distance to the
-    paper along the strokes' centre lines (the ridges of the distance transform)."""
-    distance = ndimage.distance_transform_edt(mask)
-    ridge = (distance == ndimage.maximum_filter(distance, size=3)) & mask
-    return 2.0 * float(np.median(distance[ridge])) if ridge.any() else 0.0
+    paper along the strokes' centre lines (the ridges of the distance transform).
+    `inside`: the mask's distance transform, if already computed."""
+    inside = ndimage.distance_transform_edt(mask) if inside is None else inside
+    ridge = (inside == ndimage.maximum_filter(inside, size=3)) & mask
+    return 2.0 * float(np.median(inside[ridge])) if ridge.any() else 0.0
 
 
 def normalise_strokes(mask, scale):
     """Thicken or thin a binary mask so that, once scaled by `scale`, its strokes are as wide as MNIST's."""
-    width = stroke_width(mask) * scale
+    inside = ndimage.distance_transform_edt(mask)
+    width = stroke_width(mask, inside) * scale
     low, high = MNIST_STROKE_RANGE
     if width == 0 or low <= width <= high:
         return mask
@@ -119,12 +121,9 @@ def normalise_strokes(mask, scale):
     if width < target:
         # Grow every stroke by the missing half-width on each side.
         return ndimage.distance_transform_edt(~mask) <= (target - width) / 2
-    else:
-        # Shave the excess off each side, but never let a piece of the digit vanish.
-        thinned = ndimage.distance_transform_edt(mask) > (width - target) / 2
-        if ndimage.label(thinned)[1] == ndimage.label(mask)[1]:
-            return thinned
-    return mask
+    # Shave the excess off each side, but never let a piece of the digit vanish.
+    thinned = inside > (width - target) / 2
+    return thinned if ndimage.label(thinned)[1] == ndimage.label(mask)[1] else mask
 
 
 def locate_digit(ink):
@@ -155,6 +154,8 @@ def resize(ink, scale):
     """Anti-aliased resize of a float32 array by `scale` (each side at least 1 px)."""
     height, width = ink.shape
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    if size == (width, height):
+        return ink
     return np.asarray(Image.fromarray(ink).resize(size, Image.Resampling.BILINEAR))
 
 
