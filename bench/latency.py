@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from digitrec import Recognizer, bundle, data, synthetic
+from digitrec.recognize import answer_one_at_a_time
 
 
 def percentiles(call, inputs, runs):
@@ -66,6 +67,7 @@ def main():
     parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
+    answer_one_at_a_time()  # as `digitrec predict` and `digitrec gui` do; TensorFlow is not imported yet
     _, (images, _) = data.load_mnist(args.data)
     rng = np.random.default_rng(1)
     drawings = [synthetic.drawn_digit(image, rng, canvas=(280, 280)) for image in images[:100]]

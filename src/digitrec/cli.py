@@ -81,7 +81,9 @@ def add_predict(commands):
 
 def run_predict(args):
     from digitrec import predict
+    from digitrec.recognize import answer_one_at_a_time
 
+    answer_one_at_a_time()
     if not 1 <= args.top <= 10:
         raise DigitrecError(f"--top must be between 1 and 10 (got {args.top})")
     return predict.predict_files(args.files, model=args.model, number=args.number, top=args.top,
@@ -103,7 +105,9 @@ def add_gui(commands):
 
 def run_gui(args):
     from digitrec import gui  # Tk is imported by this command only
+    from digitrec.recognize import answer_one_at_a_time
 
+    answer_one_at_a_time()
     return gui.run(model=args.model, pen_width=args.pen_width, print_answers=args.print_answers)
 
 

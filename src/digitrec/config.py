@@ -14,12 +14,13 @@ RECIPES = {
                  label_smoothing=0.0, schedule="constant", ema_momentum=None, bfloat16=False),
     # Adam with a short warm-up then cosine decay to zero: the late low-LR epochs are what
     # lift accuracy past 99.6%. Validation and checkpoints use an exponential moving average
-    # of the weights (over ~2 epochs), a cheap ensemble of the last steps. Label smoothing
-    # keeps the confidences honest. On CPUs with native bfloat16 (AVX512-BF16, AMX) the
-    # convolutions run in bfloat16, 1.3x faster; weights stay float32 and the shipped model
-    # is float32. 24 epochs: about 15 minutes on 2 such cores.
-    "default": dict(optimizer="adam", learning_rate=3e-3, batch_size=128, epochs=24, warmup_epochs=1,
-                    label_smoothing=0.1, schedule="cosine", ema_momentum=0.999, bfloat16=True),
+    # of the weights over ~200 steps (half an epoch): it smooths out the noise of the
+    # high-LR epochs, so the model is good early (99.5% on validation by epoch 3), not only
+    # at the end. Label smoothing keeps the confidences honest. On CPUs with native
+    # bfloat16 (AVX512-BF16, AMX) the convolutions run in bfloat16, 1.3x faster; weights
+    # stay float32 and the shipped model is float32. 20 epochs: about 14 minutes on 2 such cores.
+    "default": dict(optimizer="adam", learning_rate=3e-3, batch_size=128, epochs=20, warmup_epochs=1,
+                    label_smoothing=0.1, schedule="cosine", ema_momentum=0.995, bfloat16=True),
 }
 
 

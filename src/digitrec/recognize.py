@@ -10,6 +10,7 @@ any size, either polarity. TensorFlow is imported only when the model loads.
 """
 
 import dataclasses
+import os
 import threading
 
 import numpy as np
@@ -25,6 +26,17 @@ from digitrec.image import render_strokes
 # the wrong answers and 0.64% of the right ones.
 CONFIDENCE_THRESHOLD = 0.95
 DEFAULT_PEN_WIDTH = 12
+
+
+def answer_one_at_a_time():
+    """Tune TensorFlow for answering one drawing at a time; call before it is imported.
+
+    By default TensorFlow splits each op over every core; for one 28x28 digit the
+    hand-off costs more than it saves (bench/latency.py on 2 cores: 4.4 -> 3.8 ms a
+    drawing, 10.4 -> 8.6 ms a 6-digit number). The `predict` and `gui` commands call
+    this; a process that also trains should not.
+    """
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 
 
 class NoInkError(DigitrecError):

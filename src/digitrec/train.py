@@ -58,8 +58,8 @@ def make_optimizer(settings, steps_per_epoch):
         )
     if settings["optimizer"] == "adadelta":
         return keras.optimizers.Adadelta(learning_rate=lr)
-    # The weight average pays off only in a long run: in a short one it lags far behind the
-    # weights that batch norm's statistics were gathered with.
+    # The weight average starts from the random initial weights and needs a few hundred
+    # steps to forget them: a short run (a quick test) ends before it is any use.
     ema = settings["ema_momentum"] if settings["epochs"] * steps_per_epoch >= MIN_EMA_STEPS else None
     return keras.optimizers.Adam(learning_rate=lr, use_ema=bool(ema), ema_momentum=ema or 0.99)
 
