@@ -94,10 +94,10 @@ def to_text(report):
         f"model: {report['model']}",
         f"MNIST test accuracy: {report['accuracy']:.2%} ({report['errors']} errors in {report['images']:,} images)",
         "",
-        "digit  precision  recall     F1  support",
+        "digit  precision   recall       F1  support",
     ]
     for row in report["per_class"]:
-        lines.append(f"{row['digit']:>5}  {row['precision']:>9.2%}  {row['recall']:>6.2%}  "
-                     f"{row['f1']:>5.2%}  {row['support']:>7}")
+        lines.append(f"{row['digit']:>5}  {row['precision']:>9.2%}  {row['recall']:>7.2%}  "
+                     f"{row['f1']:>7.2%}  {row['support']:>7}")
     lines += ["", *(f"wrote {path}" for path in report["files"].values())]
     return "\n".join(lines)
