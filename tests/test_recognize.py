@@ -101,6 +101,18 @@ def test_a_digit_drawn_in_two_separate_strokes_is_one_digit(recognizer):
     assert recognizer.number_from_strokes(SEVEN_WITH_CROSSBAR, pen_width=10).text == "7"
 
 
+def test_a_stroke_broken_into_bits_by_a_thin_pen_stays_one_digit():
+    # Two full-height digits with a '1' between them whose stroke broke into three
+    # slanted bits; none is tall enough to be a digit, and no two overlap much.
+    ink = np.zeros((120, 200), np.float32)
+    ink[10:110, 10:50] = 1.0
+    ink[10:110, 150:190] = 1.0
+    for top, left in [(12, 104), (45, 99), (78, 94)]:
+        ink[top:top + 30, left:left + 6] = 1.0
+    boxes = [box for box, _ in preprocess.split_digits(ink)]
+    assert boxes == [(10, 10, 50, 110), (94, 12, 110, 108), (150, 10, 190, 110)]
+
+
 def test_a_number_is_read_left_to_right(recognizer):
     shifted = lambda strokes, dx: [[(x + dx, y) for x, y in s] for s in strokes]
     strokes = [*shifted(SEVEN, 200), *shifted(ONE, 0), *shifted(FOUR_IN_TWO_STROKES, 380)]
