@@ -1,0 +1,55 @@
+"""How well the recogniser reads the same digits redrawn with a thin, normal or thick pen.
+
+    python bench/pen_styles.py [--n 5000] [--json] [--model PATH]
+
+The validation digits (the last 5,000 MNIST training images, never trained on)
+are drawn on a canvas as in bench/drawn_accuracy.py, once with each pen of
+`digitrec.synthetic` (thin: a third of MNIST's stroke width; thick: about
+twice it, which can fill small loops), and read by digitrec. It shows where
+drawn digits, and so whole numbers, lose accuracy.
+"""
+
+import argparse
+import json
+
+import numpy as np
+
+from digitrec import Recognizer, data, preprocess, synthetic
+from digitrec.config import TrainConfig
+from drawn_accuracy import predict_all
+
+PENS = ("thin", "normal", "thick")
+SEED = 7
+
+
+def pen_accuracy(recognizer, images, labels, pen):
+    rng = np.random.default_rng(SEED)  # same canvases and placements for every pen
+    inputs = []
+    for image in images:
+        found = preprocess.locate_digit(preprocess.to_ink(synthetic.drawn_digit(image, rng, stroke=pen)))
+        inputs.append(found[1] if found else np.zeros((28, 28), np.float32))
+    return float((predict_all(recognizer, inputs) == labels).mean())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=5000, help="validation digits to draw with each pen")
+    parser.add_argument("--model", help="model file (default: the bundled one)")
+    parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    (images, labels), _ = data.load_mnist(args.data)
+    n_val = TrainConfig().validation_size
+    images, labels = images[-n_val:][: args.n], labels[-n_val:][: args.n]
+    recognizer = Recognizer(args.model).load()
+    results = {pen: pen_accuracy(recognizer, images, labels, pen) for pen in PENS}
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"{'pen':8} {'accuracy':>9}   ({len(images):,} validation digits each)")
+    for pen, accuracy in results.items():
+        print(f"{pen:8} {accuracy:>9.2%}")
+
+
+if __name__ == "__main__":
+    main()
