@@ -188,6 +188,8 @@ class App:
         self.bars = tk.Canvas(panel, width=width, height=10 * self.row_height, highlightthickness=0,
                               background=self.root.cget("background"))
         self.bars.pack(fill="x", pady=(self.px(8), 0))
+        # The panel can end up wider than asked (large fonts, high DPI): redraw to its real width.
+        self.bars.bind("<Configure>", lambda event: self._show_digit())
         return panel
 
     def _build_statusbar(self):
