@@ -209,6 +209,21 @@ def test_the_model_input_is_shown_enlarged(app):
     assert min(pixel(side // 2, side // 2)) > 128 and pixel(0, 0) == [0, 0, 0]
 
 
+def test_the_probability_bars_stretch_when_the_panel_widens(app):
+    draw(app, strokes.write("8"))
+    bars = app.bars
+
+    def bars_right_edge():
+        return max(bars.coords(item)[2] for item in bars.find_all() if bars.type(item) == "rectangle")
+
+    before = bars_right_edge()
+    wider = bars.winfo_width() + 200  # as on a high-DPI screen, where the panel outgrows its asked width
+    bars.configure(width=wider)
+    pump(app.root, lambda: bars.winfo_width() >= wider)
+    app.root.update()
+    assert bars_right_edge() >= before + 150
+
+
 def test_the_pen_width_applies_to_every_stroke(app):
     draw(app, strokes.write("11"))
     app.set_pen_width(30)
