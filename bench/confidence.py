@@ -15,8 +15,8 @@ import json
 
 import numpy as np
 
-from digitrec import Recognizer, data, preprocess, synthetic
-from digitrec.config import TrainConfig
+from digitrec import Recognizer, synthetic
+from drawn_accuracy import add_common_options, model_input, validation_digits
 
 CANDIDATES = np.round(np.arange(0.30, 0.96, 0.05), 2)
 MAX_FALSE_FLAGS = 0.01
@@ -24,16 +24,11 @@ MAX_FALSE_FLAGS = 0.01
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", help="model file (default: the bundled one)")
-    parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    add_common_options(parser)
     args = parser.parse_args()
-    (images, labels), _ = data.load_mnist(args.data)
-    n_val = TrainConfig().validation_size
-    images, labels = images[-n_val:], labels[-n_val:]
+    images, labels = validation_digits(args.data)
     rng = np.random.default_rng(5)
-    inputs = np.stack([preprocess.locate_digit(preprocess.to_ink(synthetic.drawn_digit(image, rng)))[1]
-                       for image in images])
+    inputs = np.stack([model_input(synthetic.drawn_digit(image, rng)) for image in images])
     probabilities = Recognizer(args.model).probabilities(inputs)
     top = probabilities.max(axis=1)
     right = probabilities.argmax(axis=1) == labels

@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image
 
 from digitrec import Recognizer, data, preprocess, synthetic
+from digitrec.config import TrainConfig
 
 SEED = 2026
 
@@ -35,12 +36,31 @@ def tutorial_input(picture):
     return 1 - small if np.median(small) > 0.5 else small
 
 
+def model_input(picture):
+    """digitrec's float32 (28, 28) input for a drawing; zeros (scored as a miss) if it finds no ink."""
+    found = preprocess.locate_digit(preprocess.to_ink(picture))
+    return found[1] if found else np.zeros((28, 28), np.float32)
+
+
+def validation_digits(data_dir):
+    """The validation split (the last training images, never trained on): uint8 images, labels."""
+    (images, labels), _ = data.load_mnist(data_dir)
+    n_val = TrainConfig().validation_size
+    return images[-n_val:], labels[-n_val:]
+
+
+def add_common_options(parser):
+    """--model, --data and --json, which every accuracy bench takes."""
+    parser.add_argument("--model", help="model file (default: the bundled one)")
+    parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+
+
 def digit_accuracy(recognizer, images, labels):
     """Returns {"digitrec": accuracy, "tutorial": accuracy} on the same drawn images."""
     ours, theirs = [], []
     for picture in drawn_digits(images):
-        found = preprocess.locate_digit(preprocess.to_ink(picture))
-        ours.append(found[1] if found else np.zeros((28, 28), np.float32))
+        ours.append(model_input(picture))
         theirs.append(tutorial_input(picture))
     return {name: float((predict_all(recognizer, inputs) == labels).mean())
             for name, inputs in (("digitrec", ours), ("tutorial", theirs))}
@@ -79,9 +99,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10000, help="MNIST test digits to draw")
     parser.add_argument("--numbers", type=int, default=1000, help="numbers to compose")
-    parser.add_argument("--model", help="model file (default: the bundled one)")
-    parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    add_common_options(parser)
     args = parser.parse_args()
     _, (images, labels) = data.load_mnist(args.data)
     recognizer = Recognizer(args.model).load()

@@ -14,9 +14,8 @@ import json
 
 import numpy as np
 
-from digitrec import Recognizer, data, preprocess, synthetic
-from digitrec.config import TrainConfig
-from drawn_accuracy import predict_all
+from digitrec import Recognizer, synthetic
+from drawn_accuracy import add_common_options, model_input, predict_all, validation_digits
 
 PENS = ("thin", "normal", "thick")
 SEED = 7
@@ -24,23 +23,17 @@ SEED = 7
 
 def pen_accuracy(recognizer, images, labels, pen):
     rng = np.random.default_rng(SEED)  # same canvases and placements for every pen
-    inputs = []
-    for image in images:
-        found = preprocess.locate_digit(preprocess.to_ink(synthetic.drawn_digit(image, rng, stroke=pen)))
-        inputs.append(found[1] if found else np.zeros((28, 28), np.float32))
+    inputs = [model_input(synthetic.drawn_digit(image, rng, stroke=pen)) for image in images]
     return float((predict_all(recognizer, inputs) == labels).mean())
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=5000, help="validation digits to draw with each pen")
-    parser.add_argument("--model", help="model file (default: the bundled one)")
-    parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    add_common_options(parser)
     args = parser.parse_args()
-    (images, labels), _ = data.load_mnist(args.data)
-    n_val = TrainConfig().validation_size
-    images, labels = images[-n_val:][: args.n], labels[-n_val:][: args.n]
+    images, labels = validation_digits(args.data)
+    images, labels = images[: args.n], labels[: args.n]
     recognizer = Recognizer(args.model).load()
     results = {pen: pen_accuracy(recognizer, images, labels, pen) for pen in PENS}
     if args.json:
