@@ -28,7 +28,7 @@ def main():
         crop = ink[box]
         work = preprocess.resize(crop, preprocess.WORK_MIN / max(crop.shape))
         scale = preprocess.BOX / max(work.shape)
-        widths.append(preprocess.stroke_width(work > preprocess.INK_LEVEL) * scale)
+        widths.append(preprocess.stroke_width(np.pad(work > preprocess.INK_LEVEL, 1)) * scale)
         centres.append(ndimage.center_of_mass(ink))
     widths = np.array(widths)
     print(f"stroke width over {len(widths)} digits (px at 28x28): median {np.median(widths):.2f}, "

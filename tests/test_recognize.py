@@ -74,6 +74,27 @@ def test_thin_and_thick_pens_give_the_model_the_same_stroke_width():
     assert all(low - 0.5 <= w <= high + 0.5 for w in widths), widths
 
 
+def _ink_rows(model_input):
+    return np.flatnonzero(model_input.max(axis=1) > 0.3)
+
+
+def test_a_fat_marker_seven_keeps_its_downstroke(recognizer):
+    # The bar lies on the edge of the crop: measured without paper above it, it looked
+    # as wide as the digit, and thinning erased the downstroke, leaving a '-'.
+    wide_seven = [[(20, 20), (160, 20), (60, 180)]]
+    result = recognizer.digit_from_strokes(wide_seven, pen_width=50)
+    assert _ink_rows(result.model_input).max() >= 22  # ink reaches the bottom of the 20 px box
+    assert result.digit == 7
+
+
+def test_a_fat_pen_that_fills_a_loop_does_not_erase_the_stem(recognizer):
+    loop = [(60 + 30 * np.cos(a), 60 + 30 * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 24)]
+    nine = [loop, [(90, 60), (90, 260)]]
+    result = recognizer.digit_from_strokes(nine, pen_width=44)  # the loop is filled
+    assert _ink_rows(result.model_input).max() >= 22
+    assert result.digit == 9
+
+
 def test_a_tall_thin_one_is_not_stretched_into_a_blob(recognizer):
     result = recognizer.digit_from_strokes(ONE, pen_width=8)
     columns = np.flatnonzero(result.model_input.max(axis=0) > 0.3)

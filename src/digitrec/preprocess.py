@@ -30,10 +30,12 @@ FRAGMENT_HEIGHT = 0.7
 # (the crossbar of a '7', a '4' drawn in two strokes); slanted neighbours overlap less.
 MIN_OVERLAP = 0.6
 # Stroke widths of MNIST training digits, px in the 28x28 image, measured by
-# bench/stroke_width.py with `stroke_width` below: median 2.5, 10%-90% 2.0-3.6.
+# bench/stroke_width.py with `stroke_width` below: median 2.5, 10%-90% 2.0-3.5.
 # Strokes inside that range are left alone; others are brought to the median.
 MNIST_STROKE_WIDTH = 2.5
-MNIST_STROKE_RANGE = (2.0, 3.6)
+MNIST_STROKE_RANGE = (2.0, 3.5)
+# Thinned strokes, grown back, must cover this share of the ink: nothing may be erased.
+MIN_COVER = 0.99
 
 
 def to_ink(image):
@@ -104,26 +106,41 @@ def bounding_box(boxes):
 def stroke_width(mask, inside=None):
     """Typical stroke width, in px, of a binary (h, w) mask: twice the distance to the
     paper along the strokes' centre lines (the ridges of the distance transform).
-    `inside`: the mask's distance transform, if already computed."""
+
+    The mask needs paper all round (`np.pad` it): distances are measured to
+    paper pixels, so ink touching the edge would look as wide as the image.
+    `inside`: the mask's distance transform, if already computed.
+    """
     inside = ndimage.distance_transform_edt(mask) if inside is None else inside
     ridge = (inside == ndimage.maximum_filter(inside, size=3)) & mask
     return 2.0 * float(np.median(inside[ridge])) if ridge.any() else 0.0
 
 
 def normalise_strokes(mask, scale):
-    """Thicken or thin a binary mask so that, once scaled by `scale`, its strokes are as wide as MNIST's."""
+    """Thicken or thin a binary mask so that, once scaled by `scale`, its strokes are as wide as MNIST's.
+
+    Returns the reshaped mask with a margin of paper all round (room for grown strokes).
+    """
+    target = MNIST_STROKE_WIDTH / scale  # in the mask's own px
+    mask = np.pad(mask, int(np.ceil(target / 2)) + 1)
     inside = ndimage.distance_transform_edt(mask)
-    width = stroke_width(mask, inside) * scale
+    width = stroke_width(mask, inside)
     low, high = MNIST_STROKE_RANGE
-    if width == 0 or low <= width <= high:
+    if width == 0 or low <= width * scale <= high:
         return mask
-    width, target = width / scale, MNIST_STROKE_WIDTH / scale  # in the mask's own px
     if width < target:
         # Grow every stroke by the missing half-width on each side.
         return ndimage.distance_transform_edt(~mask) <= (target - width) / 2
-    # Shave the excess off each side, but never let a piece of the digit vanish.
-    thinned = inside > (width - target) / 2
-    return thinned if ndimage.label(thinned)[1] == ndimage.label(mask)[1] else mask
+    # Shave the excess off each side. The width is a median: where a fat pen has filled a
+    # loop it is too high, and a full shave would erase the real strokes; so shave less
+    # when the shaved ink, grown back, no longer covers the digit.
+    shave = (width - target) / 2
+    for amount in (shave, shave / 2):
+        thinned = inside > amount
+        regrown = ndimage.distance_transform_edt(~thinned) <= amount + 1
+        if regrown[mask].mean() >= MIN_COVER:
+            return thinned
+    return mask
 
 
 def locate_digit(ink):
@@ -145,9 +162,12 @@ def fit_to_box(crop):
     """Cropped ink (h, w) -> float32 patch in [0, 1] whose longer side is BOX px, strokes at MNIST's width."""
     # Work at 4-16x the final size: enough pixels to measure and reshape strokes, bounded cost.
     work = resize(crop, np.clip(max(crop.shape), WORK_MIN, WORK_MAX) / max(crop.shape))
-    scale = BOX / max(work.shape)
-    mask = normalise_strokes(work > INK_LEVEL, scale)
-    return np.clip(resize(mask.astype(np.float32), scale), 0.0, 1.0)
+    mask = normalise_strokes(work > INK_LEVEL, BOX / max(work.shape))
+    rows, cols = np.nonzero(mask)
+    if rows.size == 0:
+        return np.zeros((1, 1), np.float32)
+    mask = mask[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    return np.clip(resize(mask.astype(np.float32), BOX / max(mask.shape)), 0.0, 1.0)
 
 
 def resize(ink, scale):
