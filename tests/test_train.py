@@ -2,13 +2,14 @@
 
 import json
 
+import numpy as np
 import pytest
 
 from digitrec.backend import keras
 from digitrec.cli import main
 from digitrec.config import TrainConfig
 from digitrec.errors import DigitrecError
-from digitrec.model import build
+from digitrec.model import RandomClosing, build
 from digitrec.train import run_dir, train
 
 QUICK = dict(train_size=4000, validation_size=1000, epochs=2, verbose=0)
@@ -33,6 +34,23 @@ def test_default_architecture_maps_digits_to_ten_probabilities():
     net = build("default")
     assert net.input_shape == (None, 28, 28, 1)
     assert net.output_shape == (None, 10)
+
+
+def test_random_closing_fills_the_loops_a_fat_pen_fills_in_training_only(mnist):
+    from scipy import ndimage
+
+    images = (mnist[0][0][:32] / 255).astype("float32")[..., None]
+    closed = np.asarray(RandomClosing(1.0, seed=1)(images, training=True))
+    expected = np.stack([ndimage.grey_closing(image, size=(3, 3, 1)) for image in images])
+    np.testing.assert_array_equal(closed, expected)
+    np.testing.assert_array_equal(np.asarray(RandomClosing(1.0)(images)), images)  # inference: untouched
+
+
+def test_random_closing_closes_about_its_share_of_the_images(mnist):
+    images = (mnist[0][0][:1000] / 255).astype("float32")[..., None]
+    closed = np.asarray(RandomClosing(0.3, seed=1)(images, training=True))
+    changed = np.mean([not np.array_equal(a, b) for a, b in zip(closed, images)])
+    assert 0.25 < changed < 0.35
 
 
 def test_a_short_run_learns_well_above_chance(tmp_path, data_env):
