@@ -119,18 +119,20 @@ def stroke_width(mask, inside=None):
 def normalise_strokes(mask, scale):
     """Thicken or thin a binary mask so that, once scaled by `scale`, its strokes are as wide as MNIST's.
 
-    Returns the reshaped mask with a margin of paper all round (room for grown strokes).
+    Returns the reshaped mask, with paper all round it (and room for grown strokes).
     """
-    target = MNIST_STROKE_WIDTH / scale  # in the mask's own px
-    mask = np.pad(mask, int(np.ceil(target / 2)) + 1)
+    mask = np.pad(mask, 1)  # paper all round, for the distance transform
     inside = ndimage.distance_transform_edt(mask)
     width = stroke_width(mask, inside)
     low, high = MNIST_STROKE_RANGE
     if width == 0 or low <= width * scale <= high:
         return mask
+    target = MNIST_STROKE_WIDTH / scale  # in the mask's own px
     if width < target:
         # Grow every stroke by the missing half-width on each side.
-        return ndimage.distance_transform_edt(~mask) <= (target - width) / 2
+        grow = (target - width) / 2
+        mask = np.pad(mask, int(np.ceil(grow)))
+        return ndimage.distance_transform_edt(~mask) <= grow
     # Shave the excess off each side. The width is a median: where a fat pen has filled a
     # loop it is too high, and a full shave would erase the real strokes; so shave less
     # when the shaved ink, grown back, no longer covers the digit.
@@ -163,10 +165,10 @@ def fit_to_box(crop):
     # Work at 4-16x the final size: enough pixels to measure and reshape strokes, bounded cost.
     work = resize(crop, np.clip(max(crop.shape), WORK_MIN, WORK_MAX) / max(crop.shape))
     mask = normalise_strokes(work > INK_LEVEL, BOX / max(work.shape))
-    rows, cols = np.nonzero(mask)
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     if rows.size == 0:
         return np.zeros((1, 1), np.float32)
-    mask = mask[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    mask = mask[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
     return np.clip(resize(mask.astype(np.float32), BOX / max(mask.shape)), 0.0, 1.0)
 
 
