@@ -4,11 +4,11 @@
 
 Each setup trains the same model, in a Python process of its own, for the
 same number of steps (after a warm-up epoch that compiles it) and reports
-images per second and the projected time of a full epoch on 55,000 images. The setups are what we tried for the
-README's performance section: batch size, XLA (`jit_compile`), where the
-augmentation runs (inside the model, or in a tf.data pipeline beside it),
-bfloat16 mixed precision, and batch norm after the first two (full-resolution)
-convolutions, as `default` had before.
+images per second and the projected time of a full epoch on 55,000 images.
+The setups are what we tried for the README's performance section: batch
+size, XLA (`jit_compile`), where the augmentation runs (inside the model, or
+in a tf.data pipeline beside it), bfloat16 mixed precision, and batch norm
+after the first two (full-resolution) convolutions, as `default` had before.
 """
 
 import argparse
@@ -59,7 +59,8 @@ def measure(x, y, batch_size, jit, augment_in, precision, first_norm, steps):
     net.fit(dataset(x[:n], y[:n]), epochs=1, verbose=0)
     per_second = n / (time.perf_counter() - started)
     return {"batch_size": batch_size, "jit_compile": jit, "augmentation": augment_in, "precision": precision,
-            "first_convs": "batch norm" if first_norm else "plain", "images_per_s": round(per_second), "epoch_s": round(TRAIN_IMAGES / per_second, 1)}
+            "first_convs": "batch norm" if first_norm else "plain",
+            "images_per_s": round(per_second), "epoch_s": round(TRAIN_IMAGES / per_second, 1)}
 
 
 SETUPS = [  # (batch size, jit_compile, where augmentation runs, precision policy, batch norm in the first convs)
@@ -80,7 +81,8 @@ def measure_in_own_process(index, args):
         command += ["--data", args.data]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        raise SystemExit(f"setup {SETUPS[index]} failed: {done.stderr.strip().splitlines()[-1:]}")
+        last_line = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SystemExit(f"setup {SETUPS[index]} failed: {last_line}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
