@@ -4,7 +4,7 @@
 
 The validation digits (the last 5,000 MNIST training images, never trained on)
 are drawn on a canvas as in bench/drawn_accuracy.py, once with each pen of
-`digitrec.synthetic` (thin: a third of MNIST's stroke width; thick: about
+`digitrec.synthetic` (thin: about two thirds of MNIST's stroke width; thick: about
 twice it, which can fill small loops), and read by digitrec. It shows where
 drawn digits, and so whole numbers, lose accuracy.
 """
