@@ -142,6 +142,16 @@ def test_a_number_is_read_left_to_right(recognizer):
     assert [d.box[0] for d in result.digits] == sorted(d.box[0] for d in result.digits)
 
 
+@pytest.mark.parametrize("size", [1, 2, 5, 6])
+def test_a_batch_gives_each_digit_the_answer_it_gets_alone(recognizer, mnist, size):
+    _, (images, _) = mnist
+    inputs = images[:size].astype(np.float32) / 255
+    together = recognizer.probabilities(inputs)
+    alone = np.concatenate([recognizer.probabilities(x[None]) for x in inputs])
+    assert together.shape == (size, 10)
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+
+
 def test_results_carry_probabilities_top_k_and_the_model_input(recognizer):
     result = recognizer.digit_from_strokes(SEVEN)
     assert result.probabilities.shape == (10,) and abs(result.probabilities.sum() - 1) < 1e-4

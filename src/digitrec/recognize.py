@@ -154,15 +154,9 @@ def _compiled_predict(net):
     """A traced inference function: no per-call overhead of `model.predict`."""
     from digitrec.backend import tf
 
-    def halves(batch):
-        # Two independent calls that TensorFlow runs side by side, one per core: with one
-        # thread per op (answer_one_at_a_time) a batch would otherwise use one core only.
-        half = tf.shape(batch)[0] // 2
-        return tf.concat([net(batch[:half], training=False), net(batch[half:], training=False)], axis=0)
-
     @tf.function(input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32)], reduce_retracing=True)
     def predict(batch):
-        return tf.cond(tf.shape(batch)[0] >= 2, lambda: halves(batch), lambda: net(batch, training=False))
+        return net(batch, training=False)
 
     predict(tf.zeros([1, 28, 28, 1]))  # trace now, not on the user's first stroke
     return predict
