@@ -36,4 +36,5 @@ def test_a_thick_pen_is_about_twice_as_wide_as_mnist_and_a_thin_one_narrower(mni
         measured = [preprocess.stroke_width(np.pad(synthetic.scaled(synthetic.digit_crop(image), HEIGHT, pen) > 0.5, 1))
                     for image in images[:200]]
         widths[pen] = np.median(measured) / pen_px  # in MNIST px
-    assert widths["thin"] < preprocess.MNIST_STROKE_RANGE[0] <= preprocess.MNIST_STROKE_WIDTH * 1.7 <= widths["thick"]
+    assert widths["thin"] < preprocess.MNIST_STROKE_RANGE[0]  # thinner than nearly all of MNIST
+    assert widths["thick"] >= 1.7 * preprocess.MNIST_STROKE_WIDTH  # about twice MNIST's median

@@ -32,9 +32,9 @@ def answer_one_at_a_time():
     """Tune TensorFlow for answering one drawing at a time; call before it is imported.
 
     By default TensorFlow splits each op over every core; for one 28x28 digit the
-    hand-off costs more than it saves (bench/latency.py on 2 cores, this session's
-    runs: 4.3 ms a drawing and 10.3 ms a 6-digit number on all cores, 3.2-4.4 ms
-    and 8.6-9.2 ms with one thread per op). The
+    hand-off costs more than it saves (bench/latency.py on 2 cores: 4.3 ms a drawing
+    and 10.3 ms a 6-digit number on all cores, against 3.2-4.4 ms and 8.0-9.9 ms
+    with one thread per op). The
     `predict` and `gui` commands call this; a process that also trains should not.
     """
     os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
