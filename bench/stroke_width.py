@@ -3,8 +3,10 @@
     python bench/stroke_width.py [--data DIR] [--n 5000]
 
 Prints the median stroke width (px, in the 28x28 image) of MNIST training digits,
-measured the way `preprocess.stroke_width` measures a drawing, and the mean
-centre of mass, which `preprocess.place` aims for.
+measured the way `preprocess.stroke_width` measures a drawing, the mean centre
+of mass, which `preprocess.place` aims for, and how many digits have faint
+strokes: ink that `synthetic.STROKE_LEVEL` keeps but grey level 0.5 drops or
+breaks, in digits enlarged to 100 px as the synthetic pens draw them.
 """
 
 import argparse
@@ -12,7 +14,7 @@ import argparse
 import numpy as np
 from scipy import ndimage
 
-from digitrec import data, preprocess
+from digitrec import data, preprocess, synthetic
 
 
 def main():
@@ -35,6 +37,15 @@ def main():
           f"10%-90% {np.percentile(widths, 10):.2f}-{np.percentile(widths, 90):.2f}")
     cy, cx = np.mean(centres, axis=0)
     print(f"mean centre of mass (row, column): {cy:.2f}, {cx:.2f}")
+    faint = np.mean([has_faint_strokes(image) for image in images[: args.n]])
+    print(f"digits whose strokes break or vanish at grey level 0.5 but not {synthetic.STROKE_LEVEL}: {faint:.1%}")
+
+
+def has_faint_strokes(image, height=100):
+    """Whether the pieces of ink of an enlarged MNIST digit differ between the two grey levels."""
+    big = synthetic.scaled(synthetic.digit_crop(image), height, "normal")
+    count = lambda level: ndimage.label(big > level, structure=np.ones((3, 3)))[1]
+    return count(0.5) != count(synthetic.STROKE_LEVEL)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ CANVASES = ((280, 280), (400, 300))
 HEIGHT_RANGE = (0.25, 0.90)  # digit height as a share of the canvas height
 # MNIST's grey levels come from anti-aliasing binary scans down to 20x20: a stroke narrower
 # than half a pixel there is grey, not absent. So the writer's strokes are all ink above this
-# level; at 0.5, 4.4% of the validation digits lost or broke a stroke when redrawn with a pen.
+# level; at 0.5, the strokes of 4% of MNIST's digits break or vanish (bench/stroke_width.py).
 STROKE_LEVEL = 0.25
 
 
