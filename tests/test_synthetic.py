@@ -38,3 +38,15 @@ def test_a_thick_pen_is_about_twice_as_wide_as_mnist_and_a_thin_one_narrower(mni
         widths[pen] = np.median(measured) / pen_px  # in MNIST px
     assert widths["thin"] < preprocess.MNIST_STROKE_RANGE[0]  # thinner than nearly all of MNIST
     assert widths["thick"] >= 1.7 * preprocess.MNIST_STROKE_WIDTH  # about twice MNIST's median
+
+
+def test_a_thick_pen_grows_strokes_outward_too():
+    # A marker's outer strokes bulge past where a thin pen's would end; cut flat at the thin
+    # digit's box, a narrow '8' or '0' became a slab that reads as '1'.
+    ink = np.zeros((20, 10), np.float32)
+    ink[:, 4:6] = 1.0  # a '1', 20 MNIST px tall
+    thick = synthetic.scaled(ink, HEIGHT, "thick") > 0.5
+    normal = synthetic.scaled(ink, HEIGHT, "normal") > 0.5
+    rows, cols = np.nonzero(thick)
+    grown = 0.9 * HEIGHT / 20  # the pen's radius, px
+    assert rows.max() - rows.min() + 1 >= normal.shape[0] + 1.5 * grown

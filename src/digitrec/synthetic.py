@@ -34,8 +34,12 @@ def scaled(ink, height, stroke):
     mask = big > STROKE_LEVEL
     pen = height / 20  # one MNIST pixel, in canvas px
     if stroke == "thick":
-        # Like a marker: strokes about twice MNIST's width (median 4.8 MNIST px, against 2.5).
-        return (ndimage.distance_transform_edt(~mask) <= 0.9 * pen).astype(np.float32)
+        # Like a marker: strokes about twice MNIST's width (median 4.8 MNIST px, against 2.5),
+        # grown on both sides, so the outer strokes bulge past the thin digit's box as a
+        # marker's do (paper all round: without it they were cut flat at the box).
+        radius = 0.9 * pen
+        mask = np.pad(mask, int(np.ceil(radius)))
+        return (ndimage.distance_transform_edt(~mask) <= radius).astype(np.float32)
     # Like a thin mouse pen: shave strokes to about two thirds of MNIST's width (median 1.7 px),
     # keeping every piece.
     distance = ndimage.distance_transform_edt(mask)
@@ -85,7 +89,7 @@ def drawn_number(mnist_images, rng, digit_height=None, stroke=None):
     left = margin
     for ink, gap, shift in zip(inks, [0, *gaps[1:]], jitter):
         left += gap
-        top = height // 2 - digit_height // 2 + shift
+        top = height // 2 - ink.shape[0] // 2 + shift
         sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
         left += ink.shape[1]
     return on_paper(sheet, (width, height), rng)
