@@ -53,6 +53,30 @@ def test_grey_tinted_paper_is_not_ink(recognizer):
     assert recognizer.digit(noisy).digit == 7
 
 
+def photographed(image, light):
+    """An MNIST digit as dark ink on a page lit by `light` ((300, 400) in [0, 1]), 140 px tall."""
+    big = np.asarray(Image.fromarray(image).resize((140, 140), Image.Resampling.BILINEAR), np.float32) / 255
+    ink = np.pad(big, ((80, 80), (130, 130)))
+    return Image.fromarray((255 * light * (1 - 0.85 * ink)).astype(np.uint8))
+
+
+@pytest.mark.parametrize("light", ["shadow from one side", "dark corners"])
+def test_a_photo_with_uneven_light_is_read(recognizer, mnist, light):
+    rows, cols = np.mgrid[0:1:300j, 0:1:400j]
+    page = {"shadow from one side": 0.95 - 0.55 * cols,  # paper from 242 down to 102
+            "dark corners": 0.95 - 1.2 * ((rows - 0.5) ** 2 + (cols - 0.5) ** 2)}[light]
+    _, (images, labels) = mnist
+    read = [recognizer.digit(photographed(image, page)).digit for image in images[:20]]
+    assert read == list(labels[:20])
+
+
+def test_strokes_running_off_the_edge_do_not_make_even_paper_look_uneven():
+    page = np.full((200, 300), 0.9, np.float32)
+    page[:, 140:160] = 0.1  # a stroke from top edge to bottom edge
+    page[90:110, :] = 0.1  # and one from side to side
+    assert preprocess.paper_level(page) == pytest.approx(0.9)
+
+
 @pytest.mark.parametrize("ink, paper_alpha", [((0, 0, 0, 255), 0), ((255, 255, 255, 255), 0)])
 def test_strokes_on_a_transparent_sheet_are_found_whatever_their_colour(recognizer, ink, paper_alpha):
     mask = render_strokes(SEVEN, pen_width=10, size=(200, 220))

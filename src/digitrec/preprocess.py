@@ -22,6 +22,7 @@ BOX = 20  # the digit's longer side inside it
 WORK_MIN, WORK_MAX = 4 * BOX, 16 * BOX  # longer side of the crop while strokes are reshaped
 INK_LEVEL = 0.5  # ink above this is "on" when finding and measuring strokes
 MIN_CONTRAST = 0.1  # grey-level difference from the paper that counts as a mark at all
+UNEVEN_PAPER = 0.03  # paper whose grey level varies less than this across the image is taken as even
 SPECK_FRACTION = 0.03  # components smaller than this share of the biggest are noise
 # In a number, pieces shorter than this share of the tallest are parts of a digit: the bar of
 # a '5' or '7', the open top of a '4' whose strokes don't touch, a broken stroke.
@@ -40,19 +41,54 @@ MIN_COVER = 0.99
 
 def to_ink(image):
     """A Pillow image of any mode and polarity -> ink (h, w) float32 in [0, 1], background 0."""
-    gray = _flatten_alpha(image)
-    values = np.asarray(gray, dtype=np.float32) / 255.0
-    border = np.concatenate([values[0], values[-1], values[:, 0], values[:, -1]])
-    paper = float(np.median(border))
-    if paper > 0.5:  # dark ink on light paper, the usual case
-        values = 1.0 - values
-        paper = 1.0 - paper
-    # Stretch so the paper is 0 and solid ink is 1: removes tinted or grey paper and faint pens.
-    marked = values[values > paper + MIN_CONTRAST]
+    values = np.asarray(_flatten_alpha(image), dtype=np.float32) / 255.0
+    paper = paper_level(values)
+    if np.median(paper) > 0.5:  # dark ink on light paper, the usual case
+        # Light falls unevenly on a photographed page, and ink reflects a share of
+        # it: divide by the paper's brightness, not subtract it.
+        values = 1.0 - np.minimum(values / np.maximum(paper, 1e-3), 1.0)
+    else:
+        values = np.maximum(values - paper, 0.0)
+    # Stretch so solid ink is 1: removes faint pens and the last of the paper's tint.
+    marked = values[values > MIN_CONTRAST]
     if marked.size == 0:  # nothing stands out from the paper
         return np.zeros_like(values)
     solid = float(np.percentile(marked, 90))  # not the max: one hot pixel must not set the scale
-    return np.clip((values - paper) / (solid - paper), 0.0, 1.0)
+    return np.clip(values / solid, 0.0, 1.0)
+
+
+def paper_level(values):
+    """The paper's grey level under each pixel, from the image's border, where there is
+    (nearly) only paper: a constant, or, where light falls unevenly, a smooth surface.
+
+    values: float32 (h, w) in [0, 1]. Returns a float or float32 (h, w).
+    """
+    height, width = values.shape
+    border = np.concatenate([values[0], values[-1], values[:, 0], values[:, -1]])
+    if min(height, width) < 3:
+        return float(np.median(border))
+    # A quadratic in x and y, fitted to the border and robust to strokes that cross it,
+    # follows a shadow or a vignette; its curvature along the edges tells the middle.
+    rows, cols = np.linspace(-1, 1, height, dtype=np.float32), np.linspace(-1, 1, width, dtype=np.float32)
+    y = np.concatenate([np.full(width, -1.0), np.full(width, 1.0), rows, rows])
+    x = np.concatenate([cols, cols, np.full(height, -1.0), np.full(height, 1.0)])
+    terms = np.stack([np.ones_like(x), x, y, x * x, y * y, x * y], axis=1)
+    keep = np.ones(border.size, bool)
+    for _ in range(2):
+        coef = np.linalg.lstsq(terms[keep], border[keep], rcond=None)[0]
+        residual = np.abs(terms @ coef - border)
+        keep = residual <= 3 * np.median(residual[keep]) + 0.02
+    if np.ptp(_quadratic(coef, rows[::8], cols[::8])) < UNEVEN_PAPER:  # a coarse look is enough
+        return float(np.median(border[keep]))
+    surface = _quadratic(coef, rows, cols)
+    return np.clip(surface, 0.0, 1.0).astype(np.float32)
+
+
+def _quadratic(coef, rows, cols):
+    """a + bx x + by y + bxx x^2 + byy y^2 + bxy x y on the grid rows x cols -> (len(rows), len(cols))."""
+    a, bx, by, bxx, byy, bxy = coef
+    y = rows[:, None]
+    return a + by * y + byy * y * y + (bx + bxy * y) * cols[None, :] + bxx * cols[None, :] ** 2
 
 
 def _flatten_alpha(image):
