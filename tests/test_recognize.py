@@ -57,7 +57,8 @@ def photographed(image, light):
     """An MNIST digit as dark ink on a page lit by `light` ((300, 400) in [0, 1]), 140 px tall."""
     big = np.asarray(Image.fromarray(image).resize((140, 140), Image.Resampling.BILINEAR), np.float32) / 255
     ink = np.pad(big, ((80, 80), (130, 130)))
-    return Image.fromarray((255 * light * (1 - 0.85 * ink)).astype(np.uint8))
+    noise = np.random.default_rng(0).normal(0, 4, ink.shape)  # a camera's, in grey levels
+    return Image.fromarray(np.clip(255 * light * (1 - 0.85 * ink) + noise, 0, 255).astype(np.uint8))
 
 
 @pytest.mark.parametrize("light", ["shadow from one side", "dark corners"])
@@ -75,6 +76,16 @@ def test_strokes_running_off_the_edge_do_not_make_even_paper_look_uneven():
     page[:, 140:160] = 0.1  # a stroke from top edge to bottom edge
     page[90:110, :] = 0.1  # and one from side to side
     assert preprocess.paper_level(page) == pytest.approx(0.9)
+
+
+def test_a_digit_that_fills_its_picture_is_not_taken_for_uneven_light(mnist):
+    # Like scikit-learn's digits: the digit's 20x20 box scanned at 8x8, upscaled to 64x64,
+    # its strokes cross much of the border.
+    _, (images, _) = mnist
+    for image in images[:300]:
+        scan = Image.fromarray(image[4:24, 4:24]).resize((8, 8), Image.Resampling.BOX)
+        values = np.asarray(scan.resize((64, 64), Image.Resampling.BICUBIC), np.float32) / 255
+        assert isinstance(preprocess.paper_level(values), float)
 
 
 @pytest.mark.parametrize("ink, paper_alpha", [((0, 0, 0, 255), 0), ((255, 255, 255, 255), 0)])

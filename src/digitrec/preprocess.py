@@ -22,7 +22,7 @@ BOX = 20  # the digit's longer side inside it
 WORK_MIN, WORK_MAX = 4 * BOX, 16 * BOX  # longer side of the crop while strokes are reshaped
 INK_LEVEL = 0.5  # ink above this is "on" when finding and measuring strokes
 MIN_CONTRAST = 0.1  # grey-level difference from the paper that counts as a mark at all
-UNEVEN_PAPER = 0.03  # paper whose grey level varies less than this across the image is taken as even
+UNEVEN_PAPER = 0.03  # paper whose grey level varies less than this along the border is taken as even
 SPECK_FRACTION = 0.03  # components smaller than this share of the biggest are noise
 # In a number, pieces shorter than this share of the tallest are parts of a digit: the bar of
 # a '5' or '7', the open top of a '4' whose strokes don't touch, a broken stroke.
@@ -65,9 +65,11 @@ def paper_level(values):
     """
     height, width = values.shape
     border = np.concatenate([values[0], values[-1], values[:, 0], values[:, -1]])
-    low, middle, high = np.percentile(border, [10, 50, 90])
-    if high - low < UNEVEN_PAPER or min(height, width) < 3:  # even paper: the usual, fast case
-        return float(middle)
+    middle = float(np.median(border))
+    # How far most of the border (three quarters: strokes may cross the rest) lies from one level.
+    spread = np.percentile(np.abs(border - middle), 75)
+    if spread < UNEVEN_PAPER or min(height, width) < 3:  # even paper: the usual, fast case
+        return middle
     # A quadratic in x and y, fitted to the border and robust to strokes that cross it,
     # follows a shadow or a vignette; its curvature along the edges tells the middle.
     rows, cols = np.linspace(-1, 1, height, dtype=np.float32), np.linspace(-1, 1, width, dtype=np.float32)
@@ -79,8 +81,10 @@ def paper_level(values):
         coef = np.linalg.lstsq(terms[keep], border[keep], rcond=None)[0]
         residual = np.abs(terms @ coef - border)
         keep = residual <= 3 * np.median(residual[keep]) + 0.02
-    if np.ptp(_quadratic(coef, rows[::8], cols[::8])) < UNEVEN_PAPER:  # a coarse look is enough
-        return float(np.median(border[keep]))
+    # Light varies smoothly, strokes don't: unless the surface fits most of the border closely
+    # (sensor noise aside), what varies there is ink, as in a digit that fills its picture.
+    if np.percentile(np.abs(terms @ coef - border), 75) > min(spread / 3, 2 * UNEVEN_PAPER):
+        return middle
     surface = _quadratic(coef, rows, cols)
     return np.clip(surface, 0.0, 1.0).astype(np.float32)
 
