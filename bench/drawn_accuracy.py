@@ -1,13 +1,15 @@
 """How well the recogniser reads digits placed the way people draw them.
 
-    python bench/drawn_accuracy.py [--n 10000] [--numbers 1000] [--json] [--model PATH]
+    python bench/drawn_accuracy.py [--n 10000] [--photos 2000] [--numbers 2000] [--json] [--model PATH]
 
 1. MNIST test digits drawn on a large canvas (random size 25-90% of its
    height, random position, either polarity, thin/normal/thick strokes):
    digitrec's preprocessing vs the tutorial's whole-canvas resize to 28x28
    (with the polarity fixed for it), the same model and the same images.
-2. Numbers of 2-6 MNIST test digits written left to right: whole-number accuracy.
-3. scikit-learn's `load_digits` (8x8 scans of other writers, 1,797 digits), upscaled.
+2. The first 2,000 of them photographed in dark ink on a page in uneven light.
+3. Numbers of 2-6 MNIST test digits written left to right: whole-number accuracy, with
+   a random pen (thin/normal/thick) and with MNIST's own strokes.
+4. scikit-learn's `load_digits` (8x8 scans of other writers, 1,797 digits), upscaled.
 """
 
 import argparse
@@ -28,6 +30,12 @@ def drawn_digits(images, seed=SEED):
     rng = np.random.default_rng(seed)
     for image in images:
         yield synthetic.drawn_digit(image, rng)
+
+
+def photos(images, seed=SEED):
+    """A list of (Pillow image), each MNIST image photographed on a page in uneven light."""
+    rng = np.random.default_rng(seed)
+    return [synthetic.photographed(image, rng) for image in images]
 
 
 def tutorial_input(picture):
@@ -56,10 +64,10 @@ def add_common_options(parser):
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
 
 
-def digit_accuracy(recognizer, images, labels):
-    """Returns {"digitrec": accuracy, "tutorial": accuracy} on the same drawn images."""
+def digit_accuracy(recognizer, images, labels, pictures=None):
+    """Returns {"digitrec": accuracy, "tutorial": accuracy} on the same pictures (default: drawn digits)."""
     ours, theirs = [], []
-    for picture in drawn_digits(images):
+    for picture in pictures or drawn_digits(images):
         ours.append(model_input(picture))
         theirs.append(tutorial_input(picture))
     return {name: float((predict_all(recognizer, inputs) == labels).mean())
@@ -72,13 +80,13 @@ def predict_all(recognizer, inputs, batch=1000):
                            for i in range(0, len(inputs), batch)])
 
 
-def number_accuracy(recognizer, images, labels, count, seed=SEED):
-    """Share of drawn numbers (2-6 digits) read exactly right."""
+def number_accuracy(recognizer, images, labels, count, seed=SEED, stroke=None):
+    """Share of drawn numbers (2-6 digits) read exactly right; `stroke` as in synthetic.drawn_number."""
     rng = np.random.default_rng(seed)
     right = 0
     for _ in range(count):
         picks = rng.choice(len(images), size=rng.integers(2, 7), replace=False)
-        result = recognizer.number(synthetic.drawn_number(images[picks], rng))
+        result = recognizer.number(synthetic.drawn_number(images[picks], rng, stroke=stroke))
         right += result.text == "".join(str(d) for d in labels[picks])
     return right / count
 
@@ -98,7 +106,8 @@ def sklearn_accuracy(recognizer):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10000, help="MNIST test digits to draw")
-    parser.add_argument("--numbers", type=int, default=1000, help="numbers to compose")
+    parser.add_argument("--photos", type=int, default=2000, help="MNIST test digits to photograph in uneven light")
+    parser.add_argument("--numbers", type=int, default=2000, help="numbers to compose, for each of the two number lines")
     add_common_options(parser)
     args = parser.parse_args()
     _, (images, labels) = data.load_mnist(args.data)
@@ -107,8 +116,11 @@ def main():
     results = {
         "drawn_digits": len(images[: args.n]),
         **{f"digits_{k}": v for k, v in digit_accuracy(recognizer, images[: args.n], labels[: args.n]).items()},
+        "photos": args.photos,
+        **{f"photos_{k}": v for k, v in digit_accuracy(recognizer, None, labels[: args.photos], photos(images[: args.photos])).items()},
         "numbers": args.numbers,
         "numbers_digitrec": number_accuracy(recognizer, images, labels, args.numbers),
+        "numbers_mnist_strokes_digitrec": number_accuracy(recognizer, images, labels, args.numbers, stroke="normal"),
         "sklearn_digits_digitrec": sklearn_accuracy(recognizer),
         "seconds": round(time.perf_counter() - started, 1),
     }
@@ -118,7 +130,11 @@ def main():
     print(f"{'test':48} {'digitrec':>9} {'tutorial':>9}")
     print(f"{'MNIST test digits drawn on a canvas (' + str(results['drawn_digits']) + ')':48} "
           f"{results['digits_digitrec']:>9.2%} {results['digits_tutorial']:>9.2%}")
-    print(f"{'numbers of 2-6 MNIST digits (' + str(args.numbers) + ')':48} {results['numbers_digitrec']:>9.2%}")
+    print(f"{'MNIST test digits photographed, uneven light (' + str(args.photos) + ')':48} "
+          f"{results['photos_digitrec']:>9.2%} {results['photos_tutorial']:>9.2%}")
+    print(f"{'numbers of 2-6 MNIST digits, any pen (' + str(args.numbers) + ')':48} {results['numbers_digitrec']:>9.2%}")
+    print(f"{'numbers, drawn with MNIST strokes (' + str(args.numbers) + ')':48} "
+          f"{results['numbers_mnist_strokes_digitrec']:>9.2%}")
     print(f"{'scikit-learn 8x8 digits, upscaled (1797)':48} {results['sklearn_digits_digitrec']:>9.2%}")
 
 

@@ -60,6 +60,25 @@ def on_paper(ink, size, rng):
 
 def drawn_digit(mnist_image, rng, canvas=None, stroke=None):
     """One MNIST digit as a person might draw it on a canvas. Returns a Pillow "L" image."""
+    sheet = placed_digit(mnist_image, rng, canvas, stroke)
+    return on_paper(sheet, sheet.shape[::-1], rng)
+
+
+def photographed(mnist_image, rng):
+    """One MNIST digit in dark ink on a page photographed in uneven light: brightness falls
+    off across the page in a random direction and towards the corners, by up to 55%
+    in all, and the camera adds noise. Returns a Pillow "L" image, 400x300."""
+    sheet = placed_digit(mnist_image, rng, canvas=(400, 300))
+    rows, cols = np.mgrid[-1:1:300j, -1:1:400j]
+    angle = rng.uniform(0, 2 * np.pi)
+    across = (np.cos(angle) * cols + np.sin(angle) * rows + 1.5) / 3  # 0..1 across the page
+    light = 0.95 - rng.uniform(0.1, 0.4) * across - rng.uniform(0.0, 0.15) * (rows ** 2 + cols ** 2) / 2
+    picture = 255 * light * (1 - 0.85 * sheet) + rng.normal(0, 4, sheet.shape)
+    return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
+
+
+def placed_digit(mnist_image, rng, canvas=None, stroke=None):
+    """One MNIST digit at a random size and place on a canvas: ink float32 (h, w) in [0, 1]."""
     width, height = canvas or CANVASES[rng.integers(len(CANVASES))]
     stroke = stroke or rng.choice(["thin", "normal", "thick"])
     digit_height = int(rng.uniform(*HEIGHT_RANGE) * height)
@@ -69,7 +88,7 @@ def drawn_digit(mnist_image, rng, canvas=None, stroke=None):
     top = rng.integers(0, height - ink.shape[0] + 1)
     left = rng.integers(0, width - ink.shape[1] + 1)
     sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
-    return on_paper(sheet, (width, height), rng)
+    return sheet
 
 
 def drawn_number(mnist_images, rng, digit_height=None, stroke=None):
