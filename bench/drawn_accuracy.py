@@ -130,7 +130,7 @@ def main():
     print(f"{'test':48} {'digitrec':>9} {'tutorial':>9}")
     print(f"{'MNIST test digits drawn on a canvas (' + str(results['drawn_digits']) + ')':48} "
           f"{results['digits_digitrec']:>9.2%} {results['digits_tutorial']:>9.2%}")
-    print(f"{'MNIST test digits photographed, uneven light (' + str(args.photos) + ')':48} "
+    print(f"{'the same, photographed in uneven light (' + str(args.photos) + ')':48} "
           f"{results['photos_digitrec']:>9.2%} {results['photos_tutorial']:>9.2%}")
     print(f"{'numbers of 2-6 MNIST digits, any pen (' + str(args.numbers) + ')':48} {results['numbers_digitrec']:>9.2%}")
     print(f"{'numbers, drawn with MNIST strokes (' + str(args.numbers) + ')':48} "

@@ -34,7 +34,7 @@ def scaled(ink, height, stroke):
     mask = big > STROKE_LEVEL
     pen = height / 20  # one MNIST pixel, in canvas px
     if stroke == "thick":
-        # Like a marker: strokes about twice MNIST's width (median 4.8 MNIST px, against 2.5),
+        # Like a marker: strokes about twice MNIST's width (median 5.0 MNIST px, against 2.5),
         # grown on both sides, so the outer strokes bulge past the thin digit's box as a
         # marker's do (paper all round: without it they were cut flat at the box).
         radius = 0.9 * pen
