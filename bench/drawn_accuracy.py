@@ -64,10 +64,10 @@ def add_common_options(parser):
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
 
 
-def digit_accuracy(recognizer, images, labels, pictures=None):
-    """Returns {"digitrec": accuracy, "tutorial": accuracy} on the same pictures (default: drawn digits)."""
+def digit_accuracy(recognizer, pictures, labels):
+    """Returns {"digitrec": accuracy, "tutorial": accuracy} on the same pictures (Pillow images)."""
     ours, theirs = [], []
-    for picture in pictures or drawn_digits(images):
+    for picture in pictures:
         ours.append(model_input(picture))
         theirs.append(tutorial_input(picture))
     return {name: float((predict_all(recognizer, inputs) == labels).mean())
@@ -115,9 +115,9 @@ def main():
     started = time.perf_counter()
     results = {
         "drawn_digits": len(images[: args.n]),
-        **{f"digits_{k}": v for k, v in digit_accuracy(recognizer, images[: args.n], labels[: args.n]).items()},
+        **{f"digits_{k}": v for k, v in digit_accuracy(recognizer, drawn_digits(images[: args.n]), labels[: args.n]).items()},
         "photos": args.photos,
-        **{f"photos_{k}": v for k, v in digit_accuracy(recognizer, None, labels[: args.photos], photos(images[: args.photos])).items()},
+        **{f"photos_{k}": v for k, v in digit_accuracy(recognizer, photos(images[: args.photos]), labels[: args.photos]).items()},
         "numbers": args.numbers,
         "numbers_digitrec": number_accuracy(recognizer, images, labels, args.numbers),
         "numbers_mnist_strokes_digitrec": number_accuracy(recognizer, images, labels, args.numbers, stroke="normal"),

@@ -4,7 +4,8 @@ MNIST's recipe (LeCun et al.): crop the digit, scale it so its longer side is
 20 px keeping the aspect ratio, anti-aliased, and place it in 28x28 so that its
 centre of mass is at the centre. Real inputs need more first, done here:
 
-- any mode and polarity -> "ink" in [0, 1] on a 0 background, paper tint removed;
+- any mode and polarity -> "ink" in [0, 1] on a 0 background, paper tint removed,
+  and the shading of a page photographed in uneven light;
 - specks of dust or a stray click are dropped;
 - stroke thickness is set to MNIST's, so a thin mouse line and a fat marker
   look alike to the model.
