@@ -73,6 +73,12 @@ def photographed(mnist_image, rng):
     angle = rng.uniform(0, 2 * np.pi)
     across = (np.cos(angle) * cols + np.sin(angle) * rows + 1.5) / 3  # 0..1 across the page
     light = 0.95 - rng.uniform(0.1, 0.4) * across - rng.uniform(0.0, 0.15) * (rows ** 2 + cols ** 2) / 2
+    return lit(sheet, light, rng)
+
+
+def lit(sheet, light, rng):
+    """Ink (h, w) in [0, 1] as dark ink on a page lit by `light` ((h, w) brightness in [0, 1]):
+    ink reflects 15% of the light falling on it, and the camera adds noise. A Pillow "L" image."""
     picture = 255 * light * (1 - 0.85 * sheet) + rng.normal(0, 4, sheet.shape)
     return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
 
