@@ -144,6 +144,31 @@ def test_specks_of_noise_are_ignored(recognizer):
     assert result.digit == 7 and result.box[2] < 200 and result.box[3] < 200
 
 
+def _bar_with_rim(ink, left):
+    """A 40x8 px stroke of full ink with a 2 px rim of grey 0.3 around it, as a scan's anti-aliasing leaves."""
+    ink[18:62, left - 2:left + 10] = 0.3
+    ink[20:60, left:left + 8] = 1.0
+
+
+def test_a_strokes_faint_rim_is_kept_with_it():
+    ink = np.zeros((80, 120), np.float32)
+    _bar_with_rim(ink, 20)
+    labels, kept = preprocess.pieces(ink)
+    box, crop = preprocess.crop_pieces(ink, labels, kept, rims=True)
+    assert box == (slice(18, 62), slice(18, 30))
+    assert crop.max() == 1.0 and np.isclose(crop.min(), 0.3)  # the grey rim, not paper, at the edges
+
+
+def test_a_rim_that_touches_the_next_digit_is_left_out():
+    ink = np.zeros((80, 120), np.float32)
+    _bar_with_rim(ink, 20)
+    _bar_with_rim(ink, 32)  # its rim runs into the first one's
+    labels, kept = preprocess.pieces(ink)
+    box, crop = preprocess.crop_pieces(ink, labels, kept[:1], rims=True)
+    assert box == (slice(20, 60), slice(20, 28))  # the stroke alone
+    assert (crop == 1.0).all()
+
+
 def test_a_blank_image_has_no_digit(recognizer):
     with pytest.raises(NoInkError):
         recognizer.digit(Image.new("L", (200, 200), 230))

@@ -20,7 +20,7 @@ from scipy import ndimage
 
 SIZE = 28  # model input side
 BOX = 20  # the digit's longer side inside it
-WORK_MIN, WORK_MAX = 4 * BOX, 16 * BOX  # longer side of the crop while strokes are reshaped
+WORK_MIN, WORK_MAX = 4 * BOX, 8 * BOX  # longer side of the crop while strokes are reshaped
 INK_LEVEL = 0.5  # ink above this is "on" when finding and measuring strokes
 MIN_CONTRAST = 0.1  # grey-level difference from the paper that counts as a mark at all
 UNEVEN_PAPER = 0.03  # paper whose grey level varies less than this along the border is taken as even
@@ -38,6 +38,8 @@ MNIST_STROKE_WIDTH = 2.5
 MNIST_STROKE_RANGE = (2.0, 3.5)
 # Thinned strokes, grown back, must cover this share of the ink: nothing may be erased.
 MIN_COVER = 0.99
+# How far, as a share of a digit's size, its strokes' faint rims are looked for beyond its pieces.
+RIM_MARGIN = 0.1
 
 
 def to_ink(image):
@@ -129,16 +131,45 @@ def pieces(ink):
     return labels, [(k + 1, boxes[k]) for k in range(count) if sizes[k] >= SPECK_FRACTION * sizes.max()]
 
 
-def crop_pieces(ink, labels, group):
-    """The ink of the pieces in `group` (list of (k, box)), cropped to their common box.
+def crop_pieces(ink, labels, group, rims=False):
+    """The ink of the pieces in `group` (list of (k, box)), cropped to it.
 
+    rims: keep each stroke's rim too, the grey that anti-aliasing leaves along its
+    edge, below INK_LEVEL, as MNIST's digits have it: the faint ink connected to
+    the group's pieces, unless it also touches another piece or a speck, or runs
+    on further than RIM_MARGIN.
     Returns (box, crop): box = (rows, columns) slices, crop float32 (h, w).
     """
     box = bounding_box([b for _, b in group])
-    keep = labels[box] == group[0][0]  # one comparison a piece: np.isin costs more for a few labels
+    if rims:
+        box = _grown(box, RIM_MARGIN)
+    near = labels[box]
+    keep = near == group[0][0]  # one comparison a piece: np.isin costs more for a few labels
     for k, _ in group[1:]:
-        keep |= labels[box] == k
+        keep |= near == k
+    if rims:
+        faint, count = ndimage.label(ink[box] > MIN_CONTRAST, structure=np.ones((3, 3)))
+        touches = lambda where: np.bincount(faint[where], minlength=count + 1) > 0
+        is_rim = touches(keep) & ~touches((near > 0) & ~keep)  # per faint area; 0 (paper) is in neither
+        # Faint ink reaching the margin's edge runs on to something we can't see from here.
+        is_rim[np.concatenate([faint[0], faint[-1], faint[:, 0], faint[:, -1]])] = False
+        keep |= is_rim[faint]
+        inner = _extent(keep)
+        box = tuple(slice(outer.start + part.start, outer.start + part.stop) for outer, part in zip(box, inner))
+        keep = keep[inner]
     return box, np.where(keep, ink[box], 0.0).astype(np.float32)
+
+
+def _extent(mask):
+    """The (rows, columns) slice pair of a 2-D mask's true pixels (which it must have)."""
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+
+
+def _grown(box, share):
+    """A (rows, columns) slice pair grown on each side by `share` of its longer side (at least 2 px)."""
+    margin = max(2, int(share * max(part.stop - part.start for part in box)))
+    return tuple(slice(max(0, part.start - margin), part.stop + margin) for part in box)
 
 
 def bounding_box(boxes):
@@ -163,14 +194,15 @@ def stroke_width(mask, inside=None):
 def normalise_strokes(mask, scale):
     """Thicken or thin a binary mask so that, once scaled by `scale`, its strokes are as wide as MNIST's.
 
-    Returns the reshaped mask, with paper all round it (and room for grown strokes).
+    Returns the reshaped mask, with paper all round it (and room for grown strokes),
+    or None if its strokes are as wide as MNIST's already.
     """
     mask = np.pad(mask, 1)  # paper all round, for the distance transform
     inside = ndimage.distance_transform_edt(mask)
     width = stroke_width(mask, inside)
     low, high = MNIST_STROKE_RANGE
     if width == 0 or low <= width * scale <= high:
-        return mask
+        return None
     target = MNIST_STROKE_WIDTH / scale  # in the mask's own px
     if width < target:
         # Grow every stroke by the missing half-width on each side.
@@ -186,7 +218,7 @@ def normalise_strokes(mask, scale):
         regrown = ndimage.distance_transform_edt(~thinned) <= amount + 1
         if regrown[mask].mean() >= MIN_COVER:
             return thinned
-    return mask
+    return None
 
 
 def locate_digit(ink):
@@ -200,20 +232,31 @@ def locate_digit(ink):
 
 
 def _boxed_input(ink, labels, group):
-    (rows, cols), crop = crop_pieces(ink, labels, group)
-    return (cols.start, rows.start, cols.stop, rows.stop), place(fit_to_box(crop))
+    box, crop = crop_pieces(ink, labels, group)
+    patch = reshaped_strokes(crop)
+    if patch is None:
+        # Strokes as wide as MNIST's already keep their grey levels, rims included, as
+        # MNIST's own digits do. (Reshaped strokes are drawn anew from their mask.)
+        box, patch = crop_pieces(ink, labels, group, rims=True)
+    rows, cols = box
+    return (cols.start, rows.start, cols.stop, rows.stop), place(fit_to_box(patch))
 
 
-def fit_to_box(crop):
-    """Cropped ink (h, w) -> float32 patch in [0, 1] whose longer side is BOX px, strokes at MNIST's width."""
-    # Work at 4-16x the final size: enough pixels to measure and reshape strokes, bounded cost.
-    work = resize(crop, np.clip(max(crop.shape), WORK_MIN, WORK_MAX) / max(crop.shape))
+def reshaped_strokes(crop):
+    """Cropped ink (h, w) -> its strokes redrawn at MNIST's width, float32 (H, W) in {0, 1}
+    at a finer scale; or None if they are as wide as MNIST's already."""
+    # Work at 4-8x the final size: enough pixels to measure and reshape strokes, bounded cost.
+    work = resize(crop, min(max(max(crop.shape), WORK_MIN), WORK_MAX) / max(crop.shape))
     mask = normalise_strokes(work > INK_LEVEL, BOX / max(work.shape))
-    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    if rows.size == 0:
+    return None if mask is None else mask.astype(np.float32)
+
+
+def fit_to_box(patch):
+    """Ink (h, w) in [0, 1] -> float32 patch in [0, 1], its ink cropped and scaled so its longer side is BOX px."""
+    if not (patch > 0).any():
         return np.zeros((1, 1), np.float32)
-    mask = mask[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-    return np.clip(resize(mask.astype(np.float32), BOX / max(mask.shape)), 0.0, 1.0)
+    patch = patch[_extent(patch > 0)]
+    return np.clip(resize(patch, BOX / max(patch.shape)), 0.0, 1.0)
 
 
 def resize(ink, scale):
@@ -228,12 +271,15 @@ def resize(ink, scale):
 def place(patch):
     """Put a patch (h, w <= 20) in 28x28 with its centre of mass at the centre."""
     out = np.zeros((SIZE, SIZE), np.float32)
-    if patch.sum() == 0:
+    total = float(patch.sum())
+    if total == 0:
         return out
-    cy, cx = ndimage.center_of_mass(patch)
     h, w = patch.shape
-    top = int(np.clip(round(SIZE / 2 - cy), 0, SIZE - h))
-    left = int(np.clip(round(SIZE / 2 - cx), 0, SIZE - w))
+    # The centre of mass, from row and column sums (ndimage.center_of_mass costs 3x as much here).
+    cy = float(patch.sum(axis=1) @ np.arange(h)) / total
+    cx = float(patch.sum(axis=0) @ np.arange(w)) / total
+    top = min(max(round(SIZE / 2 - cy), 0), SIZE - h)
+    left = min(max(round(SIZE / 2 - cx), 0), SIZE - w)
     out[top:top + h, left:left + w] = patch
     return out
 
