@@ -230,9 +230,9 @@ def test_mnist_digits_drawn_on_a_canvas_are_read_at_least_99_percent(recognizer,
     assert accuracy >= 0.990, f"drawn MNIST accuracy {accuracy:.2%}"
 
 
-# The issue asks for 98%; digitrec reads 97.35% of bench/drawn_accuracy.py's 2,000 numbers and
-# 98.3% of these 300 (the failures are single digits the model misreads; see the README), so
-# this holds it below what it reaches.
+# The issue asks for 98%; digitrec reads 97.45% of bench/drawn_accuracy.py's 2,000 numbers with
+# a random pen (98.10% with MNIST's strokes) and 98.0% of these 300 (the failures are single digits
+# the model misreads; see the README), so this holds it below what it reaches.
 MIN_NUMBER_ACCURACY = 0.96
 
 

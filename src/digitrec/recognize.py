@@ -22,8 +22,8 @@ from digitrec.image import render_strokes
 
 # Below this top probability an answer is marked "not sure". Chosen on the
 # validation split by bench/confidence.py (the highest threshold that flags at
-# most 1% of right answers): on 5,000 drawn validation digits it flags 61% of
-# the wrong answers and 0.58% of the right ones.
+# most 1% of right answers): on 5,000 drawn validation digits it flags 67% of
+# the wrong answers and 0.56% of the right ones.
 CONFIDENCE_THRESHOLD = 0.95
 DEFAULT_PEN_WIDTH = 12
 
