@@ -3,7 +3,8 @@
     python bench/stroke_width.py [--data DIR] [--n 5000]
 
 Prints the median stroke width (px, in the 28x28 image) of MNIST training digits,
-measured the way `preprocess.stroke_width` measures a drawing, the mean centre
+measured the way `preprocess.stroke_width` measures a drawing, how much ink the
+heaviest have (`recognize.MAX_MEAN_INK`), the mean centre
 of mass, which `preprocess.place` aims for, and how many digits have faint
 strokes: ink that `synthetic.STROKE_LEVEL` keeps but grey level 0.5 drops or
 breaks, in digits enlarged to 100 px as the synthetic pens draw them, and the
@@ -36,6 +37,9 @@ def main():
     widths = np.array(widths)
     print(f"stroke width over {len(widths)} digits (px at 28x28): median {np.median(widths):.2f}, "
           f"10%-90% {np.percentile(widths, 10):.2f}-{np.percentile(widths, 90):.2f}")
+    mean_ink = (images / 255).mean(axis=(1, 2))
+    print(f"mean ink of all {len(images)} training digits' 28x28 images: median {np.median(mean_ink):.3f}, "
+          f"99.9% {np.percentile(mean_ink, 99.9):.3f}, heaviest {mean_ink.max():.3f}")
     cy, cx = np.mean(centres, axis=0)
     print(f"mean centre of mass (row, column): {cy:.2f}, {cx:.2f}")
     faint = np.mean([has_faint_strokes(image) for image in images[: args.n]])

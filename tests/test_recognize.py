@@ -169,6 +169,15 @@ def test_a_rim_that_touches_the_next_digit_is_left_out():
     assert (crop == 1.0).all()
 
 
+def test_noise_or_a_solid_blob_is_not_sure(recognizer):
+    # The model reads both as a '0' with over 95%; they are unlike any digit all the same.
+    noise = np.random.default_rng(0).integers(0, 256, (200, 200)).astype(np.uint8)
+    blob = np.full((60, 60), 255, np.uint8)
+    blob[20:40, 20:40] = 0
+    for image in (noise, blob):
+        assert not recognizer.digit(image).confident
+
+
 def test_a_blank_image_has_no_digit(recognizer):
     with pytest.raises(NoInkError):
         recognizer.digit(Image.new("L", (200, 200), 230))

@@ -25,6 +25,10 @@ from digitrec.image import render_strokes
 # most 1% of right answers): on 5,000 drawn validation digits it flags 67% of
 # the wrong answers and 0.56% of the right ones.
 CONFIDENCE_THRESHOLD = 0.95
+# A model input with more ink than this (its mean over 28x28, in [0, 1]) is unlike any digit,
+# however sure the model is of it: MNIST's heaviest training digit has 0.40 (bench/stroke_width.py),
+# while a solid blob or a patch of noise fills the 20 px box, about 0.5, and reads as a sure '0'.
+MAX_MEAN_INK = 0.40
 DEFAULT_PEN_WIDTH = 12
 
 
@@ -133,7 +137,8 @@ class Recognizer:
         boxes, inputs = zip(*boxed_inputs)
         probabilities = self.probabilities(np.stack(inputs))
         return [
-            DigitResult(digit=int(p.argmax()), probabilities=p, confident=bool(p.max() >= self.threshold),
+            DigitResult(digit=int(p.argmax()), probabilities=p,
+                        confident=bool(p.max() >= self.threshold and x.mean() <= MAX_MEAN_INK),
                         model_input=x, box=tuple(int(v) for v in box))
             for box, x, p in zip(boxes, inputs, probabilities)
         ]
