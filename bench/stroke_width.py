@@ -2,13 +2,15 @@
 
     python bench/stroke_width.py [--data DIR] [--n 5000]
 
-Prints the median stroke width (px, in the 28x28 image) of MNIST training digits,
-measured the way `preprocess.stroke_width` measures a drawing, how much ink the
-heaviest have (`recognize.MAX_MEAN_INK`), the mean centre
-of mass, which `preprocess.place` aims for, and how many digits have faint
-strokes: ink that `synthetic.STROKE_LEVEL` keeps but grey level 0.5 drops or
-breaks, in digits enlarged to 100 px as the synthetic pens draw them, and the
-stroke widths of the synthetic thin and thick pens.
+Prints, for MNIST training digits:
+- the median stroke width (px, in the 28x28 image), measured the way
+  `preprocess.stroke_width` measures a drawing;
+- how much ink the heaviest hold (`recognize.MAX_MEAN_INK`);
+- the mean centre of mass, which `preprocess.place` aims for;
+- how many have faint strokes: ink that `synthetic.STROKE_LEVEL` keeps but grey
+  level 0.5 drops or breaks, in digits enlarged to 100 px as the synthetic pens
+  draw them;
+- the stroke widths of the synthetic thin and thick pens.
 """
 
 import argparse
@@ -45,14 +47,8 @@ def main():
     faint = np.mean([has_faint_strokes(image) for image in images[: args.n]])
     print(f"digits whose strokes break or vanish at grey level 0.5 but not {synthetic.STROKE_LEVEL}: {faint:.1%}")
     for pen in ("thin", "thick"):
-        pen_widths = [pen_width(image, pen) for image in images[: args.n]]
+        pen_widths = [synthetic.pen_width(image, pen) for image in images[: args.n]]
         print(f"synthetic {pen} pen, median stroke width (px at 28x28): {np.median(pen_widths):.2f}")
-
-
-def pen_width(image, pen, height=100):
-    """Stroke width of an MNIST digit redrawn by a synthetic pen, in MNIST px (height / 20 canvas px)."""
-    drawn = synthetic.scaled(synthetic.digit_crop(image), height, pen) > 0.5
-    return preprocess.stroke_width(np.pad(drawn, 1)) * 20 / height
 
 
 def has_faint_strokes(image, height=100):

@@ -30,12 +30,8 @@ def test_a_thick_pen_draws_the_faint_strokes_too(digit_with_a_faint_stroke):
 
 def test_a_thick_pen_is_about_twice_as_wide_as_mnist_and_a_thin_one_narrower(mnist):
     (images, _), _ = mnist
-    pen_px = HEIGHT / 20
-    widths = {}
-    for pen in ("thin", "thick"):
-        measured = [preprocess.stroke_width(np.pad(synthetic.scaled(synthetic.digit_crop(image), HEIGHT, pen) > 0.5, 1))
-                    for image in images[:200]]
-        widths[pen] = np.median(measured) / pen_px  # in MNIST px
+    widths = {pen: np.median([synthetic.pen_width(image, pen, HEIGHT) for image in images[:200]])
+              for pen in ("thin", "thick")}  # in MNIST px
     assert widths["thin"] < preprocess.MNIST_STROKE_RANGE[0]  # thinner than nearly all of MNIST
     assert widths["thick"] >= 1.7 * preprocess.MNIST_STROKE_WIDTH  # about twice MNIST's median
 

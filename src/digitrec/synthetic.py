@@ -10,6 +10,8 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from digitrec import preprocess
+
 CANVASES = ((280, 280), (400, 300))
 HEIGHT_RANGE = (0.25, 0.90)  # digit height as a share of the canvas height
 # MNIST's grey levels come from anti-aliasing binary scans down to 20x20: a stroke narrower
@@ -47,6 +49,13 @@ def scaled(ink, height, stroke):
     if ndimage.label(thin)[1] != ndimage.label(mask)[1]:
         thin = distance > 0.45 * pen
     return (thin if thin.any() else mask).astype(np.float32)
+
+
+def pen_width(mnist_image, stroke, height=100):
+    """Stroke width of an MNIST digit redrawn `height` px tall with `stroke`, in MNIST px
+    (height / 20 canvas px), measured as digitrec measures a drawing."""
+    drawn = scaled(digit_crop(mnist_image), height, stroke) > 0.5
+    return preprocess.stroke_width(np.pad(drawn, 1)) * 20 / height
 
 
 def on_paper(ink, size, rng):
