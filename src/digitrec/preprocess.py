@@ -39,8 +39,6 @@ MNIST_STROKE_WIDTH = 2.5
 MNIST_STROKE_RANGE = (2.0, 3.5)
 # Thinned strokes, grown back, must cover this share of the ink: nothing may be erased.
 MIN_COVER = 0.99
-# How far, as a share of a digit's size, its strokes' faint rims are looked for beyond its pieces.
-RIM_MARGIN = 0.1
 
 
 def to_ink(image):
@@ -123,60 +121,31 @@ def pieces(ink):
     Returns (labels, kept): labels int (h, w), 0 = paper, k = piece k; kept =
     list of (k, box) with box a (rows, columns) pair of slices.
     """
-    mask = ink > INK_LEVEL
-    labels, count = ndimage.label(mask, structure=np.ones((3, 3)))
+    labels, count = ndimage.label(ink > MIN_CONTRAST, structure=np.ones((3, 3)))
     if count == 0:
         return labels, []
     sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:]  # px per piece
+    strong = np.bincount(labels[ink > INK_LEVEL], minlength=count + 1)[1:] > 0  # pieces with solid ink
     boxes = ndimage.find_objects(labels)
-    return labels, [(k + 1, boxes[k]) for k in range(count) if sizes[k] >= SPECK_FRACTION * sizes.max()]
+    big = SPECK_FRACTION * sizes[strong].max() if strong.any() else np.inf
+    return labels, [(k + 1, boxes[k]) for k in range(count) if strong[k] and sizes[k] >= big]
 
 
-def crop_pieces(ink, labels, group, rims=False):
+def crop_pieces(ink, labels, group):
     """The ink of the pieces in `group` (list of (k, box)), cropped to it.
-
-    rims: keep each stroke's rim too, the grey that anti-aliasing leaves along its
-    edge, below INK_LEVEL, as MNIST's digits have it: the faint ink connected to
-    the group's pieces, unless it also touches another piece or a speck, or runs
-    on further than RIM_MARGIN.
-    Returns (box, crop): box = (rows, columns) slices, crop float32 (h, w).
-    """
+    Returns (box, crop): box = (rows, columns) slices, crop float32 (h, w)."""
     box = bounding_box([b for _, b in group])
-    if rims:
-        box = _grown(box, RIM_MARGIN)
     near = labels[box]
     keep = near == group[0][0]  # one comparison a piece: np.isin costs more for a few labels
     for k, _ in group[1:]:
         keep |= near == k
-    if rims:
-        keep |= _rims(ink[box], near, keep)
-        inner = _extent(keep)
-        box = tuple(slice(outer.start + part.start, outer.start + part.stop) for outer, part in zip(box, inner))
-        keep = keep[inner]
     return box, np.where(keep, ink[box], 0.0).astype(np.float32)
-
-
-def _rims(ink, labels, keep):
-    """The faint ink (above MIN_CONTRAST) connected to the `keep` mask's ink and to no other
-    piece (labels > 0), and not reaching the edge of `ink`: bool (h, w)."""
-    faint, count = ndimage.label(ink > MIN_CONTRAST, structure=np.ones((3, 3)))
-    touches = lambda where: np.bincount(faint[where], minlength=count + 1) > 0
-    is_rim = touches(keep) & ~touches((labels > 0) & ~keep)  # per faint area; 0 (paper) is in neither
-    # Faint ink reaching the edge runs on to something we can't see from here.
-    is_rim[np.concatenate([faint[0], faint[-1], faint[:, 0], faint[:, -1]])] = False
-    return is_rim[faint]
 
 
 def _extent(mask):
     """The (rows, columns) slice pair of a 2-D mask's true pixels (which it must have)."""
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
-
-
-def _grown(box, share):
-    """A (rows, columns) slice pair grown on each side by `share` of its longer side (at least 2 px)."""
-    margin = max(2, int(share * max(part.stop - part.start for part in box)))
-    return tuple(slice(max(0, part.start - margin), part.stop + margin) for part in box)
 
 
 def bounding_box(boxes):
@@ -242,9 +211,9 @@ def _boxed_input(ink, labels, group):
     box, crop = crop_pieces(ink, labels, group)
     patch = reshaped_strokes(crop)
     if patch is None:
-        # Strokes as wide as MNIST's already keep their grey levels, rims included, as
-        # MNIST's own digits do. (Reshaped strokes are drawn anew from their mask.)
-        box, patch = crop_pieces(ink, labels, group, rims=True)
+        # Strokes as wide as MNIST's already keep their grey levels, faint edges included,
+        # as MNIST's own digits do. (Reshaped strokes are drawn anew from their mask.)
+        patch = crop
     rows, cols = box
     return (cols.start, rows.start, cols.stop, rows.stop), place(fit_to_box(patch))
 
@@ -252,6 +221,7 @@ def _boxed_input(ink, labels, group):
 def reshaped_strokes(crop):
     """Cropped ink (h, w) -> its strokes redrawn at MNIST's width, float32 (H, W) in {0, 1}
     at a finer scale; or None if they are as wide as MNIST's already."""
+    crop = crop[_extent(crop > INK_LEVEL)]  # the strokes' own size, without faint edges or blur
     # Work at 4-8x the final size: enough pixels to measure and reshape strokes, bounded cost.
     work = resize(crop, min(max(max(crop.shape), WORK_MIN), WORK_MAX) / max(crop.shape))
     mask = normalise_strokes(work > INK_LEVEL, BOX / max(work.shape))
