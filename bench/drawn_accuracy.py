@@ -1,6 +1,6 @@
 """How well the recogniser reads digits placed the way people draw them.
 
-    python bench/drawn_accuracy.py [--n 10000] [--photos 2000] [--numbers 2000] [--json] [--model PATH]
+    python bench/drawn_accuracy.py [--n 10000] [--photos 2000] [--numbers 5000] [--json] [--model PATH]
 
 1. MNIST test digits drawn on a large canvas (random size 25-90% of its
    height, random position, either polarity, thin/normal/thick strokes):
@@ -107,7 +107,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10000, help="MNIST test digits to draw")
     parser.add_argument("--photos", type=int, default=2000, help="MNIST test digits to photograph in uneven light")
-    parser.add_argument("--numbers", type=int, default=2000, help="numbers to compose, for each of the two number lines")
+    parser.add_argument("--numbers", type=int, default=5000, help="numbers to compose, for each of the two number lines")
     add_common_options(parser)
     args = parser.parse_args()
     _, (images, labels) = data.load_mnist(args.data)

@@ -241,18 +241,31 @@ def test_mnist_digits_drawn_on_a_canvas_are_read_at_least_99_percent(recognizer,
     assert accuracy >= 0.990, f"drawn MNIST accuracy {accuracy:.2%}"
 
 
-# The issue asks for 98%; digitrec reads 97.45% of bench/drawn_accuracy.py's 2,000 numbers with
-# a random pen (98.10% with MNIST's strokes) and 98.0% of these 300 (the failures are single digits
-# the model misreads; see the README), so this holds it below what it reaches.
-MIN_NUMBER_ACCURACY = 0.96
-
-
-def test_numbers_of_two_to_six_digits_are_read(recognizer, mnist):
+def number_accuracy(recognizer, mnist, count, seed, stroke=None):
+    """Share of `count` numbers of 2-6 MNIST test digits (synthetic.drawn_number) read whole."""
     _, (images, labels) = mnist
-    rng = np.random.default_rng(11)
+    rng = np.random.default_rng(seed)
     right = 0
-    for _ in range(300):
+    for _ in range(count):
         picks = rng.choice(len(images), size=rng.integers(2, 7), replace=False)
-        result = recognizer.number(synthetic.drawn_number(images[picks], rng))
+        result = recognizer.number(synthetic.drawn_number(images[picks], rng, stroke=stroke))
         right += result.text == "".join(map(str, labels[picks]))
-    assert right / 300 >= MIN_NUMBER_ACCURACY, f"whole-number accuracy {right / 300:.2%}"
+    return right / count
+
+
+def test_numbers_of_mnist_digits_are_read_at_least_98_percent(recognizer, mnist):
+    """The issue's goal: MNIST test digits written left to right with gaps and jitter, in their own
+    strokes. digitrec reads 98.3% of these 1,000 and 98.30% of bench/drawn_accuracy.py's 5,000."""
+    accuracy = number_accuracy(recognizer, mnist, 1000, seed=11, stroke="normal")
+    assert accuracy >= 0.98, f"whole-number accuracy {accuracy:.2%}"
+
+
+# With a random pen (thin, normal or thick) digitrec reads 97.78% of bench/drawn_accuracy.py's 5,000
+# numbers: below 98%, for single digits the model misreads, many of them loops a fat pen filled
+# (see the README's Limits). This holds it below what it reaches, 98.0% of these 300.
+MIN_ANY_PEN_NUMBER_ACCURACY = 0.96
+
+
+def test_numbers_drawn_with_any_pen_are_read(recognizer, mnist):
+    accuracy = number_accuracy(recognizer, mnist, 300, seed=11)
+    assert accuracy >= MIN_ANY_PEN_NUMBER_ACCURACY, f"whole-number accuracy {accuracy:.2%}"

@@ -48,7 +48,7 @@ def to_ink(image):
     if np.median(paper) > 0.5:  # dark ink on light paper, the usual case
         # Light falls unevenly on a photographed page, and ink reflects a share of
         # it: divide by the paper's brightness, not subtract it.
-        values = 1.0 - np.minimum(values / np.maximum(paper, 1e-3), 1.0)
+        values = 1.0 - np.minimum(values / np.maximum(paper, np.float32(1e-3)), 1.0)  # float32 kept
     else:
         values = np.maximum(values - paper, 0.0)
     # Stretch so solid ink is 1: removes faint pens and the last of the paper's tint.
