@@ -6,10 +6,11 @@ centre of mass is at the centre. Real inputs need more first, done here:
 
 - any mode and polarity -> "ink" in [0, 1] on a 0 background, paper tint removed,
   and the shading of a page photographed in uneven light;
-- specks of dust or a stray click are dropped;
+- a digit's faint parts stay with it (a stroke's anti-aliased edge, a faint
+  stretch of a broken scan), while specks of dust or a stray click are dropped;
 - stroke thickness is set to MNIST's, so a thin mouse line and a fat marker
   look alike to the model; strokes as wide as MNIST's already keep their grey
-  levels and the faint rim anti-aliasing leaves along their edges, as MNIST's do.
+  levels, faint parts included, as MNIST's do.
 
 Pure NumPy, Pillow and SciPy: no Keras, no Tk. Arrays named `ink` are float32
 (h, w) in [0, 1], 1 = full ink.
@@ -25,7 +26,7 @@ WORK_MIN, WORK_MAX = 4 * BOX, 8 * BOX  # longer side of the crop while strokes a
 INK_LEVEL = 0.5  # ink above this is "on" when finding and measuring strokes
 MIN_CONTRAST = 0.1  # grey-level difference from the paper that counts as a mark at all
 UNEVEN_PAPER = 0.03  # paper whose grey level varies less than this along the border is taken as even
-SPECK_FRACTION = 0.03  # components smaller than this share of the biggest are noise
+SPECK_FRACTION = 0.03  # pieces smaller than this share of the biggest are noise
 # In a number, pieces shorter than this share of the tallest are parts of a digit: the bar of
 # a '5' or '7', the open top of a '4' whose strokes don't touch, a broken stroke.
 FRAGMENT_HEIGHT = 0.7
@@ -118,6 +119,10 @@ def _flatten_alpha(image):
 def pieces(ink):
     """The connected pieces of ink, specks dropped.
 
+    A piece is a connected mark above MIN_CONTRAST that holds some solid ink (above
+    INK_LEVEL): MNIST's faint, broken scans are dots of solid ink joined by grey,
+    and traced at INK_LEVEL each dot would be a piece of its own, small enough to
+    be dropped as a speck. Pieces wholly faint (a shadow, a smudge) are not ink.
     Returns (labels, kept): labels int (h, w), 0 = paper, k = piece k; kept =
     list of (k, box) with box a (rows, columns) pair of slices.
     """
