@@ -171,6 +171,14 @@ def test_a_faint_digit_with_only_dots_of_solid_ink_is_not_taken_for_specks():
     assert boxes == [(18, 18, 30, 62), (80, 20, 86, 60)]
 
 
+def test_a_wholly_faint_mark_is_not_a_digit():
+    # A shadow or a smudge: grey 0.3 throughout, as big as the digit beside it.
+    ink = np.zeros((80, 120), np.float32)
+    _bar_with_rim(ink, 20)
+    ink[20:60, 80:88] = 0.3
+    assert [box for box, _ in preprocess.split_digits(ink)] == [(18, 18, 30, 62)]
+
+
 def test_noise_or_a_solid_blob_is_not_sure(recognizer):
     # The model reads both as a '0' with over 95%; they are unlike any digit all the same.
     noise = np.random.default_rng(0).integers(0, 256, (200, 200)).astype(np.uint8)
