@@ -263,8 +263,8 @@ def number_accuracy(recognizer, mnist, count, seed, stroke=None):
 
 def test_numbers_of_mnist_digits_are_read_at_least_98_percent(recognizer, mnist):
     """The issue's goal: MNIST test digits written left to right with gaps and jitter, in their own
-    strokes. digitrec reads 98.3% of these 1,000 and 98.30% of bench/drawn_accuracy.py's 5,000."""
-    accuracy = number_accuracy(recognizer, mnist, 1000, seed=11, stroke="normal")
+    strokes. digitrec reads 98.55% of these 2,000 and 98.30% of bench/drawn_accuracy.py's 5,000."""
+    accuracy = number_accuracy(recognizer, mnist, 2000, seed=11, stroke="normal")
     assert accuracy >= 0.98, f"whole-number accuracy {accuracy:.2%}"
 
 
