@@ -82,13 +82,8 @@ def predict_all(recognizer, inputs, batch=1000):
 
 def number_accuracy(recognizer, images, labels, count, seed=SEED, stroke=None):
     """Share of drawn numbers (2-6 digits) read exactly right; `stroke` as in synthetic.drawn_number."""
-    rng = np.random.default_rng(seed)
-    right = 0
-    for _ in range(count):
-        picks = rng.choice(len(images), size=rng.integers(2, 7), replace=False)
-        result = recognizer.number(synthetic.drawn_number(images[picks], rng, stroke=stroke))
-        right += result.text == "".join(str(d) for d in labels[picks])
-    return right / count
+    numbers = synthetic.drawn_numbers(images, labels, count, np.random.default_rng(seed), stroke)
+    return sum(recognizer.number(picture).text == text for picture, text in numbers) / count
 
 
 def sklearn_accuracy(recognizer):

@@ -250,15 +250,10 @@ def test_mnist_digits_drawn_on_a_canvas_are_read_at_least_99_percent(recognizer,
 
 
 def number_accuracy(recognizer, mnist, count, seed, stroke=None):
-    """Share of `count` numbers of 2-6 MNIST test digits (synthetic.drawn_number) read whole."""
+    """Share of `count` numbers of 2-6 MNIST test digits (synthetic.drawn_numbers) read whole."""
     _, (images, labels) = mnist
-    rng = np.random.default_rng(seed)
-    right = 0
-    for _ in range(count):
-        picks = rng.choice(len(images), size=rng.integers(2, 7), replace=False)
-        result = recognizer.number(synthetic.drawn_number(images[picks], rng, stroke=stroke))
-        right += result.text == "".join(map(str, labels[picks]))
-    return right / count
+    numbers = synthetic.drawn_numbers(images, labels, count, np.random.default_rng(seed), stroke)
+    return sum(recognizer.number(picture).text == text for picture, text in numbers) / count
 
 
 def test_numbers_of_mnist_digits_are_read_at_least_98_percent(recognizer, mnist):

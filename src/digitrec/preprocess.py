@@ -137,8 +137,10 @@ def pieces(ink):
 
 
 def crop_pieces(ink, labels, group):
-    """The ink of the pieces in `group` (list of (k, box)), cropped to it.
-    Returns (box, crop): box = (rows, columns) slices, crop float32 (h, w)."""
+    """The ink of the pieces in `group` (list of (k, box)), cropped to their common box.
+
+    Returns (box, crop): box = (rows, columns) slices, crop float32 (h, w).
+    """
     box = bounding_box([b for _, b in group])
     near = labels[box]
     keep = near == group[0][0]  # one comparison a piece: np.isin costs more for a few labels

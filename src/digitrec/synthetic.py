@@ -127,3 +127,11 @@ def drawn_number(mnist_images, rng, digit_height=None, stroke=None):
         sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
         left += ink.shape[1]
     return on_paper(sheet, (width, height), rng)
+
+
+def drawn_numbers(images, labels, count, rng, stroke=None):
+    """Yield `count` (Pillow image, text) pairs: numbers of 2-6 MNIST digits picked at random
+    (none twice in one number), drawn by `drawn_number` with `stroke`, and the number they show."""
+    for _ in range(count):
+        picks = rng.choice(len(images), size=rng.integers(2, 7), replace=False)
+        yield drawn_number(images[picks], rng, stroke=stroke), "".join(str(d) for d in labels[picks])
