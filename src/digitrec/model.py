@@ -1,7 +1,7 @@
 """The CNN architectures, each a plain list of Keras layers read top to bottom.
 
 - `seed`: the classic Keras tutorial CNN, kept as the reference to beat.
-- `default`: what digitrec ships; batch norm after every convolution, strided
+- `default`: what digitrec ships; batch norm after all but the first two convolutions, strided
   5x5 convolutions instead of pooling, and augmentation layers (small shifts,
   rotations and zooms) that are active only during training.
 """
