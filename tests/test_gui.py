@@ -32,6 +32,8 @@ DIGIT_ACCURACY = 0.97  # of the 200 drawn digits
 NUMBER_ACCURACY = 0.90  # of the 30 drawn numbers, whole numbers right
 START_TIMEOUT_S = 20  # window mapped: loose, for a loaded CI machine
 READY_TIMEOUT_S = 180  # model loaded: TensorFlow's import is slow on a busy 2-core box
+HAND_PAUSE_S = 0.004  # between the X mouse events of a stroke drawn at a hand's pace
+HELD_S = 10  # how long a held-up answer waits at most
 
 
 # ---------------------------------------------------------------- fixtures
@@ -94,8 +96,13 @@ def pump(root, done, timeout=READY_TIMEOUT_S):
         time.sleep(0.01)
 
 
-def draw(app, drawing):
-    """Draw on the canvas with Tk mouse events, as a user does; returns the answer's text (None: no answer yet)."""
+def settle(app):
+    """Run the Tk event loop until every answer asked for is shown (they are worked out off the Tk thread)."""
+    pump(app.root, lambda: not app.answering, timeout=30)
+
+
+def draw_ink(app, drawing):
+    """Draw on the canvas with Tk mouse events, as a user does (the answers are still being worked out)."""
     app.set_pen_width(drawing.pen_width)
     canvas = app.canvas
     for stroke in drawing.strokes:
@@ -104,6 +111,12 @@ def draw(app, drawing):
         for x, y in rest:
             canvas.event_generate("<B1-Motion>", x=x, y=y)
         canvas.event_generate("<ButtonRelease-1>", x=x, y=y)
+
+
+def draw(app, drawing):
+    """Draw, and wait for the answer; returns its text (None: no answer, e.g. no model yet)."""
+    draw_ink(app, drawing)
+    settle(app)
     return app.answer.text if app.answer else None
 
 
@@ -163,6 +176,7 @@ def test_the_answer_updates_while_a_stroke_is_drawn(app):
     pump(app.root, lambda: app.answer is not None and app.answer.text == "7", timeout=10)  # button still down
     assert printed(app) == []  # live answers are not printed: one line per stroke end
     app.canvas.event_generate("<ButtonRelease-1>", x=x, y=y)
+    settle(app)
     assert [line["number"] for line in printed(app)] == ["7"]
 
 
@@ -235,6 +249,7 @@ def test_the_pen_width_applies_to_every_stroke(app):
 def test_escape_clears_the_answer(app):
     draw(app, strokes.write("42"))
     app.canvas.event_generate("<Escape>")
+    settle(app)
     assert app.answer.text == "" and app.strokes == []
     assert not app.canvas.find_withtag("ink")
     assert printed(app)[-1] == {"number": "", "digits": [], "confident": False}
@@ -243,6 +258,7 @@ def test_escape_clears_the_answer(app):
 def test_ctrl_z_undoes_the_last_stroke(app):
     assert draw(app, strokes.write("12")) == "12"
     app.canvas.event_generate("<Control-z>")
+    settle(app)
     assert app.answer.text == "1"
     assert len(app.canvas.find_withtag("ink")) == 1
 
@@ -251,6 +267,7 @@ def test_print_answers_writes_one_line_per_stroke_end_undo_and_clear(app):
     draw(app, strokes.write("12"))  # two strokes
     app.undo()
     app.clear()
+    settle(app)
     lines = printed(app)
     assert [line["number"] for line in lines] == ["1", "12", "1", ""]
     assert lines[1]["confident"] in (True, False)
@@ -262,6 +279,7 @@ def test_an_opened_image_is_recognised(app, tmp_path):
     path = tmp_path / "number.png"
     render_strokes(drawing.strokes, drawing.pen_width).save(path)
     assert app.open_file(path)
+    settle(app)
     assert app.answer.text == "305"
     assert printed(app)[-1]["number"] == "305"
     assert app.canvas.find_withtag("picture") and len(app.canvas.find_withtag("box")) == 3
@@ -318,6 +336,7 @@ def test_ink_drawn_while_the_model_loads_is_answered_when_it_is_ready(display, r
         assert app.answer is None and printed(app) == []
         model.go.set()
         pump(root, lambda: app.ready)
+        settle(app)
         assert app.answer.text == "9"
         assert [line["number"] for line in printed(app)] == ["9"]
     finally:
@@ -340,34 +359,94 @@ def test_a_model_that_fails_to_load_is_reported_and_drawing_still_works(display,
     assert capsys.readouterr().err == "digitrec gui: error: model file /nowhere.keras does not exist\n"
 
 
+# ---------------------------------------------------------------- answers are worked out off the Tk thread
+
+class HeldModel:
+    """A recogniser whose answers wait until the test lets them go."""
+
+    def __init__(self, recognizer):
+        self.recognizer, self.model_path = recognizer, recognizer.model_path
+        self.go = threading.Event()
+
+    def load(self):
+        return self
+
+    def number(self, image):
+        self.go.wait(HELD_S)
+        return self.recognizer.number(image)
+
+
+def test_the_window_takes_the_next_stroke_while_an_answer_is_worked_out(display, recognizer):
+    root = tk.Tk()
+    model = HeldModel(recognizer)
+    app = gui.App(root, model, print_answers=True, out=io.StringIO())
+    try:
+        pump(root, lambda: app.ready)
+        started = time.monotonic()
+        draw_ink(app, strokes.write("12"))  # the "1" ends, its answer is held up, the "2" is drawn meanwhile
+        assert time.monotonic() - started < HELD_S / 2, "the Tk thread waited for the answer"
+        assert len(app.strokes) == 2 and app.answering and printed(app) == []
+        model.go.set()
+        settle(app)
+        assert [line["number"] for line in printed(app)] == ["1", "12"]  # every stroke end, in order
+    finally:
+        root.destroy()
+
+
+def test_an_error_while_answering_is_shown_in_the_status_line(app, monkeypatch):
+    def fail(image):
+        raise DigitrecError("the model cannot read this")
+
+    monkeypatch.setattr(app.recognizer, "number", fail)
+    draw(app, strokes.write("7"))
+    assert app.status_label.cget("text") == "the model cannot read this"
+    assert str(app.status_label.cget("foreground")) == gui.ERROR
+    assert printed(app) == []
+
+
+def test_tk_is_told_to_keep_every_mouse_motion_event(display):
+    root = tk.Tk()
+    try:
+        assert gui.keep_every_motion_event(root), "Tk's switch was not found: fast strokes will lose points"
+    finally:
+        root.destroy()
+
+
 # ---------------------------------------------------------------- end to end: the command, real X mouse events
 
 class GuiProcess:
-    """`digitrec gui --print-answers` in a subprocess; its stdout lines (answers and events) collected by a thread."""
+    """`digitrec gui --print-answers` in a subprocess; a thread collects its stdout lines, answers and events apart."""
 
     def __init__(self, *args, env=None):
         env = dict(os.environ if env is None else env, **{gui.EVENTS_ENV: "1"})
         self.proc = subprocess.Popen([sys.executable, "-m", "digitrec", "gui", "--print-answers", *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        self.lines = queue.Queue()
+        self.answers, self.events = queue.Queue(), queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         self.canvas = None
+        self.drawn = None  # the strokes of the last `draw`, as the app recorded them
 
     def _read(self):
         for line in self.proc.stdout:
-            self.lines.put(json.loads(line))
+            record = json.loads(line)
+            (self.events if "event" in record else self.answers).put(record)
 
     def next(self, timeout=30):
+        """The next answer printed."""
         try:
-            return self.lines.get(timeout=timeout)
+            return self.answers.get(timeout=timeout)
         except queue.Empty:
-            raise AssertionError(f"no output from `digitrec gui` in {timeout} s") from None
+            raise AssertionError(f"no answer from `digitrec gui` in {timeout} s") from None
 
     def wait_for(self, event, timeout):
+        """The next {"event": event} line; other events before it are passed over."""
         end = time.monotonic() + timeout
         while True:
-            record = self.next(timeout=max(0.1, end - time.monotonic()))
-            if record.get("event") == event:
+            try:
+                record = self.events.get(timeout=max(0.1, end - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no {event!r} event from `digitrec gui` in {timeout} s") from None
+            if record["event"] == event:
                 return record
 
     def start(self):
@@ -376,17 +455,22 @@ class GuiProcess:
         self.wait_for("ready", READY_TIMEOUT_S)
         return self
 
-    def draw(self, drawing):
-        """Draw with the X server's mouse (xdotool); returns the last answer printed."""
+    def draw(self, drawing, pause=HAND_PAUSE_S):
+        """Draw with the X server's mouse (xdotool), `pause` s between motion events (0: the drawing in one burst).
+
+        Returns the last answer printed; `drawn` then holds the strokes as the app recorded them.
+        """
         left, top = self.canvas[:2]
         command = ["xdotool"]
         for stroke in drawing.strokes:
             command += ["mousemove", str(left + stroke[0][0]), str(top + stroke[0][1]), "mousedown", "1"]
             for x, y in stroke[1:]:
-                command += ["mousemove", str(left + x), str(top + y), "sleep", "0.004"]
+                command += ["mousemove", str(left + x), str(top + y)] + (["sleep", str(pause)] if pause else [])
             command += ["mouseup", "1"]
         subprocess.run(command, check=True, timeout=120)
-        return [self.next() for _ in drawing.strokes][-1]  # one answer per stroke end
+        answers = [self.next() for _ in drawing.strokes]  # one answer per stroke end
+        self.drawn = [[tuple(p) for p in self.wait_for("stroke", 10)["points"]] for _ in drawing.strokes]
+        return answers[-1]
 
     def key(self, name):
         """Press a key with the mouse over the canvas (no window manager here: the keyboard follows the mouse)."""
@@ -433,6 +517,21 @@ def test_ctrl_z_with_the_real_keyboard_undoes_the_last_stroke(launched):
     launched.key("Escape")
     assert launched.draw(strokes.write("12"))["number"] == "12"
     assert launched.key("ctrl+z")["number"] == "1"
+
+
+def test_a_burst_of_mouse_events_gives_the_drawing_and_answer_a_hand_gives(launched):
+    """However fast the X events come, and however soon a stroke follows the last, every point is kept."""
+    multi_stroke = [d for d in strokes.digits() if len(d.strokes) > 1 and 9 <= d.pen_width <= 15]
+    for drawing in [strokes.write("52")] + multi_stroke[:4]:
+        launched.key("Escape")
+        by_hand = launched.draw(drawing)
+        drawn_by_hand = launched.drawn
+        launched.key("Escape")
+        burst = launched.draw(drawing, pause=0)  # every event of the drawing in one xdotool command
+        points = f"points per stroke: sent {[len(s) for s in drawing.strokes]}, kept by hand " \
+                 f"{[len(s) for s in drawn_by_hand]}, in a burst {[len(s) for s in launched.drawn]}"
+        assert drawn_by_hand == drawing.strokes and launched.drawn == drawing.strokes, points
+        assert burst == by_hand, f"{drawing.text}: by hand {by_hand['number']}, in a burst {burst['number']}"
 
 
 def test_a_missing_model_is_one_line_on_stderr_and_the_window_stays(display):

@@ -6,14 +6,28 @@ This module holds drawing, events and display only. Ink becomes an answer
 through `render_strokes` + `Recognizer.number`, the path the tests and
 `digitrec predict` take too, so the window shows what the tests measure.
 
-Two kinds of work run off the Tk thread, which must stay free for the mouse
-and is the only one that touches Tk: loading the model (the window opens
-before TensorFlow is imported) and the live answers while a stroke is drawn.
-Each thread only puts its outcome on a queue, which the Tk thread polls with
-`after`. The answer at a stroke's end is worked out in the Tk thread, so it
-is never late and its printed line (--print-answers) comes in order.
+The Tk thread is the only one that touches Tk. Of the mouse motion events
+that reach it together Tk keeps only the last, so a stroke drawn while that
+thread is busy, or faster than it reads the mouse, would be stored as straight
+chords between the points kept. Two things keep every point:
+
+- The Tk thread never works out an answer. Two kinds of work run elsewhere and
+  only hand their outcome back through a queue, which the Tk thread polls with
+  `after`: loading the model, on a thread of its own (the window opens before
+  TensorFlow is imported), and every answer, on the one thread of an
+  `answering.Answerer`: the final answer at a stroke's end (and on undo,
+  clear, open, model-ready) and the live ones while a stroke is drawn. Each
+  request carries a copy of the ink (`Ink`), so what is drawn meanwhile
+  doesn't change it; answers come back in the order asked, so the lines of
+  --print-answers are in order; a live answer overtaken by a newer request is
+  skipped, a final one never is.
+- On X11 the merging is switched off (`keep_every_motion_event`): even a free
+  Tk thread reads a quick burst of events in one go.
 """
 
+import _tkinter
+import ctypes
+import functools
 import json
 import os
 import queue
@@ -23,11 +37,13 @@ import threading
 import tkinter as tk
 from pathlib import Path
 from tkinter import filedialog, font, ttk
+from typing import NamedTuple
 
 import numpy as np
 from PIL import Image, ImageTk
 
 from digitrec import bundle
+from digitrec.answering import Answerer
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path
 from digitrec.image import open_image, render_strokes
@@ -37,12 +53,14 @@ TITLE = "digitrec: draw a number"
 CANVAS_SIZE = (640, 320)  # px at 96 dpi: room for a number of several digits; grows with the window
 PEN_RANGE = (3, 40)  # px
 LIVE_MS = 150  # while a stroke is drawn, recognise at most this often
-POLL_MS = 30  # how often the Tk thread looks whether the model has loaded, or a live answer is done
+POLL_MS = 30  # how often the Tk thread looks whether the model has loaded
+ANSWER_POLL_MS = 10  # how often it looks for answers while some are being worked out: an answer shows this late at most
 WAKE_MS = 200  # how soon Ctrl+C in the terminal is noticed
 LOAD_DELAY_MS = 100  # after the window maps: let it paint before TensorFlow's import holds the GIL
 PREVIEW_ZOOM = 5  # the 28x28 model input is shown at 140x140
 ANSWER_PT, TEXT_PT = 40, 11  # font sizes in points, so they scale with the screen's dpi
-EVENTS_ENV = "DIGITREC_GUI_EVENTS"  # "1": print {"event": ...} lines (mapped, ready, error) for tests and benchmarks
+# "1": print {"event": ...} lines for tests and benchmarks: mapped, ready, error, and stroke (its points, at its end)
+EVENTS_ENV = "DIGITREC_GUI_EVENTS"
 
 INK, PAPER, HINT = "black", "white", "#9e9e9e"
 BOX, FOCUS_BOX = "#a9c4e8", "#1f6fd1"
@@ -77,6 +95,57 @@ def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False):
     return 1 if app.model_error else 0
 
 
+def keep_every_motion_event(root):
+    """Stop Tk merging the mouse motion events that reach it together; returns False where that can't be done.
+
+    Of the motion events Tk reads in one go it delivers only the last, so a stroke
+    drawn faster than the Tk thread reads the mouse keeps its points apart and loses
+    its curve between them. Tk's switch for this, Tk_CollapseMotionEvents, has no Tcl
+    command: it is called through ctypes, on X11 only, in the Tk library _tkinter
+    uses. Though declared to take the X `Display *`, it reads its argument as Tk's
+    record of the display (TkGetDisplay): given the X one, it would write into Xlib's memory.
+    """
+    # The argument's reading was checked in Tk 8.6's source: elsewhere, leave Tk as it is.
+    if root.tk.call("tk", "windowingsystem") != "x11" or tk.TkVersion != 8.6:
+        return False
+    try:
+        tk_library = ctypes.CDLL(_tkinter.__file__)  # its symbols' lookup goes on into the libraries it links
+        main_window, display_record, collapse = (
+            tk_library.Tk_MainWindow, tk_library.TkGetDisplay, tk_library.Tk_CollapseMotionEvents)
+    except (OSError, AttributeError):
+        return False
+    main_window.restype, main_window.argtypes = ctypes.c_void_p, [ctypes.c_void_p]
+    display_record.restype, display_record.argtypes = ctypes.c_void_p, [ctypes.c_void_p]
+    collapse.restype, collapse.argtypes = ctypes.c_int, [ctypes.c_void_p, ctypes.c_int]
+    window = main_window(root.tk.interpaddr())
+    display = window and ctypes.c_void_p.from_address(window).value  # Tk_Display(): a Tk_Window's first field
+    record = display and display_record(display)
+    if not record:
+        return False
+    collapse(record, 0)
+    return True
+
+
+class Ink(NamedTuple):
+    """What is on the canvas when an answer is asked for, as the answerer's thread gets it."""
+
+    edits: int  # App._edits then: tells a live answer's age
+    picture: object  # the opened Pillow image, or None
+    strokes: list  # [[(x, y), ...], ...] canvas px, copied
+    pen_width: int
+    size: tuple  # the canvas's (width, height) px
+
+
+def answer_ink(recognizer, ink):
+    """The NumberResult for an Ink: what the answerer's thread works out (no Tk here)."""
+    if ink.picture is not None:
+        return recognizer.number(ink.picture)
+    if not ink.strokes:
+        return NumberResult([])
+    # At the canvas's size, so the digits' boxes are canvas coordinates.
+    return recognizer.number(render_strokes(ink.strokes, ink.pen_width, size=ink.size))
+
+
 def answer_record(result):
     """The JSON object `--print-answers` writes for one NumberResult."""
     return {
@@ -93,6 +162,8 @@ class App:
     `answer` is the NumberResult on display (None until the model is ready).
     With `print_answers`, each answer after a stroke ends, an undo, a clear or
     an open (and on model-ready, if there was ink) is written to `out` as a JSON line.
+    Answers are worked out off the Tk thread and shown when done: `answering`
+    is True until every answer asked for has been shown.
     """
 
     def __init__(self, root, recognizer, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, events=False,
@@ -107,11 +178,12 @@ class App:
         self.model_error = None
         self.focus_x = None  # the mouse's x on the canvas: the probabilities follow the digit under it
         self._drawing = False
-        self._live_job = None  # a pending `after` that starts a live recognition
-        self._live_busy = False  # a live recognition is running in its thread
-        self._live_results = queue.Queue()
+        self._live_job = None  # a pending `after` that asks for a live answer
         self._edits = 0  # counts changes to the drawing, to tell a live answer's age
-        self._answered = 0  # the value of _edits when the last final answer was made
+        self._answered = 0  # the value of _edits when the last final answer was asked for
+        # The answerer's thread gets the recogniser only, never the App: Tk objects must not be freed there.
+        self._answerer = Answerer(functools.partial(answer_ink, recognizer))
+        self._polling = False  # an `after` will look for answers
         self._loader = None
         self._loaded = queue.Queue()
         self._mapped = False
@@ -120,6 +192,7 @@ class App:
 
         self.scale = max(1.0, float(root.tk.call("tk", "scaling")) * 72 / 96)  # 1 at 96 dpi
         self.pen = tk.IntVar(root, pen_width)
+        keep_every_motion_event(root)
         self._build()
         self._bind()
         self._show_answer()
@@ -222,6 +295,7 @@ class App:
             for key in keys:
                 self.root.bind(key, lambda event, command=command: command())
         self.root.bind("<Map>", self._on_map)
+        self.root.bind("<Destroy>", self._on_destroy)
 
     # ------------------------------------------------------------ the model
 
@@ -235,6 +309,10 @@ class App:
         c = self.canvas
         self._event("mapped", canvas=[c.winfo_rootx(), c.winfo_rooty(), c.winfo_width(), c.winfo_height()])
         self.root.after(LOAD_DELAY_MS, self.start_loading)
+
+    def _on_destroy(self, event):
+        if event.widget is self.root:  # a binding on the root also fires for each of its children
+            self._answerer.close()
 
     def start_loading(self):
         """Load the model in a background thread (once); the answer shows as soon as it is ready."""
@@ -297,6 +375,7 @@ class App:
         if self._drawing:
             self._drag(event)
             self._drawing = False
+            self._event("stroke", points=self.strokes[-1])
             self.refresh()
 
     def _hover(self, x):
@@ -387,74 +466,75 @@ class App:
         c = self.canvas
         return (c.winfo_width(), c.winfo_height()) if c.winfo_ismapped() else (int(c["width"]), int(c["height"]))
 
+    @property
+    def answering(self):
+        """True while an answer asked for is being worked out or is not yet shown."""
+        return self._answerer.busy
+
     def refresh(self):
-        """Recognise what is on the canvas now, show the answer and print it (with print_answers)."""
+        """Ask for the answer to what is on the canvas now; it is shown, and printed (print_answers), when done."""
         self._cancel_live()
         self._answered = self._edits
         if self._has_ink() and not self.ready:
             self.answer = None  # answered as soon as the model is ready
             self._show_answer()
             return
-        try:
-            self.answer = self._recognize()
-        except DigitrecError as error:
-            self._set_status(str(error), error=True)
-            return
-        self._show_answer()
-        if self.print_answers:
-            self._emit(answer_record(self.answer))
+        self._ask(final=True)
 
-    def _recognize(self):
-        if self.picture is not None:
-            return self.recognizer.number(self.picture)
-        if not self.strokes:
-            return NumberResult([])
-        # At the canvas's size, so the digits' boxes are canvas coordinates.
-        return self.recognizer.number(render_strokes(self.strokes, self.pen.get(), size=self.canvas_size()))
-
-    # While a stroke is drawn, answers are worked out in a short-lived thread: the Tk thread keeps
-    # taking mouse events meanwhile (Tk merges motion events it falls behind on: curves would become chords).
+    # While a stroke is drawn, a live answer is asked for at most every LIVE_MS.
 
     def _edited(self):
         self._edits += 1
-        self._schedule_live()
+        if self.ready and self._live_job is None:
+            self._live_job = self.root.after(LIVE_MS, self._ask_live)
 
-    def _schedule_live(self):
-        if self.ready and self._live_job is None and not self._live_busy:
-            self._live_job = self.root.after(LIVE_MS, self._start_live)
-
-    def _start_live(self):
+    def _ask_live(self):
         self._live_job = None
         if self.strokes and self.picture is None:
-            self._live_busy = True
-            job = (self._edits, [list(s) for s in self.strokes], self.pen.get(), self.canvas_size())
-            threading.Thread(target=self._live_recognize, args=job, daemon=True).start()
-            self.root.after(POLL_MS, self._poll_live)
-
-    def _live_recognize(self, edits, strokes, pen_width, size):  # in its own thread: no Tk calls here
-        try:
-            result = self.recognizer.number(render_strokes(strokes, pen_width, size=size))
-        except Exception:  # a live answer is a preview: the final answer reports any error
-            result = None
-        self._live_results.put((edits, result))
-
-    def _poll_live(self):
-        try:
-            edits, result = self._live_results.get_nowait()
-        except queue.Empty:
-            self.root.after(POLL_MS, self._poll_live)
-            return
-        self._live_busy = False
-        if result is not None and edits > self._answered:  # newer than the last final answer
-            self.answer = result
-            self._show_answer()
-        if self._edits > max(edits, self._answered):  # drawn on meanwhile
-            self._schedule_live()
+            self._ask(final=False)
 
     def _cancel_live(self):
         if self._live_job is not None:
             self.root.after_cancel(self._live_job)
             self._live_job = None
+
+    def _ask(self, final):
+        # A snapshot: the worker must not see strokes that grow while it renders them.
+        ink = Ink(self._edits, self.picture, [list(s) for s in self.strokes], self.pen.get(), self.canvas_size())
+        self._answerer.ask(ink, final)
+        if not self._polling:
+            self._polling = True
+            self.root.after(ANSWER_POLL_MS, self._poll_answers)
+
+    def _poll_answers(self):
+        answers = self._answerer.take()
+        self._polling = self._answerer.busy
+        if self._polling:
+            self.root.after(ANSWER_POLL_MS, self._poll_answers)
+        for answer in answers:
+            if answer.final:
+                self._show_final(answer)
+            elif answer.result is not None and answer.request.edits > self._answered:  # newer than the last final
+                self.answer = answer.result
+                self._show_answer()
+            # A live answer that failed is only a preview: the final answer reports the error.
+
+    def _show_final(self, answer):
+        if answer.error is not None:
+            self._report(answer.error)
+            return
+        self.answer = answer.result
+        self._show_answer()
+        if self.print_answers:
+            self._emit(answer_record(self.answer))
+
+    def _report(self, error):
+        """A recognition error in the status line; one that is no DigitrecError is a bug: its traceback goes to Tk."""
+        if isinstance(error, DigitrecError):
+            self._set_status(str(error), error=True)
+            return
+        self._set_status(f"cannot recognise the drawing: {type(error).__name__}: {error}".splitlines()[0], error=True)
+        self.root.report_callback_exception(type(error), error, error.__traceback__)
 
     def _show_answer(self):
         digits = self.answer.digits if self.answer else []
