@@ -12,6 +12,9 @@ SEVEN = [[(20, 20), (120, 20), (60, 180)]]
 FOUR_IN_TWO_STROKES = [[(60, 20), (20, 120), (110, 120)], [(90, 60), (90, 200)]]
 SEVEN_WITH_CROSSBAR = [[(20, 20), (120, 20), (60, 180)], [(55, 100), (110, 100)]]
 ONE = [[(50, 10), (50, 200)]]
+# An open '4' as many people write it: the stem stands apart from the end of the bar, lower down.
+FOUR_STEM_APART = [[(30, 20), (20, 130), (100, 130)], [(120, 60), (116, 220)]]
+FIVE_BAR_APART = [[(30, 40), (26, 110), (60, 95), (90, 120), (95, 160), (70, 195), (30, 190)], [(45, 20), (110, 18)]]
 
 
 @pytest.fixture(scope="module")
@@ -197,6 +200,18 @@ def test_a_blank_image_has_no_digit(recognizer):
 def test_a_digit_drawn_in_two_separate_strokes_is_one_digit(recognizer):
     assert recognizer.number_from_strokes(FOUR_IN_TWO_STROKES, pen_width=10).text == "4"
     assert recognizer.number_from_strokes(SEVEN_WITH_CROSSBAR, pen_width=10).text == "7"
+
+
+def test_a_digit_whose_strokes_stand_apart_is_one_digit_in_a_number(recognizer):
+    assert recognizer.number_from_strokes(FOUR_STEM_APART, pen_width=10).text == "4"
+    assert recognizer.number_from_strokes(FIVE_BAR_APART, pen_width=10).text == "5"
+
+
+def test_two_digits_close_side_by_side_stay_two(recognizer):
+    shifted = lambda strokes, dx: [[(x + dx, y) for x, y in s] for s in strokes]
+    assert recognizer.number_from_strokes([*ONE, *shifted(ONE, 22)], pen_width=10).text == "11"
+    assert recognizer.number_from_strokes([*ONE, *shifted(FOUR_STEM_APART, 50)], pen_width=10).text == "14"
+    assert recognizer.number_from_strokes([*FOUR_STEM_APART, *shifted(ONE, 130)], pen_width=10).text == "41"
 
 
 def test_a_stroke_broken_into_bits_by_a_thin_pen_stays_one_digit():

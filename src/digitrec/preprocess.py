@@ -33,6 +33,12 @@ FRAGMENT_HEIGHT = 0.7
 # Pieces whose column ranges overlap by this share of the narrower one are one digit
 # (the crossbar of a '7', a '4' drawn in two strokes); slanted neighbours overlap less.
 MIN_OVERLAP = 0.6
+# Two neighbouring digits that nearly touch (a column gap under this share of the taller's
+# height) yet share less than MAX_SHARED_ROWS of their joint height are staggered, not side by
+# side on a line: the two strokes of one digit, like a '4' whose stem stands apart from its
+# open top. They are offered to the recogniser as one digit too (`split_digits`).
+JOIN_GAP = 0.1
+MAX_SHARED_ROWS = 0.6
 # Stroke widths of MNIST training digits, px in the 28x28 image, measured by
 # bench/stroke_width.py with `stroke_width` below: median 2.5, 10%-90% 2.0-3.5.
 # Strokes inside that range are left alone; others are brought to the median.
@@ -270,7 +276,7 @@ def place(patch):
 
 # ---------------------------------------------------------------- numbers
 
-def split_digits(ink):
+def split_digits(ink, joins=False):
     """Split ink holding a number into its digits, left to right.
 
     Pieces of ink that overlap horizontally belong to one digit (a '4' drawn
@@ -278,10 +284,18 @@ def split_digits(ink):
     '5' or '7', a broken stroke) join the nearest digit; specks are dropped.
     Returns a list of (box, model_input): box = (left, top, right, bottom) in
     the image's pixels, model_input = float32 (28, 28) in [0, 1].
+
+    joins=True also returns the neighbours that may be one digit's strokes
+    (see JOIN_GAP), for the recogniser to decide: (digits, [(i, (box,
+    model_input)), ...]), where i and i + 1 are the digits taken as one.
     """
     labels, kept = pieces(ink)
     groups = sorted(group_pieces(kept), key=lambda g: _columns(g)[0])
-    return [_boxed_input(ink, labels, group) for group in groups]
+    digits = [_boxed_input(ink, labels, group) for group in groups]
+    if not joins:
+        return digits
+    return digits, [(i, _boxed_input(ink, labels, a + b))
+                    for i, (a, b) in enumerate(zip(groups, groups[1:])) if staggered(a, b)]
 
 
 def group_pieces(kept):
@@ -314,6 +328,15 @@ def group_overlapping(kept, min_overlap=MIN_OVERLAP):
         else:
             i += 1  # nothing merged into group i: move on
     return groups
+
+
+def staggered(a, b):
+    """Whether two groups of pieces nearly touch but sit at different heights (see JOIN_GAP)."""
+    (a_top, a_bottom), (b_top, b_bottom) = _rows(a), _rows(b)
+    shared = min(a_bottom, b_bottom) - max(a_top, b_top)
+    joint = max(a_bottom, b_bottom) - min(a_top, b_top)
+    taller = max(a_bottom - a_top, b_bottom - b_top)
+    return _column_gap(a, b) <= JOIN_GAP * taller and shared < MAX_SHARED_ROWS * joint
 
 
 def _columns(group):

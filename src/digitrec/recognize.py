@@ -121,8 +121,20 @@ class Recognizer:
         return self._results([found])[0]
 
     def number(self, image):
-        """All digits in `image`, left to right, predicted in one batch."""
-        return NumberResult(self._results(preprocess.split_digits(preprocess.to_ink(as_pillow(image)))))
+        """All digits in `image`, left to right, predicted in one batch.
+
+        Two neighbours that may be one digit's strokes (`preprocess.staggered`: a '4'
+        whose stem stands apart) are read as one too, and taken as one where that
+        reading is sure: the parts alone often read as sure digits ('1' and '1').
+        """
+        digits, joins = preprocess.split_digits(preprocess.to_ink(as_pillow(image)), joins=True)
+        results = self._results(digits + [joined for _, joined in joins])
+        singles, joined, taken = results[:len(digits)], results[len(digits):], set()
+        for (i, _), whole in sorted(zip(joins, joined), key=lambda pair: -pair[1].confidence):
+            if whole.confident and not taken & {i, i + 1}:
+                singles[i:i + 2] = [whole, None]
+                taken |= {i, i + 1}
+        return NumberResult([result for result in singles if result is not None])
 
     def digit_from_strokes(self, strokes, pen_width=DEFAULT_PEN_WIDTH):
         """`strokes`: list of [(x, y), ...] polylines in canvas pixels."""
