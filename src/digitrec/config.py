@@ -11,8 +11,7 @@ from digitrec.errors import DigitrecError
 RECIPES = {
     # The Keras tutorial, verbatim: Adadelta at 1.0, batch 128, 10 epochs.
     "seed": dict(optimizer="adadelta", learning_rate=1.0, batch_size=128, epochs=10, warmup_epochs=0,
-                 label_smoothing=0.0, schedule="constant", ema_momentum=None, bfloat16=False,
-                 world_forms=False),
+                 label_smoothing=0.0, schedule="constant", ema_momentum=None, bfloat16=False),
     # Adam with a short warm-up then cosine decay to zero: the late low-LR epochs are what
     # lift accuracy past 99.6%. Validation and checkpoints use an exponential moving average
     # of the weights over ~200 steps (half an epoch): it smooths out the noise of the
@@ -21,11 +20,9 @@ RECIPES = {
     # bfloat16 (AVX512-BF16, AMX) the convolutions run in bfloat16, 1.3x faster; weights
     # stay float32 and the shipped model is float32. 24 epochs (20 until r19: with the same
     # seed, 99.60% -> 99.68% on validation): 11 minutes on 2 such cores when quiet, 13.5 in
-    # bench/train_vs_seed.py's run. World forms: copies of some '0's, '1's and '7's drawn as much
-    # of the world writes them (digitrec.forms), which MNIST's American writers rarely did.
+    # bench/train_vs_seed.py's run.
     "default": dict(optimizer="adam", learning_rate=3e-3, batch_size=128, epochs=24, warmup_epochs=1,
-                    label_smoothing=0.1, schedule="cosine", ema_momentum=0.995, bfloat16=True,
-                    world_forms=True),
+                    label_smoothing=0.1, schedule="cosine", ema_momentum=0.995, bfloat16=True),
 }
 
 

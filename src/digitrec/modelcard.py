@@ -42,7 +42,6 @@ def describe(net, config, settings, history, test_accuracy, train_time_s, hardwa
         "schedule": settings["schedule"],
         "label_smoothing": settings["label_smoothing"],
         "ema_momentum": settings["ema_momentum"],
-        "world_forms": settings["world_forms"],
         "seed": config.seed,
         "training_precision": precision,
         "temperature": round(temperature, 4),

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitrec import data, forms, model, modelcard, plots
+from digitrec import data, model, modelcard, plots
 from digitrec.backend import keras, tf
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path, check_writable
@@ -30,20 +30,13 @@ def to_model_input(images):
     return (images.astype("float32") / 255.0)[..., None]
 
 
-def split(config, world_forms=False):
-    """Return (x_train, y_train), (x_val, y_val), (x_test, y_test) ready for the model.
-
-    world_forms: add copies of some training digits in the forms MNIST's writers
-    lack (`digitrec.forms`); validation and test stay MNIST's own.
-    """
+def split(config):
+    """Return (x_train, y_train), (x_val, y_val), (x_test, y_test) ready for the model."""
     (x_train, y_train), (x_test, y_test) = data.load_mnist(config.data_dir)
     n_val = config.validation_size
     x_fit, y_fit = x_train[:-n_val], y_train[:-n_val]
     if config.train_size is not None:
         x_fit, y_fit = x_fit[: config.train_size], y_fit[: config.train_size]
-    if world_forms:
-        x_more, y_more = forms.with_world_forms(x_fit, y_fit, np.random.default_rng(config.seed))
-        x_fit, y_fit = np.concatenate([x_fit, x_more]), np.concatenate([y_fit, y_more])
     return (
         (to_model_input(x_fit), y_fit),
         (to_model_input(x_train[-n_val:]), y_train[-n_val:]),
@@ -119,7 +112,7 @@ def train(config, extra_callbacks=()):
     keras.utils.set_random_seed(config.seed)
     precision = "mixed_bfloat16" if settings["bfloat16"] and native_bfloat16() else "float32"
     keras.mixed_precision.set_global_policy(precision)
-    (x_fit, y_fit), (x_val, y_val), (x_test, y_test) = split(config, settings["world_forms"])
+    (x_fit, y_fit), (x_val, y_val), (x_test, y_test) = split(config)
     steps_per_epoch = int(np.ceil(len(x_fit) / settings["batch_size"]))
     net = model.build(config.arch)
     compile_model(net, settings, steps_per_epoch)
