@@ -1,14 +1,18 @@
-"""How fast the recogniser answers, side by side with the tutorial's way, in one run.
+"""How fast digitrec answers, side by side with references, in one run.
 
-    python bench/latency.py [--runs 500] [--files 1000] [--json]
+    python bench/latency.py [--runs 500] [--files 1000] [--starts 5] [--json]
 
-- one drawing (a 280x280 canvas) -> answer: digitrec's preprocessing + compiled
-  predict, vs the tutorial's whole-canvas resize + `model.predict`;
-- a whole number of 6 digits -> answer;
+- one drawing (a 280x280 canvas) -> answer: digitrec (preprocessing + the
+  exported model on ONNX Runtime) vs the tutorial's way (whole-canvas resize +
+  Keras `model.predict`); and digitrec's two parts apart: preprocessing, model;
+- a whole number of 6 digits -> answer, against one drawing's time;
+- `digitrec predict one.png`, a fresh process, against a bare
+  `python -c "import numpy, PIL.Image"`, alternately, median of --starts each;
 - `digitrec predict` on N PNG files, start-up included: files per second.
 
-Goals on a 2-core CPU: one drawing p50 <= 5 ms, p99 <= 15 ms and >= 10x faster
-than the tutorial's way; a 6-digit number p50 <= 10 ms.
+Goals (ratios, so that they hold on any CPU): one drawing >= 30x faster than
+the tutorial's way, its preprocessing no slower than its model call; a 6-digit
+number <= 2.5x one drawing; `digitrec predict one.png` <= 4x a bare start.
 """
 
 import argparse
@@ -21,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitrec import Recognizer, bundle, data, synthetic
+from digitrec import Recognizer, bundle, data, preprocess, synthetic
 from digitrec.recognize import answer_one_at_a_time
 
 
@@ -60,25 +64,50 @@ def predict_files(count, images):
     return {"files": count, "seconds": round(seconds, 1), "files_per_s": round(count / seconds, 1)}
 
 
+def start_times(starts, image):
+    """Median wall time of `digitrec predict image` and of a bare Python start, run alternately."""
+    commands = {"predict_one_s": [sys.executable, "-m", "digitrec", "predict", str(image)],
+                "bare_python_s": [sys.executable, "-c", "import numpy, PIL.Image"]}
+    times = {name: [] for name in commands}
+    for _ in range(starts):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            times[name].append(time.perf_counter() - started)
+    result = {name: round(float(np.median(t)), 3) for name, t in times.items()}
+    result["ratio"] = round(result["predict_one_s"] / result["bare_python_s"], 1)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=500, help="timed calls per case")
     parser.add_argument("--files", type=int, default=1000, help="files for the `digitrec predict` case (0: skip)")
+    parser.add_argument("--starts", type=int, default=5, help="fresh starts of `digitrec predict one.png` (0: skip)")
     parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
-    answer_one_at_a_time()  # as `digitrec predict` and `digitrec gui` do; TensorFlow is not imported yet
+    answer_one_at_a_time()  # as `digitrec predict` and `digitrec gui` do
     _, (images, _) = data.load_mnist(args.data)
     rng = np.random.default_rng(1)
     drawings = [synthetic.drawn_digit(image, rng, canvas=(280, 280)) for image in images[:100]]
     numbers = [synthetic.drawn_number(images[i:i + 6], rng) for i in range(0, 300, 6)]
     recognizer = Recognizer().load()
+    inputs = [preprocess.locate_digit(preprocess.to_ink(d))[1] for d in drawings]
     results = {
         "digitrec_digit": percentiles(recognizer.digit, drawings, args.runs),
+        "preprocess_digit": percentiles(lambda d: preprocess.locate_digit(preprocess.to_ink(d)), drawings, args.runs),
+        "model_digit": percentiles(lambda x: recognizer.probabilities(x[None]), inputs, args.runs),
         "tutorial_digit": percentiles(tutorial_answer(bundle.load_model()), drawings, min(args.runs, 200)),
         "digitrec_number_6": percentiles(recognizer.number, numbers, args.runs),
     }
     results["speedup_p50"] = round(results["tutorial_digit"]["p50_ms"] / results["digitrec_digit"]["p50_ms"], 1)
+    results["number_over_digit_p50"] = round(results["digitrec_number_6"]["p50_ms"]
+                                             / results["digitrec_digit"]["p50_ms"], 2)
+    if args.starts:
+        with tempfile.TemporaryDirectory() as folder:
+            drawings[0].save(Path(folder) / "one.png")
+            results["start"] = start_times(args.starts, Path(folder) / "one.png")
     if args.files:
         results["predict_files"] = predict_files(args.files, images)
     if args.json:
@@ -86,10 +115,17 @@ def main():
         return
     print(f"{'case':42} {'p50 ms':>7} {'p99 ms':>7}")
     for name, label in (("digitrec_digit", "one drawing -> digit (digitrec)"),
+                        ("preprocess_digit", "  of which preprocessing"),
+                        ("model_digit", "  of which the model"),
                         ("tutorial_digit", "one drawing -> digit (tutorial's way)"),
                         ("digitrec_number_6", "6-digit number -> number (digitrec)")):
         print(f"{label:42} {results[name]['p50_ms']:>7.2f} {results[name]['p99_ms']:>7.2f}")
-    print(f"digitrec is {results['speedup_p50']}x faster than the tutorial's way (p50)")
+    print(f"digitrec is {results['speedup_p50']}x faster than the tutorial's way (p50); "
+          f"a 6-digit number takes {results['number_over_digit_p50']}x one drawing")
+    if args.starts:
+        s = results["start"]
+        print(f"`digitrec predict one.png` {s['predict_one_s']:.3f} s against a bare Python start "
+              f"(import numpy, PIL.Image) {s['bare_python_s']:.3f} s: {s['ratio']}x (medians of {args.starts})")
     if args.files:
         f = results["predict_files"]
         print(f"digitrec predict on {f['files']} files: {f['seconds']} s, {f['files_per_s']} files/s "

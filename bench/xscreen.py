@@ -69,6 +69,17 @@ class Gui:
             if record.get("event") == event:
                 return seconds, record
 
+    def wait_for_answer(self, timeout=300):
+        """Seconds from launch to the first answer line (--print-answers), and the answer."""
+        end = time.monotonic() + timeout
+        while True:
+            try:
+                seconds, record = self.lines.get(timeout=max(0.1, end - time.monotonic()))
+            except queue.Empty:
+                raise SystemExit(f"`digitrec gui` printed no answer in {timeout} s") from None
+            if "number" in record:
+                return seconds, record
+
     def xdotool(self, *args):
         subprocess.run(["xdotool", *map(str, args)], env=self.env, check=True, timeout=120)
 

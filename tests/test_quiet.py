@@ -34,6 +34,6 @@ def test_loading_the_model_prints_nothing_on_stderr(tmp_path):
 
 
 def test_every_command_has_help():
-    for command in ("train", "evaluate", "predict"):
+    for command in ("train", "evaluate", "export", "predict"):
         result = run(command, "--help")
         assert result.returncode == 0 and "default" in result.stdout

@@ -1,5 +1,6 @@
 """Specification of `digitrec train`: short real runs on a subset of MNIST."""
 
+import hashlib
 import json
 
 import numpy as np
@@ -81,6 +82,9 @@ def test_training_writes_model_card_markdown_and_curves(tmp_path, data_env, monk
     assert "test accuracy" in (tmp_path / "m.md").read_text()
     assert (tmp_path / "m.curves.png").read_bytes()[:4] == b"\x89PNG"
     assert keras.saving.load_model(out, safe_mode=True).count_params() == card["parameters"]
+    # The export that answers for it, checked against it on the test set, named on the card.
+    assert card["export"] == {"file": "m.onnx", "sha256": hashlib.sha256((tmp_path / "m.onnx").read_bytes()).hexdigest()}
+    assert "m.onnx" in (tmp_path / "m.md").read_text()
     assert not run_dir(out).exists()  # the checkpoints of a finished run are cleaned up
 
 

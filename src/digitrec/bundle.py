@@ -1,6 +1,8 @@
 """Model files: where the bundled model lives, and loading any model safely.
 
-Free of TensorFlow at import time; loading a model imports it.
+A model is a `.keras` file (for training and evaluation, with TensorFlow)
+and its export beside it, `.onnx` (for answers, with ONNX Runtime alone;
+`digitrec export` makes it). Free of TensorFlow: only `load_model` imports it.
 """
 
 import json
@@ -11,11 +13,53 @@ from pathlib import Path
 from digitrec.errors import DigitrecError
 
 BUNDLED_NAME = "digitrec.keras"
+EXPORT_SUFFIX = ".onnx"
 
 
 def bundled_model_path():
     """The model shipped inside the package (trained by `digitrec train`)."""
     return Path(str(resources.files("digitrec") / "models" / BUNDLED_NAME))
+
+
+def exported_path(model_path=None):
+    """The exported (.onnx) file that answers for a model: the file itself if it is one,
+    else the one beside it. Raises DigitrecError, saying how to make it, if there is none."""
+    path = Path(model_path) if model_path else bundled_model_path()
+    exported = path if path.suffix == EXPORT_SUFFIX else path.with_suffix(EXPORT_SUFFIX)
+    if exported.is_file():
+        return exported
+    if path.suffix != EXPORT_SUFFIX and path.is_file():
+        raise DigitrecError(f"{path} has no exported model beside it ({exported.name}); "
+                            f"make one with `digitrec export {path}`")
+    if path.is_dir():
+        raise DigitrecError(f"{path} is a folder, not a model file")
+    raise DigitrecError(f"model file {path} does not exist")
+
+
+def load_session(model_path=None, threads=0):
+    """An ONNX Runtime session for a model's exported file (see `exported_path`).
+
+    threads: threads per operation (0: ONNX Runtime's choice, one a core). Raises
+    DigitrecError with a one-line reason if the file is missing or not a digit model.
+    """
+    path = exported_path(model_path)
+    try:
+        import onnxruntime
+    except ImportError:
+        raise DigitrecError("ONNX Runtime is not installed: pip install onnxruntime") from None
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.log_severity_level = 3  # errors only: its warnings are not the user's business
+    try:
+        session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as error:  # ONNX Runtime raises its own types for damaged files
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise DigitrecError(f"{path} is not a usable ONNX model ({reason[:200]})") from None
+    inputs = [(i.name, i.shape[1:]) for i in session.get_inputs()]
+    outputs = [(o.name, o.shape[1:]) for o in session.get_outputs()]
+    if inputs != [("image", [28, 28, 1])] or outputs[:1] != [("probabilities", [10])]:
+        raise DigitrecError(f"{path} is not a digit model exported by digitrec: it maps {inputs} to {outputs}")
+    return session
 
 
 def load_card(model_path=None):

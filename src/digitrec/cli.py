@@ -1,4 +1,4 @@
-"""The `digitrec` command: train, evaluate, predict, gui.
+"""The `digitrec` command: train, evaluate, export, predict, gui.
 
 Every failure the user can act on ends as one line on stderr and a non-zero
 exit status; heavy modules are imported only by the command that needs them.
@@ -35,7 +35,18 @@ def add_train(commands):
     p.set_defaults(run=run_train)
 
 
+def need_training_extra(command):
+    """Fail in one line, before any work, if TensorFlow or Keras is missing (the default install has neither)."""
+    import importlib.util
+
+    missing = [name for name in ("tensorflow", "keras") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise DigitrecError(f"`digitrec {command}` needs {' and '.join(missing)}, which the default install "
+                            "leaves out: pip install 'digitrec[train]'")
+
+
 def run_train(args):
+    need_training_extra("train")
     from digitrec.config import TrainConfig
     from digitrec.train import train
 
@@ -48,6 +59,7 @@ def run_train(args):
     card = train(config)
     print(f"wrote {args.out}: validation {card['validation_accuracy']:.2%}, "
           f"test {card['test_accuracy']:.2%}, {card['train_time_s'] / 60:.1f} min")
+    run_export(argparse.Namespace(model=args.out, data=args.data))  # what answers for it, without TensorFlow
 
 
 def add_evaluate(commands):
@@ -62,10 +74,27 @@ def add_evaluate(commands):
 
 
 def run_evaluate(args):
+    need_training_extra("evaluate")
     from digitrec import evaluate
 
     report = evaluate.evaluate_file(args.model, args.out, data_dir=args.data)
     print(evaluate.to_json(report) if args.json else evaluate.to_text(report))
+
+
+def add_export(commands):
+    p = commands.add_parser("export", help="export a .keras model to ONNX beside it, for answers without TensorFlow",
+                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("model", metavar="MODEL.keras", help="the model to export; MODEL.onnx is written beside it")
+    add_data_option(p)
+    p.set_defaults(run=run_export)
+
+
+def run_export(args):
+    need_training_extra("export")
+    from digitrec import export
+
+    out = export.export(args.model, data_dir=args.data)
+    print(f"wrote {out}: the same answers as {args.model} on the 10,000 MNIST test digits, sha256 {export.sha256(out)}")
 
 
 def add_predict(commands):
@@ -75,7 +104,8 @@ def add_predict(commands):
     p.add_argument("--number", action="store_true", help="read a whole number (several digits, left to right)")
     p.add_argument("--top", type=int, default=1, metavar="K", help="also show the K likeliest digits")
     p.add_argument("--json", action="store_true", help="print one JSON object per file (JSON Lines)")
-    p.add_argument("--model", help="model file (.keras); default: the bundled model")
+    p.add_argument("--model", help="model file: a .keras with its export (.onnx) beside it, or the .onnx; "
+                                   "default: the bundled model")
     p.set_defaults(run=run_predict)
 
 
@@ -95,7 +125,8 @@ def add_gui(commands):
 
     p = commands.add_parser("gui", help="open the drawing app: draw digits with the mouse, see the number as you draw",
                             formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--model", help="model file (.keras); default: the bundled model")
+    p.add_argument("--model", help="model file: a .keras with its export (.onnx) beside it, or the .onnx; "
+                                   "default: the bundled model")
     p.add_argument("--pen-width", type=int, default=DEFAULT_PEN_WIDTH, metavar="N",
                    help="pen width in canvas px, 3 to 40 (the window has a slider too)")
     p.add_argument("--print-answers", action="store_true",
@@ -122,6 +153,7 @@ def parser():
     commands = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_train(commands)
     add_evaluate(commands)
+    add_export(commands)
     add_predict(commands)
     add_gui(commands)
     return p

@@ -59,6 +59,12 @@ def save(card, model_path):
     write_text(markdown_path(model_path), to_markdown(card, Path(model_path).name))
 
 
+def _export_row(card):
+    if "export" not in card:
+        return ""
+    return f"| export (answers without TensorFlow) | `{card['export']['file']}`, sha256 `{card['export']['sha256']}` |\n"
+
+
 def to_markdown(card, model_name):
     hw = card["hardware"]
     device = ", ".join(hw["gpus"]) or f"{hw['cpu']} ({hw['cpu_cores']} cores, no GPU)"
@@ -74,7 +80,7 @@ def to_markdown(card, model_name):
 | training wall time | {card['train_time_s'] / 60:.1f} min on {device} |
 | software | TensorFlow {card['versions']['tensorflow']}, Keras {card['versions']['keras']}, Python {hw['python']} |
 | command | `{card['command']}` |
-
+{_export_row(card)}
 Data: MNIST, verified by the sha256 of each decompressed file:
 
 {chr(10).join(f'- `{name}`: `{digest}`' for name, digest in card['data_sha256'].items())}

@@ -6,11 +6,11 @@
     r.digit_from_strokes(strokes)    # strokes as a canvas records them
 
 `image` is a Pillow image or a 2-D NumPy array (uint8 0..255 or float 0..1),
-any size, either polarity. TensorFlow is imported only when the model loads.
+any size, either polarity. The model runs on ONNX Runtime, from the file
+`digitrec export` writes beside a `.keras` model: no TensorFlow.
 """
 
 import dataclasses
-import os
 import threading
 
 import numpy as np
@@ -32,16 +32,16 @@ MAX_MEAN_INK = 0.40
 DEFAULT_PEN_WIDTH = 12
 
 
-def answer_one_at_a_time():
-    """Tune TensorFlow for answering one drawing at a time; call before it is imported.
+# Threads per operation for recognisers made from now on (0: one a core). For one 28x28 digit,
+# splitting each operation over the cores costs more than it saves; for batches of hundreds it pays.
+_threads = 0
 
-    By default TensorFlow splits each op over every core; for one 28x28 digit the
-    hand-off costs more than it saves (bench/latency.py on 2 cores: 4.3 ms a drawing
-    and 10.3 ms a 6-digit number on all cores, against 3.2-4.4 ms and 8.0-9.9 ms
-    with one thread per op). The
-    `predict` and `gui` commands call this; a process that also trains should not.
-    """
-    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
+
+def answer_one_at_a_time():
+    """Make recognisers created from now on answer one drawing at a time faster: one
+    thread per operation. The `predict` and `gui` commands call this."""
+    global _threads
+    _threads = 1
 
 
 class NoInkError(DigitrecError):
@@ -88,30 +88,40 @@ class NumberResult:
 
 
 class Recognizer:
-    """Recognises digits and numbers with a Keras model (default: the bundled one).
+    """Recognises digits and numbers with a model (default: the bundled one).
 
-    The model loads on first use (or on `load()`), once; calls are thread-safe.
+    `model_path`: a `.keras` model with its export beside it, or the `.onnx`
+    export itself. The model loads on first use (or on `load()`), once; calls
+    are thread-safe.
     """
 
     def __init__(self, model_path=None, threshold=CONFIDENCE_THRESHOLD):
         self.model_path = model_path
         self.threshold = threshold
-        self._predict = None
+        self._session = None
         self._lock = threading.Lock()
 
     def load(self):
         """Load and warm up the model now (raises DigitrecError if it can't be used)."""
         with self._lock:
-            if self._predict is None:
-                self._predict = _compiled_predict(bundle.load_model(self.model_path))
+            if self._session is None:
+                session = bundle.load_session(self.model_path, threads=_threads)
+                session.run(None, {"image": np.zeros((1, 28, 28, 1), np.float32)})  # warm up now
+                self._session = session
         return self
 
     def probabilities(self, model_inputs):
         """float32 (n, 28, 28) in [0, 1] -> float32 (n, 10)."""
+        return self._run("probabilities", model_inputs)
+
+    def features(self, model_inputs):
+        """float32 (n, 28, 28) in [0, 1] -> float32 (n, F): what the network's last layer reads."""
+        return self._run("features", model_inputs)
+
+    def _run(self, output, model_inputs):
         self.load()
         batch = np.asarray(model_inputs, np.float32)[..., None]
-        with self._lock:
-            return self._predict(batch).numpy()
+        return self._session.run([output], {"image": batch})[0]
 
     def digit(self, image):
         """The single digit in `image`. Raises NoInkError if there is no ink."""
@@ -166,15 +176,3 @@ def as_pillow(image):
     if array.dtype != np.uint8:
         array = (np.clip(array, 0, 1) * 255).round().astype(np.uint8)
     return Image.fromarray(array)
-
-
-def _compiled_predict(net):
-    """A traced inference function: no per-call overhead of `model.predict`."""
-    from digitrec.backend import tf
-
-    @tf.function(input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32)], reduce_retracing=True)
-    def predict(batch):
-        return net(batch, training=False)
-
-    predict(tf.zeros([1, 28, 28, 1]))  # trace now, not on the user's first stroke
-    return predict

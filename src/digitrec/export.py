@@ -1,0 +1,130 @@
+"""Export a trained Keras model to ONNX, for answering without TensorFlow.
+
+    digitrec export my.keras        # writes my.onnx beside it, checked on the MNIST test set
+
+The exported network is the model as it answers: the training-only
+augmentation layers are left out, and the softmax temperature is folded into
+the last layer's weights (softmax(log softmax(z) / t) = softmax(z / t)), so the
+file holds a plain CNN. It has two outputs: "probabilities", float32 (n, 10),
+and "features", float32 (n, F), the penultimate layer's activations, for
+whatever learns on top of the network (a user's profile).
+
+An export is kept only if ONNX Runtime gives the same answer as Keras for all
+10,000 MNIST test digits and probabilities within 1e-4 of Keras'; it is
+written to a temporary file and renamed into place.
+"""
+
+import hashlib
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from digitrec import bundle, data, model, modelcard
+from digitrec.backend import keras
+from digitrec.errors import DigitrecError
+from digitrec.files import atomic_path
+
+OUTPUTS = ("probabilities", "features")  # the exported file's outputs, in order
+MAX_DIFFERENCE = 1e-4  # largest probability difference to Keras allowed on the test set
+TRAINING_ONLY = (model.RandomClosing, keras.layers.RandomRotation, keras.layers.RandomZoom,
+                 keras.layers.RandomTranslation)
+
+
+def onnx_path(model_path):
+    """Where the export of a `.keras` model lives: beside it, `.onnx`."""
+    return Path(model_path).with_suffix(bundle.EXPORT_SUFFIX)
+
+
+def answering_model(net):
+    """The network as it answers: (n, 28, 28, 1) float32 -> [probabilities (n, 10), features (n, F)].
+
+    Shares no state with `net` that export could change: the last layer is a copy.
+    """
+    layers = [layer for layer in net.layers if not isinstance(layer, TRAINING_ONLY)]
+    temperature = 1.0
+    if isinstance(layers[-1], model.Temperature):
+        temperature = layers.pop().temperature
+    *body, last = layers
+    if not (isinstance(last, keras.layers.Dense) and last.get_config()["activation"] == "softmax"):
+        raise DigitrecError("cannot export: the model does not end in a softmax layer")
+    inputs = keras.Input(model.INPUT_SHAPE, name="image")
+    features = inputs
+    for layer in body:
+        features = layer(features)
+    weights, bias = last.get_weights()
+    # softmax(log softmax(z) / t) = softmax(z / t): the temperature becomes a scale on z.
+    scaled = keras.layers.Dense(model.NUM_CLASSES, activation="softmax", dtype="float32", name="probabilities")
+    probabilities = scaled(features)
+    scaled.set_weights([weights / temperature, bias / temperature])
+    features = keras.layers.Identity(name="features")(features)
+    answering = keras.Model(inputs, [probabilities, features], name=f"{net.name}_answering")
+    answering(np.zeros((1, *model.INPUT_SHAPE), np.float32))  # Keras exports only a model that has run
+    return answering
+
+
+def export(model_path, data_dir=None):
+    """Export a `.keras` model to ONNX beside it, check it on the MNIST test set, return its path.
+
+    The model card beside it, if any, records the export's file name and sha256.
+    Raises DigitrecError if the export disagrees with Keras (then nothing is written).
+    """
+    _need_export_tools()
+    model_path = Path(model_path)
+    net = bundle.load_model(model_path)
+    answering = answering_model(net)
+    _, (images, _) = data.load_mnist(data_dir)
+    x = images[..., None].astype(np.float32) / 255
+    expected = net.predict(x, batch_size=1000, verbose=0)
+    out = onnx_path(model_path)
+    with atomic_path(out) as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # tf2onnx's about NumPy's future, not the user's
+        answering.export(str(tmp), format="onnx", verbose=False)
+        name_outputs(tmp, OUTPUTS)
+        check(tmp, x, expected)
+    card = bundle.load_card(model_path)
+    if card is not None:
+        modelcard.save({**card, "export": {"file": out.name, "sha256": sha256(out)}}, model_path)
+    return out
+
+
+def _need_export_tools():
+    for package in ("onnx", "tf2onnx", "onnxruntime"):
+        try:
+            __import__(package)
+        except ImportError:
+            raise DigitrecError(f"exporting needs {package}: pip install 'digitrec[train]'") from None
+
+
+def name_outputs(path, names):
+    """Rename an ONNX file's outputs, in order (Keras names them after TensorFlow's ops)."""
+    import onnx
+
+    graph_model = onnx.load(str(path))
+    graph = graph_model.graph
+    for output, name in zip(graph.output, names):
+        for node in graph.node:  # the features also feed the last layer: rename uses too
+            node.output[:] = [name if o == output.name else o for o in node.output]
+            node.input[:] = [name if i == output.name else i for i in node.input]
+        output.name = name
+    onnx.checker.check_model(graph_model)
+    onnx.save(graph_model, str(path))
+
+
+def check(path, x, expected):
+    """Raise DigitrecError unless ONNX Runtime on `path` agrees with `expected` (n, 10) on x."""
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    got = np.concatenate([session.run(["probabilities"], {"image": x[i:i + 1000]})[0]
+                          for i in range(0, len(x), 1000)])
+    differ = int((got.argmax(axis=1) != expected.argmax(axis=1)).sum())
+    worst = float(np.abs(got - expected).max())
+    if differ or worst > MAX_DIFFERENCE:
+        raise DigitrecError(f"the ONNX export disagrees with Keras: {differ} different answers, "
+                            f"probabilities up to {worst:.2g} apart (allowed {MAX_DIFFERENCE:g})")
+
+
+def sha256(path):
+    """The hex sha256 of a file."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -1,0 +1,99 @@
+"""The exported model: made by `digitrec export` and `digitrec train`, checked against Keras,
+and what answers in the app and `digitrec predict` (ONNX Runtime, no TensorFlow)."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from digitrec import Recognizer, bundle
+from digitrec.cli import main
+from digitrec.errors import DigitrecError
+
+
+@pytest.fixture(scope="module")
+def test_inputs(mnist):
+    _, (images, labels) = mnist
+    return images[..., None].astype(np.float32) / 255, labels
+
+
+def test_the_bundled_export_answers_as_the_bundled_keras_model(test_inputs):
+    """All 10,000 MNIST test digits: the same digit, probabilities within 1e-4."""
+    from digitrec import export
+
+    x, _ = test_inputs
+    expected = bundle.load_model().predict(x, batch_size=1000, verbose=0)
+    export.check(bundle.exported_path(), x, expected)  # raises if they disagree
+
+
+def test_the_bundled_export_is_the_one_its_card_names():
+    from digitrec import export
+
+    card = bundle.load_card()
+    path = bundle.exported_path()
+    assert card["export"]["file"] == path.name
+    assert card["export"]["sha256"] == export.sha256(path)
+
+
+def test_the_recogniser_answers_without_tensorflow(tmp_path):
+    code = ("import sys, numpy as np; from digitrec import Recognizer; "
+            "p = Recognizer().probabilities(np.zeros((2, 28, 28), np.float32)); "
+            "print(p.shape, 'tensorflow' in sys.modules, 'keras' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["(2,", "10)", "False", "False"]
+
+
+def test_the_recogniser_gives_the_networks_features_too(test_inputs):
+    x, _ = test_inputs
+    features = Recognizer().features(x[:3, ..., 0])
+    assert features.shape == (3, 128) and features.dtype == np.float32
+
+
+def test_export_writes_a_checked_onnx_file_beside_the_model(tmp_path, data_env, capsys):
+    model = tmp_path / "copy.keras"
+    shutil.copy(bundle.bundled_model_path(), model)
+    assert main(["export", str(model)]) == 0
+    assert "the same answers as" in capsys.readouterr().out
+    assert Recognizer(model).digit(np.pad(np.ones((20, 4)), 8)).digit == 1
+    assert Recognizer(tmp_path / "copy.onnx").digit(np.pad(np.ones((20, 4)), 8)).digit == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.keras", "copy.onnx"]  # no temporary left
+
+
+def test_a_keras_model_without_its_export_says_how_to_make_one(tmp_path):
+    model = tmp_path / "mine.keras"
+    shutil.copy(bundle.bundled_model_path(), model)
+    with pytest.raises(DigitrecError, match=r"no exported model beside it \(mine.onnx\); make one with `digitrec export"):
+        Recognizer(model).load()
+
+
+def test_a_damaged_export_is_one_clear_error(tmp_path):
+    broken = tmp_path / "broken.onnx"
+    broken.write_bytes(b"not a model")
+    with pytest.raises(DigitrecError, match="is not a usable ONNX model"):
+        Recognizer(broken).load()
+    assert main(["predict", "--model", str(broken), str(broken)]) == 1
+
+
+def test_an_export_that_disagrees_with_keras_is_not_written(tmp_path, data_env, monkeypatch):
+    from digitrec import export
+
+    model = tmp_path / "m.keras"
+    shutil.copy(bundle.bundled_model_path(), model)
+    real_check = export.check
+    monkeypatch.setattr(export, "check", lambda path, x, expected: real_check(path, x, expected + 0.01))
+    assert main(["export", str(model)]) == 1
+    assert not (tmp_path / "m.onnx").exists()
+
+
+def test_training_commands_without_tensorflow_say_which_extra_to_install(monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tensorflow" else real(name, *a))
+    for command in (["train"], ["evaluate"], ["export", "x.keras"]):
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "pip install 'digitrec[train]'" in err
