@@ -330,7 +330,7 @@ def test_ink_drawn_while_the_model_loads_is_answered_when_it_is_ready(display, r
     model = SlowModel(recognizer)
     app = gui.App(root, model, print_answers=True, out=io.StringIO())
     try:
-        pump(root, lambda: app._loader is not None)
+        pump(root, lambda: app._mapped and app._loader is not None)
         assert app.status_label.cget("text") == "loading model..."
         draw(app, strokes.write("9"))
         assert app.answer is None and printed(app) == []

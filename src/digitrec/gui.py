@@ -13,8 +13,8 @@ chords between the points kept. Two things keep every point:
 
 - The Tk thread never works out an answer. Two kinds of work run elsewhere and
   only hand their outcome back through a queue, which the Tk thread polls with
-  `after`: loading the model, on a thread of its own (the window opens before
-  TensorFlow is imported), and every answer, on the one thread of an
+  `after`: loading the model, on a thread of its own, started beside the
+  window's set-up (the window does not wait for it), and every answer, on the one thread of an
   `answering.Answerer`: the final answer at a stroke's end (and on undo,
   clear, open, model-ready) and the live ones while a stroke is drawn. Each
   request carries a copy of the ink (`Ink`), so what is drawn meanwhile
@@ -56,7 +56,6 @@ LIVE_MS = 150  # while a stroke is drawn, recognise at most this often
 POLL_MS = 30  # how often the Tk thread looks whether the model has loaded
 ANSWER_POLL_MS = 10  # how often it looks for answers while some are being worked out: an answer shows this late at most
 WAKE_MS = 200  # how soon Ctrl+C in the terminal is noticed
-LOAD_DELAY_MS = 100  # after the window maps: let it paint before TensorFlow's import holds the GIL
 PREVIEW_ZOOM = 5  # the 28x28 model input is shown at 140x140
 ANSWER_PT, TEXT_PT = 40, 11  # font sizes in points, so they scale with the screen's dpi
 # "1": print {"event": ...} lines for tests and benchmarks: mapped, ready, error, and stroke (its points, at its end)
@@ -197,6 +196,9 @@ class App:
         self._bind()
         self._show_answer()
         self._set_status()
+        # At once, beside the window's set-up: the model (ONNX Runtime, SciPy for the ink) is ready
+        # about as soon as the window is on screen.
+        self.start_loading()
 
     def px(self, n):
         """n px at 96 dpi, in this screen's px: sizes grow on high-dpi screens as fonts in points do."""
@@ -308,7 +310,6 @@ class App:
         self.root.minsize(self.root.winfo_reqwidth() - self.px(CANVAS_SIZE[0] // 2), self.root.winfo_reqheight())
         c = self.canvas
         self._event("mapped", canvas=[c.winfo_rootx(), c.winfo_rooty(), c.winfo_width(), c.winfo_height()])
-        self.root.after(LOAD_DELAY_MS, self.start_loading)
 
     def _on_destroy(self, event):
         if event.widget is self.root:  # a binding on the root also fires for each of its children
@@ -327,7 +328,7 @@ class App:
             self._loaded.put(None)
         except DigitrecError as error:
             self._loaded.put(str(error))
-        except Exception as error:  # e.g. a broken TensorFlow install: still one line, not a traceback
+        except Exception as error:  # e.g. a broken ONNX Runtime install: still one line, not a traceback
             self._loaded.put(f"cannot load the model: {type(error).__name__}: {error}".splitlines()[0])
 
     def _poll_loader(self):

@@ -16,7 +16,7 @@ import threading
 import numpy as np
 from PIL import Image
 
-from digitrec import bundle, preprocess
+from digitrec import bundle
 from digitrec.errors import DigitrecError
 from digitrec.image import render_strokes
 
@@ -105,6 +105,7 @@ class Recognizer:
         """Load and warm up the model now (raises DigitrecError if it can't be used)."""
         with self._lock:
             if self._session is None:
+                _preprocess()  # here, not on the first drawing: the window is up before SciPy's import
                 session = bundle.load_session(self.model_path, threads=_threads)
                 session.run(None, {"image": np.zeros((1, 28, 28, 1), np.float32)})  # warm up now
                 self._session = session
@@ -125,6 +126,7 @@ class Recognizer:
 
     def digit(self, image):
         """The single digit in `image`. Raises NoInkError if there is no ink."""
+        preprocess = _preprocess()
         found = preprocess.locate_digit(preprocess.to_ink(as_pillow(image)))
         if found is None:
             raise NoInkError("no ink found: the image is blank")
@@ -137,6 +139,7 @@ class Recognizer:
         whose stem stands apart) are read as one too, and taken as one where that
         reading is sure: the parts alone often read as sure digits ('1' and '1').
         """
+        preprocess = _preprocess()
         digits, joins = preprocess.split_digits(preprocess.to_ink(as_pillow(image)), joins=True)
         results = self._results(digits + [joined for _, joined in joins])
         singles, joined, taken = results[:len(digits)], results[len(digits):], set()
@@ -164,6 +167,14 @@ class Recognizer:
                         model_input=x, box=tuple(int(v) for v in box))
             for box, x, p in zip(boxes, inputs, probabilities)
         ]
+
+
+def _preprocess():
+    """digitrec.preprocess, imported on first use: it imports SciPy (a quarter of a second), and
+    the drawing app's window should be on screen before that, not after."""
+    from digitrec import preprocess
+
+    return preprocess
 
 
 def as_pillow(image):
