@@ -57,27 +57,23 @@ class Gui:
             self.lines.put((time.perf_counter() - self.started, json.loads(line)))
 
     def wait_for(self, event, timeout=300):
-        """Seconds from launch to the app's {"event": event} line."""
-        end = time.monotonic() + timeout
-        while True:
-            try:
-                seconds, record = self.lines.get(timeout=max(0.1, end - time.monotonic()))
-            except queue.Empty:
-                raise SystemExit(f"`digitrec gui` printed no {event!r} event in {timeout} s") from None
-            if record.get("event") == "error":
-                raise SystemExit(f"`digitrec gui` failed: {record['message']}")
-            if record.get("event") == event:
-                return seconds, record
+        """Seconds from launch to the app's {"event": event} line, and the line."""
+        return self._wait(lambda record: record.get("event") == event, f"no {event!r} event", timeout)
 
     def wait_for_answer(self, timeout=300):
         """Seconds from launch to the first answer line (--print-answers), and the answer."""
+        return self._wait(lambda record: "number" in record, "no answer", timeout)
+
+    def _wait(self, wanted, missing, timeout):
         end = time.monotonic() + timeout
         while True:
             try:
                 seconds, record = self.lines.get(timeout=max(0.1, end - time.monotonic()))
             except queue.Empty:
-                raise SystemExit(f"`digitrec gui` printed no answer in {timeout} s") from None
-            if "number" in record:
+                raise SystemExit(f"`digitrec gui` printed {missing} in {timeout} s") from None
+            if record.get("event") == "error":
+                raise SystemExit(f"`digitrec gui` failed: {record['message']}")
+            if wanted(record):
                 return seconds, record
 
     def xdotool(self, *args):
