@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from digitrec import Recognizer, pendigits
+import pendigits
+from digitrec import Recognizer
 from digitrec.image import render_strokes
 from digitrec.recognize import DEFAULT_PEN_WIDTH
 

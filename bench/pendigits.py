@@ -1,6 +1,8 @@
 """Pen-drawn digits in the UNIPEN text format (the UCI "pendigits" trajectories).
 
-A measuring stick of real people's handwriting, never training data. Each
+A measuring stick of real people's handwriting, never training data, so it
+lives with the benches, not in the package (bench/pen_digits.py and
+tests/test_pendigits.py use it). Each
 digit is a list of strokes as a tablet recorded them; `fitted` places them on
 a canvas the way a person would draw them in the window.
 
