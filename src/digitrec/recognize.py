@@ -141,13 +141,9 @@ class Recognizer:
         """
         preprocess = _preprocess()
         digits, joins = preprocess.split_digits(preprocess.to_ink(as_pillow(image)), joins=True)
-        results = self._results(digits + [joined for _, joined in joins])
-        singles, joined, taken = results[:len(digits)], results[len(digits):], set()
-        for (i, _), whole in sorted(zip(joins, joined), key=lambda pair: -pair[1].confidence):
-            if whole.confident and not taken & {i, i + 1}:
-                singles[i:i + 2] = [whole, None]
-                taken |= {i, i + 1}
-        return NumberResult([result for result in singles if result is not None])
+        results = self._results(digits + [joined for _, joined in joins])  # one batch for all
+        singles = results[:len(digits)]
+        return NumberResult(_joined(singles, [(i, whole) for (i, _), whole in zip(joins, results[len(digits):])]))
 
     def digit_from_strokes(self, strokes, pen_width=DEFAULT_PEN_WIDTH):
         """`strokes`: list of [(x, y), ...] polylines in canvas pixels."""
@@ -167,6 +163,17 @@ class Recognizer:
                         model_input=x, box=tuple(int(v) for v in box))
             for box, x, p in zip(boxes, inputs, probabilities)
         ]
+
+
+def _joined(singles, joins):
+    """The digits left to right, where each sure join [(i, DigitResult), ...] replaces
+    digits i and i + 1; the surest first, and no digit in two joins."""
+    singles, taken = list(singles), set()
+    for i, whole in sorted(joins, key=lambda join: -join[1].confidence):
+        if whole.confident and not taken & {i, i + 1}:
+            singles[i:i + 2] = [whole, None]
+            taken |= {i, i + 1}
+    return [result for result in singles if result is not None]
 
 
 def _preprocess():
