@@ -31,11 +31,6 @@ TRAINING_ONLY = (model.RandomClosing, keras.layers.RandomRotation, keras.layers.
                  keras.layers.RandomTranslation)
 
 
-def onnx_path(model_path):
-    """Where the export of a `.keras` model lives: beside it, `.onnx`."""
-    return Path(model_path).with_suffix(bundle.EXPORT_SUFFIX)
-
-
 def answering_model(net):
     """The network as it answers: (n, 28, 28, 1) float32 -> [probabilities (n, 10), features (n, F)].
 
@@ -76,7 +71,7 @@ def export(model_path, data_dir=None):
     _, (images, _) = data.load_mnist(data_dir)
     x = images[..., None].astype(np.float32) / 255
     expected = net.predict(x, batch_size=1000, verbose=0)
-    out = onnx_path(model_path)
+    out = model_path.with_suffix(bundle.EXPORT_SUFFIX)
     with atomic_path(out) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # tf2onnx's about NumPy's future, not the user's
         answering.export(str(tmp), format="onnx", verbose=False)
@@ -113,9 +108,7 @@ def name_outputs(path, names):
 
 def check(path, x, expected):
     """Raise DigitrecError unless ONNX Runtime on `path` agrees with `expected` (n, 10) on x."""
-    import onnxruntime
-
-    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    session = bundle.load_session(path)  # as the recogniser loads it: names and shapes checked too
     got = np.concatenate([session.run(["probabilities"], {"image": x[i:i + 1000]})[0]
                           for i in range(0, len(x), 1000)])
     differ = int((got.argmax(axis=1) != expected.argmax(axis=1)).sum())
