@@ -1,4 +1,4 @@
-"""The `digitrec` command: train, evaluate, export, predict, gui.
+"""The `digitrec` command: train, evaluate, export, predict, gui, profile.
 
 Every failure the user can act on ends as one line on stderr and a non-zero
 exit status; heavy modules are imported only by the command that needs them.
@@ -106,6 +106,7 @@ def add_predict(commands):
     p.add_argument("--json", action="store_true", help="print one JSON object per file (JSON Lines)")
     p.add_argument("--model", help="model file: a .keras with its export (.onnx) beside it, or the .onnx; "
                                    "default: the bundled model")
+    add_profile_option(p)
     p.set_defaults(run=run_predict)
 
 
@@ -117,7 +118,7 @@ def run_predict(args):
     if not 1 <= args.top <= 10:
         raise DigitrecError(f"--top must be between 1 and 10 (got {args.top})")
     return predict.predict_files(args.files, model=args.model, number=args.number, top=args.top,
-                                 as_json=args.json)
+                                 as_json=args.json, profile=chosen_profile(args, must_exist=True))
 
 
 def add_gui(commands):
@@ -131,6 +132,7 @@ def add_gui(commands):
                    help="pen width in canvas px, 3 to 40 (the window has a slider too)")
     p.add_argument("--print-answers", action="store_true",
                    help="also print each answer as a JSON line on stdout: after every stroke, undo, clear and open")
+    add_profile_option(p)
     p.set_defaults(run=run_gui)
 
 
@@ -139,7 +141,88 @@ def run_gui(args):
     from digitrec.recognize import answer_one_at_a_time
 
     answer_one_at_a_time()
-    return gui.run(model=args.model, pen_width=args.pen_width, print_answers=args.print_answers)
+    return gui.run(model=args.model, pen_width=args.pen_width, print_answers=args.print_answers,
+                   profile=chosen_profile(args, must_exist=False))
+
+
+def add_profile_option(p):
+    from digitrec.profile import DEFAULT_NAME
+
+    p.add_argument("--profile", metavar="NAME", help="the handwriting profile to read with: a name or a folder "
+                   f"(default: '{DEFAULT_NAME}', if it exists for predict)")
+    p.add_argument("--no-profile", action="store_true", help="read with the model alone")
+
+
+def chosen_profile(args, must_exist):
+    """The Profile a command reads with, or None. A profile named on the command line that does
+    not exist is an error where it cannot be made (predict); the default one is used if it exists."""
+    from digitrec.profile import DEFAULT_NAME, Profile, ProfileError
+
+    if args.no_profile:
+        if args.profile:
+            raise DigitrecError("give --profile or --no-profile, not both")
+        return None
+    profile = Profile(args.profile or DEFAULT_NAME)
+    if must_exist and not profile.exists():
+        if args.profile:
+            raise ProfileError(f"no profile {args.profile!r} (digitrec profile list shows them)")
+        return None
+    return profile
+
+
+def add_profile(commands):
+    p = commands.add_parser("profile", help="list, show, export, import or reset handwriting profiles",
+                            description="Handwriting profiles hold the digits you taught digitrec (corrections "
+                                        "and Teach mode in the window, or Recognizer.learn).")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions.add_parser("list", help="the profiles, with how many examples each holds")
+    show = actions.add_parser("show", help="a profile's examples: how many of each digit, and where they are")
+    show.add_argument("name", metavar="NAME", help="profile name or folder")
+    export = actions.add_parser("export", help="write a profile to one file (a zip of its PNGs and index)")
+    export.add_argument("name", metavar="NAME", help="profile name or folder")
+    export.add_argument("file", metavar="FILE", help="the archive to write (.zip)")
+    imported = actions.add_parser("import", help="add the examples of a profile file to a profile")
+    imported.add_argument("file", metavar="FILE", help="an archive written by `digitrec profile export`")
+    imported.add_argument("--name", help="the profile to add them to (default: the name in the file)")
+    reset = actions.add_parser("reset", help="forget every example of a profile")
+    reset.add_argument("name", metavar="NAME", help="profile name or folder")
+    p.set_defaults(run=run_profile)
+
+
+def run_profile(args):
+    from digitrec import profile as profiles
+
+    if args.action == "list":
+        found = profiles.list_profiles()
+        for profile in found:
+            print(f"{profile.name}: {_examples_line(profile)}")
+        if not found:
+            print(f"no profiles yet in {profiles.profiles_root()}")
+        return 0
+    if args.action == "import":
+        profile, added = profiles.import_archive(args.file, args.name)
+        print(f"profile {profile.name}: added {added} examples from {args.file}, {_examples_line(profile)}")
+        return 0
+    profile = profiles.Profile(args.name)
+    if not profile.exists():
+        raise profiles.ProfileError(f"no profile {args.name!r} (digitrec profile list shows them)")
+    if args.action == "show":
+        examples = profile.examples()
+        profile.images(examples)  # says which image is damaged, if one is
+        print(f"profile {profile.name}: {_examples_line(profile)}, in {profile.folder}")
+        for digit in range(10):
+            print(f"  {digit}: {sum(e.label == digit for e in examples)}")
+    elif args.action == "export":
+        count = profile.export_archive(args.file)
+        print(f"wrote {args.file}: profile {profile.name}, {count} examples")
+    elif args.action == "reset":
+        print(f"profile {profile.name}: forgot {profile.reset()} examples")
+    return 0
+
+
+def _examples_line(profile):
+    examples = profile.examples()
+    return f"{len(examples)} example{'s' if len(examples) != 1 else ''}"
 
 
 def add_data_option(p):
@@ -156,6 +239,7 @@ def parser():
     add_export(commands)
     add_predict(commands)
     add_gui(commands)
+    add_profile(commands)
     return p
 
 

@@ -5,9 +5,11 @@
 The exported network is the model as it answers: the training-only
 augmentation layers are left out, and the softmax temperature is folded into
 the last layer's weights (softmax(log softmax(z) / t) = softmax(z / t)), so the
-file holds a plain CNN. It has two outputs: "probabilities", float32 (n, 10),
-and "features", float32 (n, F), the penultimate layer's activations, for
-whatever learns on top of the network (a user's profile).
+file holds a plain CNN. It has three outputs: "probabilities", float32 (n, 10);
+"features", float32 (n, F), the penultimate layer's activations, for whatever
+learns on top of the network (a user's profile, `digitrec.adapt`); and
+"prototypes", float32 (10, PROTOTYPES_PER_DIGIT, F), a constant: k-means centres
+of each digit's MNIST training features, the model's own classes in that space.
 
 An export is kept only if ONNX Runtime gives the same answer as Keras for all
 10,000 MNIST test digits and probabilities within 1e-4 of Keras'; it is
@@ -25,7 +27,10 @@ from digitrec.backend import keras
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path
 
-OUTPUTS = ("probabilities", "features")  # the exported file's outputs, in order
+OUTPUTS = ("probabilities", "features")  # the exported network's outputs, in order
+# Centres per digit: MNIST's forms of a digit (a '7' with or without a crossbar, a round or a
+# looped '2') sit in separate clusters; 20 gives each a centre (docs/personal.md compares 10-40).
+PROTOTYPES_PER_DIGIT = 20
 MAX_DIFFERENCE = 1e-4  # largest probability difference to Keras allowed on the test set
 TRAINING_ONLY = (model.RandomClosing, keras.layers.RandomRotation, keras.layers.RandomZoom,
                  keras.layers.RandomTranslation)
@@ -68,14 +73,16 @@ def export(model_path, data_dir=None):
     model_path = Path(model_path)
     net = bundle.load_model(model_path)
     answering = answering_model(net)
-    _, (images, _) = data.load_mnist(data_dir)
+    (train_images, train_labels), (images, _) = data.load_mnist(data_dir)
     x = images[..., None].astype(np.float32) / 255
     expected = net.predict(x, batch_size=1000, verbose=0)
+    centres = prototypes(answering, train_images, train_labels)
     out = model_path.with_suffix(bundle.EXPORT_SUFFIX)
     with atomic_path(out) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # tf2onnx's about NumPy's future, not the user's
         answering.export(str(tmp), format="onnx", verbose=False)
         name_outputs(tmp, OUTPUTS)
+        add_constant_output(tmp, "prototypes", centres)
         check(tmp, x, expected)
     card = bundle.load_card(model_path)
     if card is not None:
@@ -102,6 +109,38 @@ def name_outputs(path, names):
             node.output[:] = [name if o == output.name else o for o in node.output]
             node.input[:] = [name if i == output.name else i for i in node.input]
         output.name = name
+    onnx.checker.check_model(graph_model)
+    onnx.save(graph_model, str(path))
+
+
+def prototypes(answering, images, labels, per_digit=PROTOTYPES_PER_DIGIT, seed=0):
+    """float32 (10, per_digit, F): k-means centres of each digit's features, each of length 1.
+
+    images: uint8 (n, 28, 28), labels (n,); only the training split is used
+    (the last VALIDATION_SIZE images are held out, as in training).
+    """
+    from scipy.cluster.vq import kmeans2
+
+    from digitrec.adapt import unit
+    from digitrec.config import TrainConfig
+
+    keep = len(images) - TrainConfig().validation_size
+    x = images[:keep, ..., None].astype(np.float32) / 255
+    features = unit(answering.predict(x, batch_size=1000, verbose=0)[1])
+    centres = [kmeans2(features[labels[:keep] == digit], per_digit, seed=seed, minit="++")[0]
+               for digit in range(model.NUM_CLASSES)]
+    return np.stack([unit(c) for c in centres]).astype(np.float32)
+
+
+def add_constant_output(path, name, array):
+    """Add a constant output to an ONNX file: it travels in the one file the recogniser loads."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    graph_model = onnx.load(str(path))
+    graph = graph_model.graph
+    graph.node.append(helper.make_node("Constant", [], [name], value=numpy_helper.from_array(array, name)))
+    graph.output.append(helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, list(array.shape)))
     onnx.checker.check_model(graph_model)
     onnx.save(graph_model, str(path))
 

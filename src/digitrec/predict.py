@@ -12,9 +12,15 @@ from digitrec.image import open_image
 from digitrec.recognize import NoInkError, Recognizer
 
 
-def predict_files(paths, model=None, number=False, top=1, as_json=False):
-    """Recognise each file; print results to stdout, failures to stderr. Returns the exit status."""
-    recognizer = Recognizer(model).load()  # a bad model fails once, before any file
+def predict_files(paths, model=None, number=False, top=1, as_json=False, profile=None):
+    """Recognise each file; print results to stdout, failures to stderr. Returns the exit status.
+
+    profile: a profile (name, folder or Profile) to read with; one that cannot be read is
+    reported in one line on stderr and the files are read with the model alone.
+    """
+    recognizer = Recognizer(model, profile=profile).load()  # a bad model fails once, before any file
+    if recognizer.profile_error:
+        print(f"digitrec predict: warning: {recognizer.profile_error}", file=sys.stderr)
     failed = 0
     for path in paths:
         try:

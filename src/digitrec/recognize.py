@@ -5,6 +5,9 @@
     r.number(image)                  # NumberResult: .text and one DigitResult per digit, left to right
     r.digit_from_strokes(strokes)    # strokes as a canvas records them
 
+    r = Recognizer(profile="alice")  # with a person's handwriting profile (digitrec.profile)
+    r.learn(image, 7)                # teach it: the next answers use this example
+
 `image` is a Pillow image or a 2-D NumPy array (uint8 0..255 or float 0..1),
 any size, either polarity. The model runs on ONNX Runtime, from the file
 `digitrec export` writes beside a `.keras` model: no TensorFlow.
@@ -17,8 +20,10 @@ import numpy as np
 from PIL import Image
 
 from digitrec import bundle
+from digitrec.adapt import Adapter
 from digitrec.errors import DigitrecError
 from digitrec.image import render_strokes
+from digitrec.profile import Profile, ProfileError
 
 # Below this top probability an answer is marked "not sure". Chosen on the
 # validation split by bench/confidence.py (the highest threshold that flags at
@@ -48,6 +53,17 @@ class NoInkError(DigitrecError):
     """The image holds nothing that could be a digit."""
 
 
+class ProfileConflict(ProfileError):
+    """A new example contradicts earlier ones: they would no longer read as their own digit.
+
+    `examples`: the contradicted Examples. `learn(..., replace=True)` drops them and keeps the new one.
+    """
+
+    def __init__(self, message, examples):
+        super().__init__(message)
+        self.examples = examples
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class DigitResult:
     """One recognised digit.
@@ -61,6 +77,7 @@ class DigitResult:
     confident: bool
     model_input: np.ndarray
     box: tuple
+    from_profile: bool = False  # the answer comes from one of the person's examples
 
     @property
     def confidence(self):
@@ -91,25 +108,124 @@ class Recognizer:
     """Recognises digits and numbers with a model (default: the bundled one).
 
     `model_path`: a `.keras` model with its export beside it, or the `.onnx`
-    export itself. The model loads on first use (or on `load()`), once; calls
-    are thread-safe.
+    export itself. `profile`: a profile name, folder or `Profile` whose examples
+    adjust the answers (`digitrec.adapt`); None: the model alone. The model and
+    profile load on first use (or on `load()`), once; calls are thread-safe.
+
+    A profile that cannot be read does not stop answers: they come from the model
+    alone, and `profile_error` says why (one line); nothing in the profile is touched.
     """
 
-    def __init__(self, model_path=None, threshold=CONFIDENCE_THRESHOLD):
+    def __init__(self, model_path=None, threshold=CONFIDENCE_THRESHOLD, profile=None):
         self.model_path = model_path
         self.threshold = threshold
+        self.profile = profile if profile is None or isinstance(profile, Profile) else Profile(profile)
+        self.profile_error = None
         self._session = None
-        self._lock = threading.Lock()
+        self._adapter = None  # the profile's examples in the network's features; None: no profile in use
+        self._examples = []  # the profile's Examples, in the adapter's order
+        self._lock = threading.RLock()
 
     def load(self):
-        """Load and warm up the model now (raises DigitrecError if it can't be used)."""
+        """Load and warm up the model (and profile) now (raises DigitrecError if the model can't be used)."""
         with self._lock:
             if self._session is None:
                 _preprocess()  # here, not on the first drawing: the window is up before SciPy's import
                 session = bundle.load_session(self.model_path, threads=_threads)
                 session.run(None, {"image": np.zeros((1, 28, 28, 1), np.float32)})  # warm up now
                 self._session = session
+                if self.profile is not None:
+                    self.reload_profile()
         return self
+
+    @property
+    def examples(self):
+        """The profile's Examples in use (oldest first); empty without a profile."""
+        return list(self._examples)
+
+    def reload_profile(self):
+        """Read the profile from disk again (after another process changed it, or after an error)."""
+        with self._lock:
+            self.load()
+            self._adapter, self._examples, self.profile_error = None, [], None
+            try:
+                examples = self.profile.examples()
+                images = self.profile.images(examples)
+                self._adapter = self._base_adapter().with_examples(self.features(images), [e.label for e in examples])
+                self._examples = examples
+            except ProfileError as error:
+                self.profile_error = f"{error}; answering without the profile"
+
+    def _base_adapter(self):
+        outputs = [o.name for o in self._session.get_outputs()]
+        if "prototypes" not in outputs:
+            raise ProfileError(f"the model {bundle.exported_path(self.model_path).name} predates profiles: "
+                               "export it again with `digitrec export`")
+        prototypes = self._session.run(["prototypes"], {"image": np.zeros((1, 28, 28, 1), np.float32)})[0]
+        digits, per_digit, size = prototypes.shape
+        return Adapter(prototypes.reshape(-1, size), np.repeat(np.arange(digits), per_digit))
+
+    def learn(self, image, label, source="api", replace=False):
+        """Teach the profile that `image` (as for `digit`) shows `label`; later answers use it.
+
+        Returns the stored `profile.Example`. Raises ProfileConflict, storing nothing, if
+        the example would make earlier ones read as another digit (replace=True: drop
+        those and keep this one); ProfileError without a usable profile; NoInkError.
+        """
+        preprocess = _preprocess()
+        found = preprocess.locate_digit(preprocess.to_ink(as_pillow(image)))
+        if found is None:
+            raise NoInkError("no ink found: the image is blank")
+        return self.learn_input(found[1], label, source, replace)
+
+    def learn_input(self, model_input, label, source="api", replace=False):
+        """As `learn`, for a model input: float (28, 28) in [0, 1], ink 1 (`DigitResult.model_input`)."""
+        with self._lock:
+            self.load()
+            if self.profile is None:
+                raise ProfileError("no profile to learn into: make the Recognizer with profile=NAME")
+            self.reload_profile()  # another process may have added examples since
+            if self.profile_error:
+                raise ProfileError(self.profile_error.replace("answering without the profile", "not learning"))
+            contradicted = self._contradicted(model_input, label)
+            if contradicted and not replace:
+                raise ProfileConflict(_conflict_message(label, contradicted), contradicted)
+            if contradicted:
+                self.profile.remove([e.id for e in contradicted])
+            example = self.profile.add(model_input, label, source)
+            self.reload_profile()
+            return example
+
+    def undo(self):
+        """Forget the profile's newest example; returns it (None if there was none)."""
+        return self._change(lambda profile: profile.undo())
+
+    def forget(self, ids):
+        """Forget the profile's examples with these ids; returns those that were there."""
+        return self._change(lambda profile: profile.remove(ids))
+
+    def reset_profile(self):
+        """Forget every example in the profile; returns how many there were."""
+        return self._change(lambda profile: profile.reset())
+
+    def _change(self, change):
+        with self._lock:
+            if self.profile is None:
+                raise ProfileError("no profile in use")
+            result = change(self.profile)
+            self.reload_profile()
+            return result
+
+    def _contradicted(self, model_input, label):
+        """The Examples that read right from the rest of the profile, but not once this one joins."""
+        if not self._examples:
+            return []
+        inputs = np.concatenate([self.profile.images(self._examples), np.asarray(model_input, np.float32)[None]])
+        probabilities, features = self._run_both(inputs)
+        labels = [e.label for e in self._examples]
+        before = self._adapter.leave_one_out(probabilities[:-1], features[:-1])
+        after = self._adapter.with_examples(features, [*labels, label]).leave_one_out(probabilities, features)[:-1]
+        return [e for e, b, a in zip(self._examples, before, after) if b == e.label != a]
 
     def probabilities(self, model_inputs):
         """float32 (n, 28, 28) in [0, 1] -> float32 (n, 10)."""
@@ -123,6 +239,12 @@ class Recognizer:
         self.load()
         batch = np.asarray(model_inputs, np.float32)[..., None]
         return self._session.run([output], {"image": batch})[0]
+
+    def _run_both(self, model_inputs):
+        """(probabilities (n, 10), features (n, F)) in one run of the network."""
+        self.load()
+        batch = np.asarray(model_inputs, np.float32)[..., None]
+        return tuple(self._session.run(["probabilities", "features"], {"image": batch}))
 
     def digit(self, image):
         """The single digit in `image`. Raises NoInkError if there is no ink."""
@@ -156,12 +278,17 @@ class Recognizer:
         if not boxed_inputs:
             return []
         boxes, inputs = zip(*boxed_inputs)
-        probabilities = self.probabilities(np.stack(inputs))
+        adapter = self._adapter  # one profile state for the whole batch, even if a correction lands meanwhile
+        if adapter is not None and len(adapter):
+            probabilities, features = self._run_both(np.stack(inputs))
+            probabilities, from_profile = adapter.adjust(probabilities, features)
+        else:
+            probabilities, from_profile = self.probabilities(np.stack(inputs)), [False] * len(inputs)
         return [
             DigitResult(digit=int(p.argmax()), probabilities=p,
                         confident=bool(p.max() >= self.threshold and x.mean() <= MAX_MEAN_INK),
-                        model_input=x, box=tuple(int(v) for v in box))
-            for box, x, p in zip(boxes, inputs, probabilities)
+                        model_input=x, box=tuple(int(v) for v in box), from_profile=bool(mine))
+            for box, x, p, mine in zip(boxes, inputs, probabilities, from_profile)
         ]
 
 
@@ -174,6 +301,15 @@ def _joined(singles, joins):
             singles[i:i + 2] = [whole, None]
             taken |= {i, i + 1}
     return [result for result in singles if result is not None]
+
+
+def _conflict_message(label, contradicted):
+    counts = {}
+    for example in contradicted:
+        counts[example.label] = counts.get(example.label, 0) + 1
+    earlier = ", ".join(f"{n} of your '{digit}'" for digit, n in sorted(counts.items()))
+    return (f"this '{label}' looks like {earlier}: learnt, they would read '{label}' too; "
+            "learn it anyway to replace them")
 
 
 def _preprocess():
