@@ -37,3 +37,13 @@ def data_env(mnist_dir, monkeypatch):
     """Commands run in the test find MNIST through the environment, as a user's would."""
     monkeypatch.setenv(DATA_ENV, str(mnist_dir))
     return mnist_dir
+
+
+@pytest.fixture(autouse=True)
+def own_profiles(tmp_path_factory, monkeypatch):
+    """Every test reads and writes handwriting profiles in a folder of its own, never the user's."""
+    from digitrec.profile import PROFILES_ENV
+
+    folder = tmp_path_factory.mktemp("profiles")
+    monkeypatch.setenv(PROFILES_ENV, str(folder))
+    return folder

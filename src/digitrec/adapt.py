@@ -58,7 +58,7 @@ class Adapter:
     def deciding_examples(self, features, leave_out_own=False):
         """int (n,): for each drawing's features (n, F), the index of the example that decides it, or -1.
 
-        leave_out_own: the drawings are the examples themselves (n = k), each read by the others.
+        leave_out_own: the drawings are the first n examples themselves, each read by the others.
         """
         features = unit(features)
         if not len(self.labels):
@@ -75,11 +75,11 @@ class Adapter:
         decides = (similarity >= MIN_SIMILARITY) & (similarity > to_rivals)
         return np.where(decides, nearest, -1)
 
-    def adjust(self, probabilities, features, leave_out_own=False):
+    def adjust(self, probabilities, features):
         """probabilities float32 (n, 10), features (n, F) -> (float32 (n, 10) rows summing to 1,
         bool (n,): which rows an example decided). Rows no example decides come back unchanged."""
         probabilities = np.asarray(probabilities, np.float32)
-        deciding = self.deciding_examples(features, leave_out_own)
+        deciding = self.deciding_examples(features)
         rows = np.nonzero(deciding >= 0)[0]
         adjusted = probabilities.copy()
         if len(rows):
@@ -88,8 +88,3 @@ class Adapter:
             exp = np.exp(logits - logits.max(axis=1, keepdims=True))
             adjusted[rows] = exp / exp.sum(axis=1, keepdims=True)
         return adjusted, deciding >= 0
-
-    def leave_one_out(self, probabilities, features):
-        """int (k,): the digit each example reads as when the other examples decide (its own
-        probabilities (k, 10) and features (k, F) given): whether the profile agrees with itself."""
-        return self.adjust(probabilities, features, leave_out_own=True)[0].argmax(axis=1)

@@ -29,7 +29,7 @@ from digitrec.files import atomic_path
 
 OUTPUTS = ("probabilities", "features")  # the exported network's outputs, in order
 # Centres per digit: MNIST's forms of a digit (a '7' with or without a crossbar, a round or a
-# looped '2') sit in separate clusters; 20 gives each a centre (docs/personal.md compares 10-40).
+# looped '2') sit in separate clusters, and each should have a centre near it to guard it.
 PROTOTYPES_PER_DIGIT = 20
 MAX_DIFFERENCE = 1e-4  # largest probability difference to Keras allowed on the test set
 TRAINING_ONLY = (model.RandomClosing, keras.layers.RandomRotation, keras.layers.RandomZoom,

@@ -144,7 +144,11 @@ class Profile:
             examples = self.examples()  # re-read under the lock: another process may have added some
             with atomic_path(self.folder / example.file) as tmp:
                 to_png(model_input).save(tmp, format="PNG")
-            self._write_index([*examples, example])
+            try:
+                self._write_index([*examples, example])
+            except BaseException:  # no index entry, so no image either: the folder stays as it was
+                (self.folder / example.file).unlink(missing_ok=True)
+                raise
         return example
 
     def remove(self, ids):
@@ -203,21 +207,25 @@ def import_archive(path, name=None):
     Raises ProfileError, having written nothing, if any part of the archive is unacceptable.
     """
     index, images = read_archive(path)
-    name = name or index.get("name")
-    if not isinstance(name, str):
-        raise ProfileError(f"{path}: the archive names no profile; give a name")
+    if name is None:  # the archive's own name: a plain name, never a path someone else chose
+        name = index.get("name")
+        if not isinstance(name, str) or not NAME.fullmatch(name):
+            raise ProfileError(f"{path}: the archive names no usable profile ({str(name)[:40]!r}); give a name")
     profile = Profile(name)
-    if not NAME.fullmatch(profile.name):
-        raise ProfileError(f"{path}: {profile.name!r} is not a profile name; give a name")
     incoming = parse_index(index, where=f"{path}: {INDEX}")
     with profile.lock():
         examples = profile.examples()
         have = {e.file for e in examples}
         new = [e for e in incoming if e.file not in have]
-        for example in new:
-            with atomic_path(profile.folder / example.file) as tmp:
-                tmp.write_bytes(images[example.file])
-        profile._write_index([*examples, *new])
+        try:
+            for example in new:
+                with atomic_path(profile.folder / example.file) as tmp:
+                    tmp.write_bytes(images[example.file])
+            profile._write_index([*examples, *new])
+        except BaseException:
+            for example in new:
+                (profile.folder / example.file).unlink(missing_ok=True)
+            raise
     return profile, len(new)
 
 

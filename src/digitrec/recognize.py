@@ -217,19 +217,23 @@ class Recognizer:
             return result
 
     def _contradicted(self, model_input, label):
-        """The Examples that read right from the rest of the profile, but not once this one joins."""
+        """The Examples of another digit that this one would decide: each earlier example, read by
+        the rest of the profile, would be read as this one's digit (the two look alike to the network)."""
         if not self._examples:
             return []
         inputs = np.concatenate([self.profile.images(self._examples), np.asarray(model_input, np.float32)[None]])
-        probabilities, features = self._run_both(inputs)
+        features = self._run("features", inputs)
         labels = [e.label for e in self._examples]
-        before = self._adapter.leave_one_out(probabilities[:-1], features[:-1])
-        after = self._adapter.with_examples(features, [*labels, label]).leave_one_out(probabilities, features)[:-1]
-        return [e for e, b, a in zip(self._examples, before, after) if b == e.label != a]
+        candidate = self._adapter.with_examples(features, [*labels, label])
+        deciding = candidate.deciding_examples(features[:-1], leave_out_own=True)
+        return [e for e, by in zip(self._examples, deciding) if by == len(labels) and e.label != label]
 
     def probabilities(self, model_inputs):
-        """float32 (n, 28, 28) in [0, 1] -> float32 (n, 10)."""
-        return self._run("probabilities", model_inputs)
+        """float32 (n, 28, 28) in [0, 1] -> float32 (n, 10), with the profile's examples applied."""
+        adapter = self.load()._adapter
+        if adapter is None or not len(adapter):
+            return self._run("probabilities", model_inputs)
+        return adapter.adjust(*self._run_both(model_inputs))[0]
 
     def features(self, model_inputs):
         """float32 (n, 28, 28) in [0, 1] -> float32 (n, F): what the network's last layer reads."""
@@ -278,7 +282,7 @@ class Recognizer:
         if not boxed_inputs:
             return []
         boxes, inputs = zip(*boxed_inputs)
-        adapter = self._adapter  # one profile state for the whole batch, even if a correction lands meanwhile
+        adapter = self.load()._adapter  # one profile state for the whole batch, even if a correction lands meanwhile
         if adapter is not None and len(adapter):
             probabilities, features = self._run_both(np.stack(inputs))
             probabilities, from_profile = adapter.adjust(probabilities, features)

@@ -1,0 +1,163 @@
+"""How much a handwriting profile helps: the 30 writers of the pen-drawn digits, each teaching digitrec.
+
+    python bench/personal.py [--pendigits FILE] [--model PATH] [--json] [--mnist-writers N]
+
+Each writer of ../shared/data/pendigits is a user with an empty profile (in a
+temporary folder). They draw the first half of their digits, in the order they
+recorded them, through `Recognizer.digit` (the window's pen: 12 px on a 280 px
+canvas); every wrong answer is corrected at once with `Recognizer.learn` and the
+true digit. Then the second half is read with their profile and without.
+
+Prints per writer (worst with the profile first) the errors on the second half
+without and with the profile and the corrections made; the totals; how long a
+correction takes to count; and MNIST's test accuracy with the profiles of the
+N writers who made the most corrections (the profiles likeliest to do harm).
+Nothing here tunes anything: the settings of `digitrec.adapt` were fixed on MNIST.
+"""
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+import pendigits
+from digitrec import Recognizer, data
+from digitrec.adapt import MIN_SIMILARITY
+from digitrec.image import render_strokes
+from digitrec.recognize import DEFAULT_PEN_WIDTH, ProfileConflict
+
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "pendigits" / "pendigits-train.gz"
+
+
+def by_writer(digits):
+    """{writer: [PenDigit, ...] in recorded order}."""
+    writers = {}
+    for digit in digits:
+        writers.setdefault(digit.writer, []).append(digit)
+    return writers
+
+
+def simulate(digits, plain, model, folder):
+    """One writer's session: returns their row of figures and their Recognizer (with the profile)."""
+    mine = Recognizer(model, profile=folder).load()
+    half = len(digits) // 2
+    drawings = [render_strokes(pendigits.fitted(d.strokes), DEFAULT_PEN_WIDTH) for d in digits]
+    learn_s, conflicts = [], 0
+    for digit, drawing in zip(digits[:half], drawings[:half]):
+        if mine.digit(drawing).digit != digit.label:
+            started = time.perf_counter()
+            try:
+                mine.learn(drawing, digit.label, source="correction")
+            except ProfileConflict:  # the user is told, and says "learn it anyway"
+                conflicts += 1
+                mine.learn(drawing, digit.label, source="correction", replace=True)
+            learn_s.append(time.perf_counter() - started)
+    second = list(zip(digits[half:], drawings[half:]))
+    without = sum(plain.digit(drawing).digit != d.label for d, drawing in second)
+    with_profile = sum(mine.digit(drawing).digit != d.label for d, drawing in second)
+    row = {"writer": digits[0].writer, "second_half": len(second), "errors_without": without,
+           "errors_with": with_profile, "corrections": len(learn_s), "conflicts": conflicts,
+           "examples": len(mine.examples), "accuracy_with": 1 - with_profile / len(second),
+           "accuracy_without": 1 - without / len(second)}
+    return row, mine, learn_s
+
+
+def mnist_accuracy(recognizer, images, labels):
+    """Share of MNIST test digits (uint8 (n, 28, 28)) the recogniser reads right, profile applied."""
+    probabilities = np.concatenate([recognizer.probabilities(images[i:i + 1000].astype(np.float32) / 255)
+                                    for i in range(0, len(images), 1000)])
+    return float((probabilities.argmax(axis=1) == labels).mean())
+
+
+def other_digit_similarity(recognizer, images, labels, pairs=20_000, share=1e-4, seed=0):
+    """The cosine similarity of the network's features that two MNIST digits of different classes
+    reach in `share` of random pairs: where `adapt.MIN_SIMILARITY` comes from."""
+    from digitrec.adapt import unit
+
+    features = unit(np.concatenate([recognizer.features(images[i:i + 1000].astype(np.float32) / 255)
+                                    for i in range(0, len(images), 1000)]))
+    rng = np.random.default_rng(seed)
+    a, b = rng.choice(len(images), pairs), rng.choice(len(images), pairs)
+    similarity = (features[a] * features[b]).sum(axis=1)
+    return float(np.quantile(similarity[labels[a] != labels[b]], 1 - share))
+
+
+def run(path, model=None, mnist_writers=5):
+    writers = by_writer(pendigits.read(path))
+    plain = Recognizer(model).load()
+    rows, recognizers, learn_s = [], {}, []
+    with tempfile.TemporaryDirectory() as root:
+        for writer, digits in sorted(writers.items()):
+            row, recognizer, times = simulate(digits, plain, model, Path(root) / f"writer-{writer}")
+            rows.append(row)
+            recognizers[writer] = recognizer
+            learn_s += times
+        (train_images, train_labels), (images, labels) = data.load_mnist()
+        heaviest = sorted(rows, key=lambda r: -r["corrections"])[:mnist_writers]
+        mnist = {row["writer"]: mnist_accuracy(recognizers[row["writer"]], images, labels) for row in heaviest}
+        mnist_plain = mnist_accuracy(plain, images, labels)
+    keep = len(train_images) - 5000  # the training split: the validation digits stay unseen
+    similarity = other_digit_similarity(plain, train_images[:keep], train_labels[:keep])
+    without = sum(r["errors_without"] for r in rows)
+    with_profile = sum(r["errors_with"] for r in rows)
+    rows.sort(key=lambda r: (r["accuracy_with"], r["accuracy_without"]))
+    return {
+        "writers": len(rows),
+        "second_half_digits": sum(r["second_half"] for r in rows),
+        "errors_without": without,
+        "errors_with": with_profile,
+        "errors_cut": 1 - with_profile / without if without else 0.0,
+        "mean_accuracy_without": statistics.mean(r["accuracy_without"] for r in rows),
+        "mean_accuracy_with": statistics.mean(r["accuracy_with"] for r in rows),
+        "worst_writer_with": rows[0]["accuracy_with"],
+        "writers_below_99": sum(r["accuracy_with"] < 0.99 for r in rows),
+        "corrections": sum(r["corrections"] for r in rows),
+        "conflicts": sum(r["conflicts"] for r in rows),
+        "learn_ms_median": 1000 * statistics.median(learn_s) if learn_s else None,
+        "learn_ms_max": 1000 * max(learn_s) if learn_s else None,
+        "mnist_without": mnist_plain,
+        "mnist_with": mnist,
+        "other_digit_similarity_1e-4": similarity,
+        "per_writer": rows,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pendigits", default=str(DEFAULT_FILE), help="the UNIPEN file (default: %(default)s)")
+    parser.add_argument("--model", help="model file (default: the bundled one)")
+    parser.add_argument("--mnist-writers", type=int, default=5, metavar="N",
+                        help="MNIST test accuracy with the profiles of the N writers who corrected most")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    results = run(args.pendigits, args.model, args.mnist_writers)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"{results['writers']} writers; each corrects every wrong answer on the first half of their digits,\n"
+          f"then reads the second half ({results['second_half_digits']} digits in all) with and without the profile\n")
+    print("writer  digits  errors without  with  corrections  accuracy with")
+    for r in results["per_writer"]:
+        print(f"{r['writer']:>6} {r['second_half']:>7} {r['errors_without']:>15} {r['errors_with']:>5} "
+              f"{r['corrections']:>12} {r['accuracy_with']:>14.2%}")
+    print(f"\nerrors on the second halves: {results['errors_without']} without the profile, "
+          f"{results['errors_with']} with it ({results['errors_cut']:.0%} fewer)")
+    print(f"mean writer accuracy: {results['mean_accuracy_without']:.2%} without, "
+          f"{results['mean_accuracy_with']:.2%} with; worst writer with: {results['worst_writer_with']:.2%}; "
+          f"writers below 99% with: {results['writers_below_99']}")
+    print(f"corrections: {results['corrections']} ({results['conflicts']} reported as contradicting earlier "
+          f"examples); a correction counts after {results['learn_ms_median']:.0f} ms "
+          f"(median; longest {results['learn_ms_max']:.0f} ms)")
+    print(f"MNIST test accuracy: {results['mnist_without']:.2%} without a profile; with the profiles of "
+          + ", ".join(f"writer {w}: {a:.2%}" for w, a in results["mnist_with"].items()))
+    print(f"two MNIST training digits of different classes reach a similarity of "
+          f"{results['other_digit_similarity_1e-4']:.3f} once in 10,000 pairs (adapt.MIN_SIMILARITY: "
+          f"{MIN_SIMILARITY})")
+
+
+if __name__ == "__main__":
+    main()

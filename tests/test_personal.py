@@ -1,0 +1,242 @@
+"""Teaching digitrec a person's handwriting: one correction fixes that form, and nothing else changes."""
+
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import REPO_ROOT
+from digitrec import Recognizer
+from digitrec.cli import main
+from digitrec.image import render_strokes
+from digitrec.profile import Profile, ProfileError
+from digitrec.recognize import NoInkError, ProfileConflict
+
+
+def flagged_one(x=150, y=40, scale=1.0, pen=12):
+    """A '1' with a long flag, as much of Europe writes it: the bundled model reads it '7'."""
+    return render_strokes([[(x - 80 * scale, y + 40 * scale), (x, y), (x, y + 220 * scale)]], pen)
+
+
+def seven(x=150, y=40, scale=1.0, pen=12):
+    return render_strokes([[(x - 90 * scale, y), (x, y), (x - 60 * scale, y + 220 * scale)]], pen)
+
+
+def crossed_seven(x=150, y=40, scale=1.0, pen=12):
+    return render_strokes([[(x - 90 * scale, y), (x, y), (x - 60 * scale, y + 220 * scale)],
+                           [(x - 80 * scale, y + 110 * scale), (x - 10 * scale, y + 110 * scale)]], pen)
+
+
+ELSEWHERE = [dict(x=300, y=100, scale=0.6, pen=8), dict(x=200, y=30, scale=1.3, pen=20), dict(x=90, y=60, pen=16)]
+
+
+@pytest.fixture
+def alice():
+    return Recognizer(profile="alice").load()
+
+
+def test_the_flagged_one_is_misread_without_a_profile(alice):
+    assert alice.digit(flagged_one()).digit == 7
+
+
+def test_one_correction_fixes_the_same_form_drawn_again_anywhere(alice):
+    alice.learn(flagged_one(), 1, source="correction")
+    for place in ELSEWHERE:
+        result = alice.digit(flagged_one(**place))
+        assert (result.digit, result.from_profile) == (1, True), place
+        assert result.confident
+
+
+def test_the_profile_applies_from_the_first_answer():
+    Recognizer(profile="bob").learn(flagged_one(), 1)
+    assert Recognizer(profile="bob").digit(flagged_one(x=200)).digit == 1  # no load() first
+    assert Recognizer(profile="bob").probabilities(
+        Recognizer().digit(flagged_one(x=200)).model_input[None]).argmax() == 1
+
+
+def test_sevens_still_read_seven_after_the_correction(alice):
+    alice.learn(flagged_one(), 1)
+    for place in [{}, *ELSEWHERE]:
+        for drawing in (seven(**place), crossed_seven(**place)):
+            result = alice.digit(drawing)
+            assert (result.digit, result.from_profile) == (7, False), place
+
+
+def test_a_correction_counts_in_numbers_too(alice):
+    drawing = render_strokes([[(70, 80), (150, 40), (150, 260)], [(270, 80), (350, 40), (350, 260)]], 12)
+    assert alice.number(drawing).text == "77"
+    alice.learn(flagged_one(), 1)
+    assert alice.number(drawing).text == "11"
+
+
+def test_mnist_stays_above_99_6_percent_with_a_profile(alice, mnist):
+    _, (images, labels) = mnist
+    alice.learn(flagged_one(), 1)
+    alice.learn(crossed_seven(), 7)
+    x = images.astype(np.float32) / 255
+    assert (alice.probabilities(x).argmax(axis=1) == labels).mean() >= 0.996
+
+
+def test_without_a_profile_nothing_changes(alice, mnist):
+    _, (images, _) = mnist
+    x = images[:2000].astype(np.float32) / 255
+    plain = Recognizer().probabilities(x)
+    np.testing.assert_array_equal(Recognizer(profile="nobody").probabilities(x), plain)
+    np.testing.assert_array_equal(alice.probabilities(x), plain)  # an empty profile
+
+
+def test_undo_and_reset_take_the_correction_back(alice):
+    alice.learn(flagged_one(), 1)
+    assert alice.undo().label == 1
+    assert alice.digit(flagged_one()).digit == 7 and alice.examples == []
+    alice.learn(flagged_one(), 1)
+    alice.learn(crossed_seven(), 7)
+    assert alice.reset_profile() == 2
+    assert alice.digit(flagged_one()).digit == 7
+
+
+def test_forgetting_one_example_keeps_the_others(alice):
+    one = alice.learn(flagged_one(), 1)
+    alice.learn(crossed_seven(), 7)
+    assert alice.forget([one.id]) == [one]
+    assert [e.label for e in alice.examples] == [7]
+
+
+def test_an_example_that_contradicts_earlier_ones_is_reported_not_learnt(alice):
+    alice.learn(flagged_one(), 1)
+    alice.learn(flagged_one(x=200, scale=0.9), 1)
+    with pytest.raises(ProfileConflict, match="looks like 1 of your '1'") as conflict:
+        alice.learn(flagged_one(x=120, scale=0.95), 4)
+    assert len(conflict.value.examples) == 1
+    assert [e.label for e in Profile("alice").examples()] == [1, 1]
+    alice.learn(flagged_one(x=120, scale=0.95), 4, replace=True)  # "learn it anyway"
+    assert sorted(e.label for e in Profile("alice").examples()) == [1, 4]
+
+
+def test_a_new_form_of_another_digit_is_no_conflict(alice):
+    alice.learn(flagged_one(), 1)
+    alice.learn(crossed_seven(), 7)
+    assert [e.label for e in alice.examples] == [1, 7]
+
+
+def test_examples_another_process_added_are_used_after_a_reload(alice):
+    other = Recognizer(profile="alice")
+    other.learn(flagged_one(), 1)
+    assert alice.digit(flagged_one(x=200)).digit == 7  # not yet: this recogniser read the profile before
+    alice.reload_profile()
+    assert alice.digit(flagged_one(x=200)).digit == 1
+
+
+def test_learning_needs_ink_a_digit_and_a_profile(alice):
+    with pytest.raises(NoInkError):
+        alice.learn(np.zeros((50, 50)), 1)
+    with pytest.raises(ProfileError, match="label"):
+        alice.learn(flagged_one(), 12)
+    with pytest.raises(ProfileError, match="no profile"):
+        Recognizer().learn(flagged_one(), 1)
+
+
+def test_a_damaged_profile_is_reported_and_the_model_answers_alone(own_profiles):
+    Recognizer(profile="alice").learn(flagged_one(), 1)
+    index = own_profiles / "alice" / "index.json"
+    index.write_text("{ damaged")
+    recognizer = Recognizer(profile="alice").load()
+    assert "index.json is damaged" in recognizer.profile_error
+    assert recognizer.digit(flagged_one()).digit == 7
+    with pytest.raises(ProfileError, match="not learning"):
+        recognizer.learn(flagged_one(), 1)
+    assert index.read_text() == "{ damaged"
+    assert len(list((own_profiles / "alice").glob("*.png"))) == 1
+
+
+# ---------------------------------------------------------------- the command line
+
+@pytest.fixture
+def one_png(tmp_path):
+    path = tmp_path / "one.png"
+    flagged_one().save(path)
+    return path
+
+
+def test_predict_reads_with_the_named_profile(one_png, capsys):
+    Recognizer(profile="alice").learn(flagged_one(x=200, scale=0.8), 1)
+    assert main(["predict", "--json", str(one_png)]) == 0
+    assert json.loads(capsys.readouterr().out)["digit"] == 7
+    assert main(["predict", "--json", "--profile", "alice", str(one_png)]) == 0
+    assert json.loads(capsys.readouterr().out)["digit"] == 1
+
+
+def test_predict_reads_with_the_default_profile_unless_told_not_to(one_png, capsys):
+    Recognizer(profile="default").learn(flagged_one(), 1)
+    assert main(["predict", str(one_png)]) == 0
+    assert capsys.readouterr().out.startswith(f"{one_png}: 1")
+    assert main(["predict", "--no-profile", str(one_png)]) == 0
+    assert capsys.readouterr().out.startswith(f"{one_png}: 7")
+
+
+def test_predict_with_an_unknown_profile_is_one_line_and_exit_1(one_png, capsys):
+    assert main(["predict", "--profile", "zed", str(one_png)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no profile 'zed'" in err
+
+
+def test_predict_with_a_damaged_profile_warns_and_answers(one_png, own_profiles, capsys):
+    Recognizer(profile="alice").learn(flagged_one(), 1)
+    (own_profiles / "alice" / "index.json").write_text("[]")
+    assert main(["predict", "--profile", "alice", str(one_png)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{one_png}: 7")
+    assert err.count("\n") == 1 and "warning: profile alice" in err and "without the profile" in err
+
+
+def test_profile_commands_list_show_export_import_reset(tmp_path, capsys):
+    alice = Recognizer(profile="alice")
+    alice.learn(flagged_one(), 1)
+    alice.learn(crossed_seven(), 7)
+    assert main(["profile", "list"]) == 0
+    assert capsys.readouterr().out == "alice: 2 examples\n"
+    assert main(["profile", "show", "alice"]) == 0
+    assert "profile alice: 2 examples" in capsys.readouterr().out
+    archive = tmp_path / "alice.zip"
+    assert main(["profile", "export", "alice", str(archive)]) == 0
+    assert main(["profile", "import", str(archive), "--name", "bob"]) == 0
+    assert "added 2 examples" in capsys.readouterr().out
+    assert main(["profile", "reset", "alice"]) == 0
+    assert main(["profile", "list"]) == 0
+    assert capsys.readouterr().out.endswith("alice: 0 examples\nbob: 2 examples\n")
+    assert Recognizer(profile="bob").digit(flagged_one(x=220)).digit == 1
+
+
+def test_profile_commands_on_a_missing_profile_or_bad_file_are_one_line(tmp_path, capsys):
+    (tmp_path / "x.zip").write_text("not a zip")
+    for args in (["show", "nobody"], ["reset", "nobody"], ["export", "nobody", str(tmp_path / "n.zip")],
+                 ["import", str(tmp_path / "x.zip")], ["import", str(tmp_path / "absent.zip")]):
+        assert main(["profile", *args]) == 1, args
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("digitrec profile: error:"), err
+
+
+# ---------------------------------------------------------------- real writers (bench/personal.py)
+
+# Today's figures (bench/personal.py): 74 -> 42 errors on the writers' second halves (43% fewer),
+# mean writer 98.02% -> 98.88%, no writer worse, MNIST >= 99.62% with the heaviest profiles.
+# The floors sit just under them, to catch a change that loses ground. The goals (every writer
+# >= 99%, mean >= 99.7%, 60% fewer errors) are not met yet: docs/personal.md says why.
+ERRORS_CUT = 0.40
+MEAN_WRITER = 0.9885
+
+
+def test_real_writers_who_correct_their_misread_digits_are_read_better(mnist_dir, monkeypatch):
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+    import personal
+    import pendigits  # noqa: F401  (personal's reader)
+
+    if not personal.DEFAULT_FILE.is_file():
+        pytest.skip(f"the pen-drawn digits are not at {personal.DEFAULT_FILE}")
+    monkeypatch.setenv("DIGITREC_DATA", str(mnist_dir))
+    results = personal.run(personal.DEFAULT_FILE, mnist_writers=3)
+    assert results["errors_cut"] >= ERRORS_CUT, results["errors_cut"]
+    assert results["mean_accuracy_with"] >= MEAN_WRITER, results["mean_accuracy_with"]
+    assert all(r["errors_with"] <= r["errors_without"] for r in results["per_writer"])
+    assert min(results["mnist_with"].values()) >= 0.996, results["mnist_with"]

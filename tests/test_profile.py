@@ -1,0 +1,227 @@
+"""The profile store: examples as PNGs plus a JSON index, written safely, moved as one zip."""
+
+import io
+import json
+import multiprocessing
+import zipfile
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from digitrec import profile as profiles
+from digitrec.profile import Profile, ProfileError
+
+
+@pytest.fixture
+def profiles_root(own_profiles):
+    return own_profiles
+
+
+def a_digit(seed=0):
+    """A model input: float32 (28, 28) in [0, 1], a random blob of ink in the middle."""
+    image = np.zeros((28, 28), np.float32)
+    image[6:22, 10:18] = np.random.default_rng(seed).uniform(0.5, 1, (16, 8))
+    return image
+
+
+def snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != ".lock"}
+
+
+def test_an_example_is_a_png_and_an_entry_in_the_index(profiles_root):
+    alice = Profile("alice")
+    example = alice.add(a_digit(), 7, source="correction")
+    index = json.loads((profiles_root / "alice" / "index.json").read_text())
+    assert index["examples"] == [{"file": example.file, "label": 7, "time": example.time, "source": "correction"}]
+    with Image.open(profiles_root / "alice" / example.file) as png:
+        assert (png.size, png.mode) == ((28, 28), "L")
+        assert np.asarray(png)[0, 0] == 255  # paper is white: readable by hand
+    np.testing.assert_allclose(alice.images()[0], a_digit(), atol=1 / 255)
+
+
+def test_examples_keep_their_order_and_undo_removes_the_newest():
+    alice = Profile("alice")
+    first, second = alice.add(a_digit(1), 1), alice.add(a_digit(2), 2)
+    assert alice.examples() == [first, second]
+    assert alice.undo() == second
+    assert alice.examples() == [first]
+    assert not (alice.folder / second.file).exists()
+
+
+def test_reset_forgets_every_example():
+    alice = Profile("alice")
+    for digit in range(3):
+        alice.add(a_digit(digit), digit)
+    assert alice.reset() == 3
+    assert alice.examples() == [] and not list(alice.folder.glob("*.png"))
+
+
+def test_reading_an_absent_profile_gives_no_examples_and_creates_nothing(profiles_root):
+    assert Profile("nobody").examples() == []
+    assert not list(profiles_root.iterdir())
+
+
+def test_a_profile_can_be_a_folder_path(tmp_path):
+    folder = tmp_path / "somewhere" / "mine"
+    Profile(str(folder)).add(a_digit(), 3)
+    assert (folder / "index.json").is_file()
+
+
+@pytest.mark.parametrize("name", ["", ".hidden", "a b", "x" * 65, "ü"])
+def test_a_bad_name_is_refused(name):
+    with pytest.raises(ProfileError, match="not a profile name"):
+        Profile(name)
+
+
+@pytest.mark.parametrize("label", [-1, 10, 1.0, "7", True])
+def test_a_label_must_be_a_digit(label):
+    with pytest.raises(ProfileError, match="label"):
+        Profile("alice").add(a_digit(), label)
+
+
+def test_an_interrupted_write_loses_nothing(monkeypatch):
+    alice = Profile("alice")
+    alice.add(a_digit(1), 1)
+    before = snapshot(alice.folder)
+
+    def power_cut(self, examples):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Profile, "_write_index", power_cut)
+    with pytest.raises(OSError):
+        alice.add(a_digit(2), 2)
+    assert snapshot(alice.folder) == before  # no new file, no temporary file, the same index
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b'{"format": 99, "examples": []}',
+                                    b'{"format": 1, "examples": [{"file": "../x.png", "label": 1, '
+                                    b'"time": "t", "source": "api"}]}'])
+def test_a_damaged_index_is_one_clear_error_and_is_not_written_over(damage):
+    alice = Profile("alice")
+    alice.add(a_digit(), 4)
+    (alice.folder / "index.json").write_bytes(damage)
+    with pytest.raises(ProfileError, match="index.json is damaged") as error:
+        alice.examples()
+    assert "\n" not in str(error.value)
+    with pytest.raises(ProfileError):
+        alice.add(a_digit(1), 5)
+    assert (alice.folder / "index.json").read_bytes() == damage
+    assert len(list(alice.folder.glob("*.png"))) == 1
+
+
+def test_a_damaged_image_is_named_in_the_error():
+    alice = Profile("alice")
+    example = alice.add(a_digit(), 4)
+    (alice.folder / example.file).write_bytes(b"\x89PNG not really")
+    with pytest.raises(ProfileError, match=example.file):
+        alice.images()
+
+
+def _add_many(root, worker, count):  # runs in another process
+    import os
+
+    os.environ[profiles.PROFILES_ENV] = root
+    shared = Profile("shared")
+    for i in range(count):
+        shared.add(a_digit(worker * 100 + i), i % 10)
+
+
+def test_two_processes_adding_to_one_profile_keep_every_example(profiles_root):
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_add_many, args=(str(profiles_root), w, 25)) for w in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    shared = Profile("shared")
+    examples = shared.examples()
+    assert len(examples) == 50
+    assert {p.name for p in shared.folder.glob("*.png")} == {e.file for e in examples}
+    assert len(shared.images()) == 50
+
+
+def test_a_profile_travels_as_one_zip_and_is_merged_on_import(tmp_path):
+    alice = Profile("alice")
+    taught = [alice.add(a_digit(i), i) for i in range(3)]
+    archive = tmp_path / "alice.zip"
+    assert alice.export_archive(archive) == 3
+    bob, added = profiles.import_archive(archive, "bob")
+    assert added == 3 and [e.label for e in bob.examples()] == [0, 1, 2]
+    np.testing.assert_array_equal(bob.images(), alice.images())
+    again, added = profiles.import_archive(archive)  # the name inside it: alice, who has them all
+    assert (again.name, added, len(again.examples())) == ("alice", 0, 3)
+    assert [e.file for e in again.examples()] == [e.file for e in taught]
+
+
+def test_the_profiles_are_listed_by_name():
+    Profile("bob").add(a_digit(), 1)
+    Profile("alice").add(a_digit(), 2)
+    assert [p.name for p in profiles.list_profiles()] == ["alice", "bob"]
+
+
+def write_archive(path, entries, index=None):
+    """A zip with these {name: bytes} entries and an index listing the .png ones (unless given)."""
+    if index is None:
+        index = {"format": 1, "name": "mallory", "examples": [
+            {"file": name, "label": 1, "time": "t", "source": "import"} for name in entries if name.endswith(".png")]}
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("index.json", json.dumps(index))
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    return path
+
+
+def png_bytes(size=(28, 28)):
+    buffer = io.BytesIO()
+    Image.new("L", size, 255).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+GOOD = "0" * 32 + ".png"
+
+
+@pytest.mark.parametrize("entries, message", [
+    ({"../" + GOOD: png_bytes()}, "unexpected entry"),
+    ({"/tmp/" + GOOD: png_bytes()}, "unexpected entry"),
+    ({"sub/" + GOOD: png_bytes()}, "unexpected entry"),
+    ({"payload.pkl": b"\x80\x04K\x01."}, "unexpected entry"),
+    ({GOOD: png_bytes((280, 280))}, "must be 28x28"),
+    ({GOOD: b"not a png"}, "not an image file"),
+])
+def test_an_unacceptable_archive_is_refused_and_nothing_is_written(tmp_path, profiles_root, entries, message):
+    archive = write_archive(tmp_path / "bad.zip", entries)
+    with pytest.raises(ProfileError, match=message):
+        profiles.import_archive(archive)
+    assert not list(profiles_root.iterdir())
+
+
+def test_an_index_naming_a_missing_image_is_refused(tmp_path):
+    index = {"format": 1, "name": "m", "examples": [{"file": GOOD, "label": 1, "time": "t", "source": "api"}]}
+    with pytest.raises(ProfileError, match="not in the archive"):
+        profiles.import_archive(write_archive(tmp_path / "bad.zip", {}, index))
+
+
+def test_an_archive_name_that_is_a_path_is_refused(tmp_path, profiles_root):
+    archive = write_archive(tmp_path / "bad.zip", {GOOD: png_bytes()},
+                            {"format": 1, "name": "../../escape", "examples": []})
+    with pytest.raises(ProfileError, match="names no usable profile"):
+        profiles.import_archive(archive)
+    assert not (tmp_path / "escape").exists()
+
+
+def test_oversized_archives_and_entries_are_refused(tmp_path, monkeypatch):
+    archive = write_archive(tmp_path / "big.zip", {GOOD: png_bytes()})
+    monkeypatch.setattr(profiles, "MAX_ENTRY_BYTES", 10)
+    with pytest.raises(ProfileError, match="too large"):
+        profiles.import_archive(archive)
+    monkeypatch.setattr(profiles, "MAX_ARCHIVE_BYTES", 100)
+    with pytest.raises(ProfileError, match="too large for a profile archive"):
+        profiles.import_archive(archive)
+
+
+def test_a_file_that_is_not_a_zip_is_refused(tmp_path):
+    (tmp_path / "x.zip").write_text("hello")
+    with pytest.raises(ProfileError, match="not a profile archive"):
+        profiles.import_archive(tmp_path / "x.zip")
