@@ -22,8 +22,10 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
+from digitrec.profile import PROFILES_ENV
 from xscreen import Gui, virtual_screen
 
 BARE_TK = ("import tkinter, sys; root = tkinter.Tk(); "
@@ -61,7 +63,9 @@ def main():
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     runs = []
-    with virtual_screen() as env:
+    # A first launch: an empty profile folder, not the user's own profiles.
+    with virtual_screen() as env, tempfile.TemporaryDirectory() as profiles:
+        env = {**env, PROFILES_ENV: profiles}
         for _ in range(args.runs):
             runs.append({"bare_tk_s": round(bare_tk_seconds(env), 3), **digitrec_seconds(env, args.model)})
     keys = ("bare_tk_s", "mapped_s", "ready_s", "first_answer_s")

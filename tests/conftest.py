@@ -1,10 +1,13 @@
-"""Shared fixtures: the real MNIST data, found where CI and the README put it."""
+"""Shared fixtures: the real MNIST data, found where CI and the README put it; the bundled model; an X screen."""
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from digitrec import bundle
 from digitrec.data import DATA_ENV, FILES, load_mnist
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -47,3 +50,34 @@ def own_profiles(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("profiles")
     monkeypatch.setenv(PROFILES_ENV, str(folder))
     return folder
+
+
+@pytest.fixture(scope="session")
+def display():
+    """A virtual 1366x768 X screen for the session; DISPLAY points at it while tests run."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb): the GUI tests need an X screen")
+    read, write = os.pipe()
+    # -displayfd: Xvfb picks a free display number and writes it once it accepts clients.
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                              pass_fds=(write,), stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        server.kill()
+        pytest.fail("Xvfb did not start")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DISPLAY", f":{number}")
+    yield f":{number}"
+    patch.undo()
+    server.terminate()
+    server.wait()
+
+
+@pytest.fixture(scope="session")
+def model_path():
+    path = bundle.bundled_model_path()
+    if not path.is_file():
+        pytest.skip(f"no bundled model at {path}: train one with `digitrec train --out {path}`")
+    return path

@@ -20,7 +20,6 @@ from collections import Counter
 import pytest
 
 import strokes
-from digitrec import bundle
 from digitrec.errors import DigitrecError
 from digitrec.image import open_image, render_strokes
 from digitrec.recognize import Recognizer
@@ -37,37 +36,6 @@ HELD_S = 10  # how long a held-up answer waits at most
 
 
 # ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="session")
-def display():
-    """A virtual 1366x768 X screen for the session; DISPLAY points at it while tests run."""
-    if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb): the GUI tests need an X screen")
-    read, write = os.pipe()
-    # -displayfd: Xvfb picks a free display number and writes it once it accepts clients.
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                              pass_fds=(write,), stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        server.kill()
-        pytest.fail("Xvfb did not start")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("DISPLAY", f":{number}")
-    yield f":{number}"
-    patch.undo()
-    server.terminate()
-    server.wait()
-
-
-@pytest.fixture(scope="session")
-def model_path():
-    path = bundle.bundled_model_path()
-    if not path.is_file():
-        pytest.skip(f"no bundled model at {path}: train one with `digitrec train --out {path}`")
-    return path
-
 
 @pytest.fixture(scope="session")
 def recognizer(model_path):
@@ -104,8 +72,12 @@ def settle(app):
 def draw_ink(app, drawing):
     """Draw on the canvas with Tk mouse events, as a user does (the answers are still being worked out)."""
     app.set_pen_width(drawing.pen_width)
-    canvas = app.canvas
-    for stroke in drawing.strokes:
+    stroke_events(app.canvas, drawing.strokes)
+
+
+def stroke_events(canvas, strokes):
+    """The Tk mouse events of drawing strokes ([[(x, y), ...], ...]) on a canvas."""
+    for stroke in strokes:
         (x, y), rest = stroke[0], stroke[1:]
         canvas.event_generate("<ButtonPress-1>", x=x, y=y)
         for x, y in rest:
@@ -163,7 +135,7 @@ def test_the_widget_answers_as_the_recogniser_does(app, recognizer):
     """One path from ink to answer: the canvas's answer is Recognizer.number on render_strokes."""
     drawing = strokes.numbers()[0]
     answer = draw(app, drawing)
-    expected = recognizer.number(render_strokes(drawing.strokes, drawing.pen_width, size=app.canvas_size()))
+    expected = recognizer.number(render_strokes(drawing.strokes, drawing.pen_width, size=app.canvas.extent()))
     assert answer == expected.text
     assert [d.box for d in app.answer.digits] == [d.box for d in expected.digits]
 
@@ -184,8 +156,8 @@ def test_the_answer_updates_while_a_stroke_is_drawn(app):
 
 def test_the_answer_and_its_confidence_are_shown(app):
     draw(app, strokes.write("305"))
-    assert app.number_label.cget("text") == "305"
-    assert "confidence" in app.confidence_label.cget("text")
+    assert app.panel.shown_number() == "305"
+    assert "confidence" in app.panel.confidence_label.cget("text")
 
 
 def test_each_digit_is_outlined_on_the_canvas(app):
@@ -197,7 +169,7 @@ def test_each_digit_is_outlined_on_the_canvas(app):
 def test_an_unsure_answer_says_not_sure(app, monkeypatch):
     monkeypatch.setattr(app.recognizer, "threshold", 1.01)  # no answer can be this sure
     draw(app, strokes.write("7"))
-    assert app.sure_label.cget("text") == "not sure"
+    assert app.panel.sure_label.cget("text") == "not sure"
     assert printed(app)[-1]["confident"] is False
 
 
@@ -206,14 +178,14 @@ def test_probabilities_follow_the_digit_under_the_mouse(app):
     left, top, right, bottom = app.answer.digits[0].box
     app.canvas.event_generate("<Motion>", x=(left + right) // 2, y=(top + bottom) // 2)
     assert app.focus_index() == 0
-    assert app.digit_label.cget("text") == "Digit 1 of 2"
+    assert app.panel.digit_label.cget("text") == "Digit 1 of 2"
     app.canvas.event_generate("<Leave>")
     assert app.focus_index() == 1  # the last digit when the mouse is elsewhere
 
 
 def test_the_model_input_is_shown_enlarged(app):
     draw(app, strokes.write("8"))
-    image, side = app.preview.cget("image"), app.px(28 * gui.PREVIEW_ZOOM)
+    image, side = app.panel.preview.cget("image"), app.look.px(28 * gui.PREVIEW_ZOOM)
     call = app.root.tk.call
     assert (call("image", "width", image), call("image", "height", image)) == (side, side)
     # The 28x28 input, white ink on black as in MNIST: the middle of an 8 is ink, its corners are not.
@@ -225,7 +197,7 @@ def test_the_model_input_is_shown_enlarged(app):
 
 def test_the_probability_bars_stretch_when_the_panel_widens(app):
     draw(app, strokes.write("8"))
-    bars = app.bars
+    bars = app.panel.bars
 
     def bars_right_edge():
         return max(bars.coords(item)[2] for item in bars.find_all() if bars.type(item) == "rectangle")
@@ -241,7 +213,7 @@ def test_the_probability_bars_stretch_when_the_panel_widens(app):
 def test_the_pen_width_applies_to_every_stroke(app):
     draw(app, strokes.write("11"))
     app.set_pen_width(30)
-    assert {float(app.canvas.itemcget(item, "width")) for item in app.lines} == {30.0}
+    assert {float(app.canvas.itemcget(item, "width")) for item in app.canvas.lines} == {30.0}
 
 
 # ---------------------------------------------------------------- commands and keys
@@ -250,7 +222,7 @@ def test_escape_clears_the_answer(app):
     draw(app, strokes.write("42"))
     app.canvas.event_generate("<Escape>")
     settle(app)
-    assert app.answer.text == "" and app.strokes == []
+    assert app.answer.text == "" and app.canvas.strokes == []
     assert not app.canvas.find_withtag("ink")
     assert printed(app)[-1] == {"number": "", "digits": [], "confident": False}
 
@@ -290,8 +262,8 @@ def test_a_file_that_is_not_an_image_is_refused_in_the_status_line(app, tmp_path
     path = tmp_path / "notes.txt"
     path.write_text("not a picture\n")
     assert not app.open_file(path)
-    assert "not an image" in app.status_label.cget("text")
-    assert str(app.status_label.cget("foreground")) == gui.ERROR
+    assert "not an image" in app.status.message.label.cget("text")
+    assert str(app.status.message.label.cget("foreground")) == gui.ERROR
     assert app.answer.text == "7"  # the drawing is untouched
 
 
@@ -300,7 +272,7 @@ def test_save_writes_the_drawing_as_a_png(app, tmp_path, recognizer):
     path = tmp_path / "drawing.png"
     assert app.save_drawing(path)
     image = open_image(path)
-    assert image.size == app.canvas_size()
+    assert image.size == app.canvas.extent()
     assert recognizer.number(image).text == "42"
     assert [p.name for p in tmp_path.iterdir()] == ["drawing.png"]  # no temporary file left
 
@@ -309,6 +281,8 @@ def test_save_writes_the_drawing_as_a_png(app, tmp_path, recognizer):
 
 class SlowModel:
     """A recogniser whose model loads when the test says so (or fails to)."""
+
+    profile = None
 
     def __init__(self, recognizer, error=None):
         self.recognizer, self.error = recognizer, error
@@ -331,7 +305,7 @@ def test_ink_drawn_while_the_model_loads_is_answered_when_it_is_ready(display, r
     app = gui.App(root, model, print_answers=True, out=io.StringIO())
     try:
         pump(root, lambda: app._mapped and app._loader is not None)
-        assert app.status_label.cget("text") == "loading model..."
+        assert app.status.message.label.cget("text") == "loading model..."
         draw(app, strokes.write("9"))
         assert app.answer is None and printed(app) == []
         model.go.set()
@@ -350,10 +324,10 @@ def test_a_model_that_fails_to_load_is_reported_and_drawing_still_works(display,
     app = gui.App(root, model)
     try:
         pump(root, lambda: app.model_error is not None)
-        assert "does not exist" in app.status_label.cget("text")
-        assert str(app.status_label.cget("foreground")) == gui.ERROR
+        assert "does not exist" in app.status.message.label.cget("text")
+        assert str(app.status.message.label.cget("foreground")) == gui.ERROR
         draw(app, strokes.write("3"))
-        assert len(app.strokes) == 1 and app.answer is None
+        assert len(app.canvas.strokes) == 1 and app.answer is None
     finally:
         root.destroy()
     assert capsys.readouterr().err == "digitrec gui: error: model file /nowhere.keras does not exist\n"
@@ -363,6 +337,8 @@ def test_a_model_that_fails_to_load_is_reported_and_drawing_still_works(display,
 
 class HeldModel:
     """A recogniser whose answers wait until the test lets them go."""
+
+    profile = None
 
     def __init__(self, recognizer):
         self.recognizer, self.model_path = recognizer, recognizer.model_path
@@ -385,7 +361,7 @@ def test_the_window_takes_the_next_stroke_while_an_answer_is_worked_out(display,
         started = time.monotonic()
         draw_ink(app, strokes.write("12"))  # the "1" ends, its answer is held up, the "2" is drawn meanwhile
         assert time.monotonic() - started < HELD_S / 2, "the Tk thread waited for the answer"
-        assert len(app.strokes) == 2 and app.answering and printed(app) == []
+        assert len(app.canvas.strokes) == 2 and app.answering and printed(app) == []
         model.go.set()
         settle(app)
         assert [line["number"] for line in printed(app)] == ["1", "12"]  # every stroke end, in order
@@ -399,8 +375,8 @@ def test_an_error_while_answering_is_shown_in_the_status_line(app, monkeypatch):
 
     monkeypatch.setattr(app.recognizer, "number", fail)
     draw(app, strokes.write("7"))
-    assert app.status_label.cget("text") == "the model cannot read this"
-    assert str(app.status_label.cget("foreground")) == gui.ERROR
+    assert app.status.message.label.cget("text") == "the model cannot read this"
+    assert str(app.status.message.label.cget("foreground")) == gui.ERROR
     assert printed(app) == []
 
 

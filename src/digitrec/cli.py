@@ -131,7 +131,8 @@ def add_gui(commands):
     p.add_argument("--pen-width", type=int, default=DEFAULT_PEN_WIDTH, metavar="N",
                    help="pen width in canvas px, 3 to 40 (the window has a slider too)")
     p.add_argument("--print-answers", action="store_true",
-                   help="also print each answer as a JSON line on stdout: after every stroke, undo, clear and open")
+                   help="also print each answer as a JSON line on stdout: after every stroke, undo, clear and open, "
+                        "and after each change to the profile while there is ink")
     add_profile_option(p)
     p.set_defaults(run=run_gui)
 

@@ -1,0 +1,30 @@
+"""The "Correct it" row under the answer: ten buttons 0-9, as the digit keys do."""
+
+import tkinter as tk
+from tkinter import ttk
+
+from digitrec.gui.look import QUIET
+
+
+class CorrectionRow:
+    """A "Correct it" line and a button per digit (`frame`); on_digit(d) when one is clicked.
+    Off (greyed) until `enable(True)`."""
+
+    def __init__(self, parent, look, on_digit):
+        self.frame = ttk.Frame(parent)
+        ttk.Label(self.frame, text="Wrong? Correct it (key 0-9):", font=look.fonts["small"],
+                  foreground=QUIET).pack(anchor="w")
+        row = ttk.Frame(self.frame)
+        row.pack(fill="x")
+        self.buttons = []
+        for d in range(10):
+            # tk buttons: ttk's themed padding leaves no room for ten in the panel's width
+            button = tk.Button(row, text=str(d), font=look.fonts["bold"], width=1, padx=0, pady=look.px(1),
+                               takefocus=False, command=lambda d=d: on_digit(d))
+            button.pack(side="left", fill="x", expand=True)
+            self.buttons.append(button)
+        self.enable(False)
+
+    def enable(self, on):
+        for button in self.buttons:
+            button.configure(state="normal" if on else "disabled")

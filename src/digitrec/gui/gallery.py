@@ -1,0 +1,123 @@
+"""The profile's examples, to look at and to delete: each as the model saw it, with its digit and how it
+was taught (a correction, teach mode, an import...)."""
+
+import tkinter as tk
+from tkinter import ttk
+
+import numpy as np
+from PIL import Image, ImageTk
+
+from digitrec.gui.look import ERROR, FOCUS_BOX, QUIET
+from digitrec.gui.statusbar import MessageLine
+
+ZOOM = 3  # a 28x28 example is shown at 84x84
+SHEET_SIZE = (624, 380)  # px at 96 dpi: six columns, and rows enough that the fourth is cut (it scrolls)
+GAP = 10  # px at 96 dpi between examples
+
+
+class Gallery:
+    """A window (`window`) of the profile's examples in a scrollable grid, for `learning` (the app's
+    gui.learning.Learning). A click selects one, Delete removes it. They are read off the Tk thread:
+    `reload` asks, the grid is drawn when they come."""
+
+    def __init__(self, learning):
+        self.learning, self.look = learning, learning.app.look
+        self.examples = []  # the profile's Examples, oldest first
+        self.selected = None  # the id of the Example selected
+        self._images = []  # their PhotoImages: Tk forgets one Python no longer references
+        px = self.look.px
+        self.window = window = tk.Toplevel(learning.app.root)
+        window.title(f"digitrec: the examples of profile {learning.recognizer.profile.name}")
+        window.columnconfigure(0, weight=1)
+        window.rowconfigure(0, weight=1)
+        self.sheet = tk.Canvas(window, width=px(SHEET_SIZE[0]), height=px(SHEET_SIZE[1]), highlightthickness=0,
+                               background=self.look.background)
+        scroll = ttk.Scrollbar(window, orient="vertical", command=self.sheet.yview)
+        self.sheet.configure(yscrollcommand=scroll.set)
+        self.sheet.grid(row=0, column=0, sticky="nsew")
+        scroll.grid(row=0, column=1, sticky="ns")
+        bar = ttk.Frame(window, padding=px(8))
+        bar.grid(row=1, column=0, columnspan=2, sticky="ew")
+        ttk.Button(bar, text="Close", command=window.destroy, takefocus=False).pack(side="right")
+        ttk.Button(bar, text="Delete (Del)", command=self.delete_selected, takefocus=False).pack(side="right",
+                                                                                            padx=px(6))
+        self.message = MessageLine(bar, self.look)
+        self.message.frame.pack(side="left", fill="x", expand=True)
+        self.sheet.bind("<Button-1>", self._click)
+        self.sheet.bind("<Configure>", lambda event: self._lay_out())
+        for sequence, by in (("<Button-4>", -1), ("<Button-5>", 1)):  # X11's mouse wheel
+            self.sheet.bind(sequence, lambda event, by=by: self.sheet.yview_scroll(by, "units"))
+        for sequence in ("<Delete>", "<BackSpace>"):
+            window.bind(sequence, lambda event: self.delete_selected())
+        window.bind("<Escape>", lambda event: window.destroy())
+        self.reload()
+
+    def reload(self):
+        """Read the profile's examples again (off the Tk thread); the grid follows."""
+        self.message.show("reading the examples…")
+        self.learning.read(self._read)
+
+    def _read(self, answer):
+        if not self.window.winfo_exists():
+            return  # closed meanwhile
+        error = answer.error or self.learning.recognizer.profile_error
+        self.examples, images = ([], []) if answer.error else answer.result
+        side = self.look.px(28 * ZOOM)
+        self._images = [ImageTk.PhotoImage(_enlarged(image, side), master=self.window) for image in images]
+        if self.selected not in {e.id for e in self.examples}:
+            self.selected = None
+        if error:
+            self.message.show(str(error), ERROR)
+        elif self.examples:
+            self.message.show(f"{self.learning.summary('Profile')}. Click one to select it.")
+        else:
+            self.message.show("No examples yet: correct an answer (its digit key), or teach digitrec with Teach…")
+        self._lay_out()
+
+    def _lay_out(self):
+        """Draw the grid at the sheet's width: each example, its digit and source under it, the selected one framed."""
+        sheet, px, small = self.sheet, self.look.px, self.look.fonts["small"]
+        sheet.delete("all")
+        side, gap = px(28 * ZOOM), px(GAP)
+        cell = (side + 2 * gap, side + small.metrics("linespace") + 2 * gap)
+        width = sheet.winfo_width() if sheet.winfo_ismapped() else int(sheet["width"])
+        columns = max(1, width // cell[0])
+        for i, example in enumerate(self.examples):
+            x, y = (i % columns) * cell[0] + gap, (i // columns) * cell[1] + gap
+            tags = ("example", f"example{i}")
+            if example.id == self.selected:
+                sheet.create_rectangle(x - gap / 2, y - gap / 2, x + side + gap / 2, y + cell[1] - gap * 1.5,
+                                       outline=FOCUS_BOX, width=3, tags=tags)
+            sheet.create_image(x, y, image=self._images[i], anchor="nw", tags=tags)
+            sheet.create_text(x + side / 2, y + side + px(2), text=f"{example.label}  ({example.source})", anchor="n",
+                              font=small, fill=QUIET, tags=tags)
+        rows = -(-len(self.examples) // columns)
+        sheet.configure(scrollregion=(0, 0, columns * cell[0], rows * cell[1]))
+
+    def _click(self, event):
+        x, y = self.sheet.canvasx(event.x), self.sheet.canvasy(event.y)
+        tags = [tag for item in self.sheet.find_overlapping(x, y, x, y) for tag in self.sheet.gettags(item)]
+        index = next((int(tag[len("example"):]) for tag in tags if tag.startswith("example") and tag != "example"),
+                     None)
+        self.select(None if index is None else self.examples[index].id)
+
+    def select(self, example_id):
+        """Select the example with this id (None: none)."""
+        self.selected = example_id
+        self._lay_out()
+
+    def delete_selected(self):
+        """Remove the selected example from the profile (off the Tk thread); the grid follows."""
+        chosen = [e for e in self.examples if e.id == self.selected]
+        if not chosen:
+            self.message.show("Select an example first: click it", ERROR)
+            return
+        self.message.show(f"deleting the {chosen[0].label}…")
+        self.learning.forget(chosen)
+
+
+def _enlarged(image, side):
+    """A Pillow image of an example (float (28, 28), ink 1 on 0), side x side px: white ink on black, as the
+    model sees it (and as the window's preview shows it)."""
+    shown = Image.fromarray((np.clip(image, 0, 1) * 255).astype(np.uint8))
+    return shown.resize((side, side), Image.Resampling.NEAREST)

@@ -1,0 +1,142 @@
+"""The window's side of the handwriting profile: what is learnt (corrections, teach mode's drawings),
+undone, deleted or reset, and what follows; the profile line; the gallery's and teach mode's windows.
+
+Every read and write of the profile is a request (`digitrec.gui.work`) to the
+app's answerer, so it runs off the Tk thread, after the answers asked before it
+and before those asked after it: the answer asked once the profile has changed
+reads with the change.
+"""
+
+import dataclasses
+import weakref
+from tkinter import messagebox
+
+from digitrec.gui.gallery import Gallery
+from digitrec.gui.look import ERROR, NOT_SURE
+from digitrec.gui.teaching import TeachWindow
+from digitrec.gui.work import Forget, ForgetAll, ForgetNewest, ReadExamples
+from digitrec.recognize import ProfileConflict
+
+# The profile line's buttons. Undo and Reset need an example to act on; all need the model (it reads the profile).
+UNDO, EXAMPLES, TEACH, RESET = "Undo correction", "Examples…", "Teach…", "Reset…"
+
+
+def count_examples(count):
+    """"1 example", "3 examples"."""
+    return f"{count} example{'' if count == 1 else 's'}"
+
+
+class Learning:
+    """The profile's commands for `app`, an App whose recogniser has a profile."""
+
+    def __init__(self, app):
+        # Weakly: the App holds this, and no reference cycle may hold Tk objects (see digitrec.gui).
+        self.app = weakref.proxy(app)
+        self.recognizer = app.recognizer
+        # The open Gallery and TeachWindow by name, weakly too: each refers to this.
+        self._windows = weakref.WeakValueDictionary()
+
+    def commands(self):
+        """The profile line's buttons: {text: command}."""
+        return {UNDO: self.undo, EXAMPLES: self.open_gallery, TEACH: self.open_teacher, RESET: self.reset_dialog}
+
+    def learn(self, request):
+        """Learn a correction (a work.Correct); the status line says how it went (a conflict: with a
+        "Learn anyway" button, which learns it replacing the examples it contradicts)."""
+        self.app.status.show(f"learning: this is a {request.label}…")
+        self.change(request, self._learnt)
+
+    def _learnt(self, answer):
+        if answer.error is None:
+            self.app.status.show(f"Learnt: this is a {answer.request.label}. {self.summary('Profile')}.")
+        elif isinstance(answer.error, ProfileConflict):
+            again = dataclasses.replace(answer.request, replace=True)
+            self.app.status.show(str(answer.error), NOT_SURE, action=("Learn anyway", lambda: self.learn(again)))
+        else:
+            self.app.status.show(str(answer.error), ERROR)
+
+    def undo(self):
+        """Forget the example learnt last (a correction, or a drawing in teach mode)."""
+        self.change(ForgetNewest(), self._done(self._undone))
+
+    def _undone(self, example):
+        if example is None:
+            return f"nothing to undo: {self.summary()}"
+        return f"Forgot the {example.label} learnt last ({example.source}). {self.summary('Profile')}."
+
+    def forget(self, examples):
+        """Delete these profile Examples (the gallery's Delete)."""
+        self.change(Forget(tuple(e.id for e in examples)),
+                    self._done(lambda gone: f"Deleted {count_examples(len(gone))}. {self.summary('Profile')}."))
+
+    def reset_dialog(self):
+        """Ask whether to forget every example, and do if so."""
+        if messagebox.askyesno("Reset the profile", f"Forget every example of {self.summary()}? "
+                               "This cannot be undone.", icon="warning", parent=self.app.root):
+            self.reset()
+
+    def reset(self):
+        """Forget every example of the profile."""
+        self.change(ForgetAll(),
+                    self._done(lambda count: f"Forgot {count_examples(count)}. {self.summary('Profile')}."))
+
+    def open_gallery(self):
+        """Open the window of the profile's examples (or bring it to the front); returns its Gallery."""
+        return self._open("gallery", Gallery)
+
+    def open_teacher(self):
+        """Open teach mode (or bring it to the front); returns its TeachWindow."""
+        return self._open("teacher", TeachWindow)
+
+    def _open(self, name, kind):
+        opened = self._opened(name) or kind(self)
+        self._windows[name] = opened
+        opened.window.lift()
+        return opened
+
+    def _opened(self, name):
+        """The window (a Gallery, a TeachWindow) open under that name, or None."""
+        opened = self._windows.get(name)
+        return opened if opened is not None and opened.window.winfo_exists() else None
+
+    def read(self, done):
+        """Read the profile's examples: done(answer), answer.result (Examples, float32 (n, 28, 28) images)."""
+        self.app.ask(ReadExamples(), done)
+
+    def change(self, request, done):
+        """Ask a request that changes the profile; once it has, the profile line, the gallery and the app's
+        answer follow, and done(answer) is called."""
+        def changed(answer):
+            if answer.error is None:
+                self.show_line()
+                if self._opened("gallery"):
+                    self._opened("gallery").reload()
+                self.app.answer_again()
+            done(answer)
+
+        self.app.ask(request, changed)
+
+    def _done(self, message):
+        """A `done` that says in the status line message(result), or why the request failed."""
+        def done(answer):
+            if answer.error is None:
+                self.app.status.show(message(answer.result))
+            else:
+                self.app.status.show(str(answer.error), ERROR)
+
+        return done
+
+    def summary(self, start="profile"):
+        """E.g. "profile default: 3 examples" (start: its first word)."""
+        return f"{start} {self.recognizer.profile.name}: {count_examples(len(self.recognizer.examples))}"
+
+    def show_line(self):
+        """The profile line: the profile's name and size, or why it is not read; its buttons on where they can act."""
+        status, problem = self.app.status, self.recognizer.profile_error
+        if problem:
+            status.show_profile(problem, error=True, enabled={EXAMPLES, TEACH})
+        elif not self.app.ready:
+            status.show_profile(f"profile {self.recognizer.profile.name}")
+        else:
+            status.show_profile(self.summary(), enabled={EXAMPLES, TEACH} | (
+                {UNDO, RESET} if self.recognizer.examples else set()))

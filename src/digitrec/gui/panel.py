@@ -1,0 +1,125 @@
+"""The answer beside the canvas: the number, each digit selectable for a correction, how sure it is,
+the correction row, and for one digit what the model saw and its ten probabilities."""
+
+import tkinter as tk
+from tkinter import ttk
+
+import numpy as np
+from PIL import Image, ImageTk
+
+from digitrec.gui.correction import CorrectionRow
+from digitrec.gui.look import BAR, BAR_TRACK, NOT_SURE, QUIET, SELECTED, TOP_BAR
+
+PREVIEW_ZOOM = 5  # the 28x28 model input is shown at 140x140
+ANSWER_DIGITS = 7  # the number's room, in digits: the panel keeps its width as a number grows to it
+
+
+class AnswerPanel:
+    """The panel's widgets (`frame`). on_correct(d): a correction button was clicked (None: no correction
+    row). A click on one of the answer's digits makes the virtual event <<DigitClicked>> on `frame`,
+    the digit's index in `clicked`."""
+
+    def __init__(self, parent, look, on_correct=None):
+        self.look = look
+        self.clicked = None  # the index of the answer's digit clicked last
+        self._digit = None  # the DigitResult whose probabilities are shown
+        self._preview = None  # its PhotoImage: Tk forgets one Python no longer references
+        fonts, px = look.fonts, look.px
+        self.frame = frame = ttk.Frame(parent)
+        ttk.Label(frame, text="Answer", font=fonts["small"], foreground=QUIET).pack(anchor="w")
+        holder = ttk.Frame(frame)
+        holder.pack(fill="x")
+        holder.columnconfigure(0, weight=1, minsize=fonts["answer"].measure("0" * ANSWER_DIGITS))
+        self.number = ttk.Frame(holder)  # one label per digit
+        self.number.grid(row=0, column=0)
+        self.confidence_label = ttk.Label(frame, font=fonts["text"], anchor="center")
+        self.confidence_label.pack(fill="x")
+        self.sure_label = ttk.Label(frame, font=fonts["bold"], anchor="center", foreground=NOT_SURE)
+        self.sure_label.pack(fill="x")
+        self.correction = CorrectionRow(frame, look, on_correct) if on_correct else None
+        if self.correction:
+            self.correction.frame.pack(fill="x", pady=(px(4), 0))
+        ttk.Separator(frame).pack(fill="x", pady=px(6))
+        self.digit_label = ttk.Label(frame, font=fonts["small"], foreground=QUIET)
+        self.digit_label.pack(anchor="w")
+        body = ttk.Frame(frame)
+        body.pack(fill="x")
+        self.preview = tk.Label(body, borderwidth=0, background="black")
+        self.preview.pack(side="left", anchor="n")
+        ttk.Label(body, text="what the\nmodel saw\n(28×28)", font=fonts["small"], foreground=QUIET,
+                  justify="left").pack(side="left", anchor="n", padx=px(8))
+        self.row_height = fonts["small"].metrics("linespace") + px(4)
+        self.bars = tk.Canvas(frame, width=px(28 * PREVIEW_ZOOM + 100), height=10 * self.row_height,
+                              highlightthickness=0, background=look.background)
+        self.bars.pack(fill="x", pady=(px(8), 0))
+        # The panel can end up wider than asked (large fonts, high DPI): redraw to its real width.
+        self.bars.bind("<Configure>", lambda event: self._draw_bars())
+
+    def show_answer(self, answer, has_ink, waiting, selected):
+        """Show a NumberResult (None: no answer yet; `waiting`: for the model); `selected`: the index
+        of the digit chosen for a correction, or None."""
+        digits = answer.digits if answer else []
+        for label in self.number.winfo_children():
+            label.destroy()
+        for i, digit in enumerate(digits):
+            self._number_label(str(digit.digit), i, selected)
+        if not digits:
+            self._number_label("?" if answer is not None and has_ink else "–")
+        if digits:
+            least = min(d.confidence for d in digits)
+            text = f"confidence {least:.1%}" + (" (least sure digit)" if len(digits) > 1 else "")
+        elif answer is None:
+            text = "waiting for the model…" if waiting else ""
+        else:
+            text = "no digits found" if has_ink else ""
+        self.confidence_label.configure(text=text)
+        self.sure_label.configure(text="not sure" if digits and not answer.confident else "")
+        if self.correction:
+            self.correction.enable(bool(digits))
+
+    def _number_label(self, text, index=None, selected=None):
+        """One digit of the answer (index: its place; None: a placeholder, not selectable)."""
+        label = tk.Label(self.number, text=text, font=self.look.fonts["answer"], borderwidth=0, padx=0,
+                         background=SELECTED if index is not None and index == selected else self.look.background)
+        label.pack(side="left")
+        if index is not None:
+            label.configure(cursor="hand2")
+            label.bind("<Button-1>", lambda event: self._click(index))
+
+    def _click(self, index):
+        self.clicked = index
+        self.frame.event_generate("<<DigitClicked>>")
+
+    def shown_number(self):
+        """The answer as shown: its digits, or a placeholder."""
+        return "".join(label.cget("text") for label in self.number.winfo_children())
+
+    def show_digit(self, digit, index, count):
+        """Show one digit's model input and probabilities (digit: a DigitResult, index of count; None: none)."""
+        self._digit = digit
+        model_input = np.zeros((28, 28), np.float32) if digit is None else digit.model_input
+        side = self.look.px(28 * PREVIEW_ZOOM)
+        shown = Image.fromarray((model_input * 255).astype(np.uint8)).resize((side, side), Image.Resampling.NEAREST)
+        self._preview = ImageTk.PhotoImage(shown, master=self.frame)
+        self.preview.configure(image=self._preview)
+        text = f"Digit {index + 1} of {count}" if count > 1 else "Digit"
+        self.digit_label.configure(text=text + (", from your examples" if digit and digit.from_profile else ""))
+        self._draw_bars()
+
+    def _draw_bars(self):
+        digit, bars, h = self._digit, self.bars, self.row_height
+        small = self.look.fonts["small"]
+        bars.delete("all")
+        label_w, value_w = self.look.px(18), self.look.px(52)
+        track = max(10, bars.winfo_width() if bars.winfo_ismapped() else int(bars["width"])) - label_w - value_w
+        for d in range(10):
+            p = 0.0 if digit is None else float(digit.probabilities[d])
+            y = d * h
+            top = digit is not None and d == digit.digit
+            bars.create_text(0, y + h / 2, text=str(d), anchor="w", font=self.look.fonts["bold"] if top else small)
+            bars.create_rectangle(label_w, y + 3, label_w + track, y + h - 3, fill=BAR_TRACK, width=0)
+            if p > 0:
+                bars.create_rectangle(label_w, y + 3, label_w + max(1, p * track), y + h - 3,
+                                      fill=TOP_BAR if top else BAR, width=0)
+            if digit is not None:
+                bars.create_text(label_w + track + value_w, y + h / 2, text=f"{p:.1%}", anchor="e", font=small)

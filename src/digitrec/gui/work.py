@@ -1,0 +1,121 @@
+"""What the answerer's thread does for the window: answer the ink, learn an example, change or read the profile.
+
+    answerer = Answerer(functools.partial(do, recognizer))
+    answerer.ask(Ink(...), final=True)        # -> a NumberResult
+    answerer.ask(Correct(digit.model_input, 1), final=True)   # -> the stored profile.Example
+
+Each request is a small immutable object whose `run(recognizer)` does the work;
+no Tk here. Profile writes go through the same one thread as the answers, so
+they never hold up the mouse, and an answer asked after a correction is worked
+out after it: it reads with the corrected profile.
+"""
+
+import dataclasses
+from typing import NamedTuple
+
+import numpy as np
+
+from digitrec.image import render_strokes
+from digitrec.recognize import NumberResult
+
+
+def do(recognizer, request):
+    """The answerer's work: run one request (any class below) with the recogniser; returns what it returns."""
+    return request.run(recognizer)
+
+
+class Ink(NamedTuple):
+    """What is on the canvas when an answer is asked for, as the answerer's thread gets it. -> a NumberResult"""
+
+    edits: int  # App._edits then: tells a live answer's age
+    picture: object  # the opened Pillow image, or None
+    strokes: list  # [[(x, y), ...], ...] canvas px, copied
+    pen_width: int
+    size: tuple  # the canvas's (width, height) px
+
+    def run(self, recognizer):
+        return answer_ink(recognizer, self)
+
+
+def answer_ink(recognizer, ink):
+    """The NumberResult for an Ink."""
+    if ink.picture is not None:
+        return recognizer.number(ink.picture)
+    if not ink.strokes:
+        return NumberResult([])
+    # At the canvas's size, so the digits' boxes are canvas coordinates.
+    return recognizer.number(render_strokes(ink.strokes, ink.pen_width, size=ink.size))
+
+
+def answer_record(result):
+    """The JSON object `--print-answers` writes for one NumberResult."""
+    return {
+        "number": result.text,
+        "digits": [{"digit": d.digit, "confidence": round(d.confidence, 4), "confident": d.confident}
+                   for d in result.digits],
+        "confident": result.confident,
+    }
+
+
+# The profile's requests.
+
+@dataclasses.dataclass(frozen=True)
+class Correct:
+    """An answered digit is `label`: learn its model input. -> the stored profile.Example"""
+
+    model_input: np.ndarray  # float32 (28, 28) in [0, 1], ink 1: DigitResult.model_input
+    label: int
+    replace: bool = False  # drop the earlier examples it contradicts (asked after a ProfileConflict)
+
+    def run(self, recognizer):
+        return recognizer.learn_input(self.model_input, self.label, source="correction", replace=self.replace)
+
+
+@dataclasses.dataclass(frozen=True)
+class Teach:
+    """A drawing asked for in teach mode shows `label`: learn it. -> the stored profile.Example"""
+
+    strokes: list  # [[(x, y), ...], ...] canvas px, copied
+    pen_width: int
+    size: tuple  # the canvas's (width, height) px
+    label: int
+    replace: bool = False
+
+    def run(self, recognizer):
+        image = render_strokes(self.strokes, self.pen_width, size=self.size)
+        return recognizer.learn(image, self.label, source="teach", replace=self.replace)
+
+
+@dataclasses.dataclass(frozen=True)
+class ForgetNewest:
+    """Undo the last thing learnt. -> the forgotten profile.Example, or None if there was none"""
+
+    def run(self, recognizer):
+        return recognizer.undo()
+
+
+@dataclasses.dataclass(frozen=True)
+class Forget:
+    """Delete these examples. -> those that were there"""
+
+    ids: tuple
+
+    def run(self, recognizer):
+        return recognizer.forget(self.ids)
+
+
+@dataclasses.dataclass(frozen=True)
+class ForgetAll:
+    """Empty the profile. -> how many examples it held"""
+
+    def run(self, recognizer):
+        return recognizer.reset_profile()
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadExamples:
+    """-> (the profile's Examples in use, float32 (n, 28, 28) their images, ink 1 on 0)"""
+
+    def run(self, recognizer):
+        examples = recognizer.examples
+        return examples, recognizer.profile.images(examples)
