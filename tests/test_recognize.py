@@ -214,6 +214,13 @@ def test_two_digits_close_side_by_side_stay_two(recognizer):
     assert recognizer.number_from_strokes([*FOUR_STEM_APART, *shifted(ONE, 130)], pen_width=10).text == "41"
 
 
+def test_a_small_digit_drawn_well_apart_from_a_tall_one_stays_a_digit(recognizer):
+    # The '1' is under 70% of the '7's height, short enough to be taken for a detached bar;
+    # but nothing is near it, so it is a digit of its own.
+    strokes = [[(150, 95), (145, 230)], [(400, 60), (480, 60), (430, 260)]]
+    assert recognizer.number_from_strokes(strokes, pen_width=12).text == "17"
+
+
 def test_a_stroke_broken_into_bits_by_a_thin_pen_stays_one_digit():
     # Two full-height digits with a '1' between them whose stroke broke into three
     # slanted bits; none is tall enough to be a digit, and no two overlap much.

@@ -32,6 +32,9 @@ SPECK_FRACTION = 0.03  # pieces smaller than this share of the biggest are noise
 # In a number, pieces shorter than this share of the tallest are parts of a digit: the bar of
 # a '5' or '7', the open top of a '4' whose strokes don't touch, a broken stroke.
 FRAGMENT_HEIGHT = 0.7
+# A digit's detached parts lie near it: a short piece with no other group within this share of
+# the tallest's height is a digit of its own (a small '1' drawn well apart from a tall '7').
+FRAGMENT_REACH = 0.5
 # Pieces whose column ranges overlap by this share of the narrower one are one digit
 # (the crossbar of a '7', a '4' drawn in two strokes); slanted neighbours overlap less.
 MIN_OVERLAP = 0.6
@@ -312,15 +315,21 @@ def group_pieces(kept):
     groups = group_overlapping(kept)
     if not groups:
         return []
-    digit_height = FRAGMENT_HEIGHT * max(_group_height(g) for g in groups)
+    tallest = max(_group_height(g) for g in groups)
+    alone = set()  # ids of short groups with no other group within reach: digits of their own
     # Shortest first, each fragment joins the group nearest to it, so the parts of a broken
     # stroke find each other before a neighbouring digit, until every group is digit-tall.
     while len(groups) > 1:
-        fragment = min(groups, key=_group_height)
-        if _group_height(fragment) >= digit_height:
+        fragments = [g for g in groups if _group_height(g) < FRAGMENT_HEIGHT * tallest and id(g) not in alone]
+        if not fragments:
             break
-        groups.remove(fragment)
-        min(groups, key=lambda g: _distance(g, fragment)).extend(fragment)
+        fragment = min(fragments, key=_group_height)
+        nearest = min((g for g in groups if g is not fragment), key=lambda g: _distance(g, fragment))
+        if _distance(nearest, fragment) > FRAGMENT_REACH * tallest:
+            alone.add(id(fragment))
+        else:
+            groups.remove(fragment)
+            nearest.extend(fragment)
     return groups
 
 
