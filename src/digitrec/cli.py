@@ -202,7 +202,8 @@ def run_profile(args):
         return 0
     if args.action == "import":
         profile, added = profiles.import_archive(args.file, args.name)
-        print(f"profile {profile.name}: added {added} examples from {args.file}, {_examples_line(profile)}")
+        print(f"profile {profile.name}: added {profiles.count_examples(added)} from {args.file}, "
+              f"now {_examples_line(profile)}")
         return 0
     profile = profiles.Profile(args.name)
     if not profile.exists():
@@ -211,19 +212,19 @@ def run_profile(args):
         examples = profile.examples()
         profile.images(examples)  # says which image is damaged, if one is
         print(f"profile {profile.name}: {_examples_line(profile)}, in {profile.folder}")
-        for digit in range(10):
-            print(f"  {digit}: {sum(e.label == digit for e in examples)}")
+        print("  per digit: " + ", ".join(f"{d}: {sum(e.label == d for e in examples)}" for d in range(10)))
     elif args.action == "export":
         count = profile.export_archive(args.file)
-        print(f"wrote {args.file}: profile {profile.name}, {count} examples")
+        print(f"wrote {args.file}: profile {profile.name}, {profiles.count_examples(count)}")
     elif args.action == "reset":
-        print(f"profile {profile.name}: forgot {profile.reset()} examples")
+        print(f"profile {profile.name}: forgot {profiles.count_examples(profile.reset())}")
     return 0
 
 
 def _examples_line(profile):
-    examples = profile.examples()
-    return f"{len(examples)} example{'s' if len(examples) != 1 else ''}"
+    from digitrec.profile import count_examples
+
+    return count_examples(len(profile.examples()))
 
 
 def add_data_option(p):

@@ -305,6 +305,11 @@ def to_png(model_input):
     return Image.fromarray(((1 - np.clip(model_input, 0, 1)) * 255).round().astype(np.uint8))
 
 
+def count_examples(count):
+    """"1 example", "3 examples"."""
+    return f"{count} example{'' if count == 1 else 's'}"
+
+
 def check_label(label):
     if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label <= 9:
         raise ProfileError(f"a label is a digit 0-9 (got {label!r})")

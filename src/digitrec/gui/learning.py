@@ -15,15 +15,11 @@ from digitrec.gui.gallery import Gallery
 from digitrec.gui.look import ERROR, NOT_SURE
 from digitrec.gui.teaching import TeachWindow
 from digitrec.gui.work import Forget, ForgetAll, ForgetNewest, ReadExamples
+from digitrec.profile import count_examples
 from digitrec.recognize import ProfileConflict
 
 # The profile line's buttons. Undo and Reset need an example to act on; all need the model (it reads the profile).
 UNDO, EXAMPLES, TEACH, RESET = "Undo correction", "Examples…", "Teach…", "Reset…"
-
-
-def count_examples(count):
-    """"1 example", "3 examples"."""
-    return f"{count} example{'' if count == 1 else 's'}"
 
 
 class Learning:
