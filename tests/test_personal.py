@@ -219,12 +219,12 @@ def test_profile_commands_on_a_missing_profile_or_bad_file_are_one_line(tmp_path
 
 # ---------------------------------------------------------------- real writers (bench/personal.py)
 
-# Today's figures (bench/personal.py): 74 -> 42 errors on the writers' second halves (43% fewer),
-# mean writer 98.02% -> 98.88%, no writer worse, MNIST >= 99.62% with the heaviest profiles.
+# Today's figures (bench/personal.py): 74 -> 34 errors on the writers' second halves (54% fewer),
+# mean writer 98.03% -> 99.09%, no writer worse, MNIST >= 99.65% with the heaviest profiles.
 # The floors sit just under them, to catch a change that loses ground. The goals (every writer
 # >= 99%, mean >= 99.7%, 60% fewer errors) are not met yet: docs/personal.md says why.
-ERRORS_CUT = 0.40
-MEAN_WRITER = 0.9885
+ERRORS_CUT = 0.50
+MEAN_WRITER = 0.990
 
 
 def test_real_writers_who_correct_their_misread_digits_are_read_better(mnist_dir, monkeypatch):

@@ -1,16 +1,19 @@
 """Reading one person's handwriting: their taught examples decide the drawings that look like them.
 
-    adapter = Adapter(prototypes, prototype_labels)       # the model's own classes (`bundle.load_prototypes`)
-    adapter = adapter.with_examples(features, labels)     # the person's examples, in the network's features
-    probabilities = adapter.adjust(probabilities, features)
+    adapter = Adapter(prototypes, prototype_labels, min_similarity)   # the model's (`digitrec.export`)
+    adapter = adapter.with_examples(forms, labels)     # the person's examples, in the same space
+    probabilities, decided = adapter.adjust(probabilities, forms)
 
-The network's last layer reads 128 features. A person's '1' with a long flag
-lands among MNIST's '7's there, so the model says '7' with certainty; but their
-next '1' lands nearer that taught '1' than anything else. So: a drawing whose
-nearest neighbour, among the person's examples and the model's prototypes of
-every class (k-means centres of MNIST's training digits in the same space), is
-one of the person's examples (cosine similarity >= MIN_SIMILARITY) gets that
-example's digit. Everything else is answered exactly as without a profile.
+The space is the network's "forms" output: what its last convolution reads, a
+digit's form before the network merges all of a digit's forms into one class.
+A person's '1' with a long flag lands among MNIST's '7's in the network's last
+features, so the model says '7' with certainty; in the forms it is still a
+form of its own, and their next '1' lands nearer that taught '1' than
+anything else. So: a drawing whose nearest neighbour, among the person's
+examples and the model's prototypes of every digit (k-means centres of
+MNIST's training digits), is one of the person's examples (cosine similarity
+at least `min_similarity`) gets that example's digit. Everything else is
+answered exactly as without a profile.
 
 Why this and not fine-tuning: it needs no training (a correction counts at
 once, and undo is exact), it runs on the default install, and the prototypes
@@ -20,66 +23,65 @@ a person's flagged '1'. docs/personal.md has the measurements.
 
 import numpy as np
 
-# A person's example counts only for drawings at least this similar to it (cosine, in [-1, 1]).
-# On MNIST's training digits, two digits of different classes reach 0.83 once in 10,000 pairs
-# (docs/personal.md): below that, similarity says little about the class.
-MIN_SIMILARITY = 0.83
 # How much the nearest example outweighs the model: its digit's probability is multiplied by
 # a million, enough to overrule even a sure answer (a flagged '1' is a '7' at 0.99999).
 EXAMPLE_WEIGHT = np.log(1e6)
 
 
-def unit(features):
+def unit(vectors):
     """float (n, F) -> float32 (n, F), each row scaled to length 1 (cosine similarity is then a dot product)."""
-    features = np.asarray(features, np.float32)
-    return features / np.maximum(np.linalg.norm(features, axis=1, keepdims=True), 1e-6)
+    vectors = np.asarray(vectors, np.float32)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
 
 
 class Adapter:
     """Adjusts a model's probabilities with a person's examples; immutable (each change makes a new one).
 
-    prototypes: float (P, F) features of the model's class prototypes; prototype_labels: int (P,).
+    prototypes: float (P, G), the model's digit prototypes; prototype_labels: int (P,);
+    min_similarity: an example counts only for drawings at least this similar to it (cosine);
+    forms: float (k, G), the person's examples in the same space; labels: int (k,).
     """
 
-    def __init__(self, prototypes, prototype_labels, features=None, labels=None):
+    def __init__(self, prototypes, prototype_labels, min_similarity, forms=None, labels=None):
         self.prototypes = unit(prototypes)
         self.prototype_labels = np.asarray(prototype_labels, np.int64)
-        self.features = unit(features) if features is not None and len(features) else np.zeros(
+        self.min_similarity = float(min_similarity)
+        self.forms = unit(forms) if forms is not None and len(forms) else np.zeros(
             (0, self.prototypes.shape[1]), np.float32)
         self.labels = np.asarray(labels if labels is not None else [], np.int64)
 
-    def with_examples(self, features, labels):
-        """A new Adapter holding these examples (features float (k, F), labels int (k,)) and no others."""
-        return Adapter(self.prototypes, self.prototype_labels, features, labels)
+    def with_examples(self, forms, labels):
+        """A new Adapter holding these examples (float (k, G), labels int (k,)) and no others."""
+        return Adapter(self.prototypes, self.prototype_labels, self.min_similarity, forms, labels)
 
     def __len__(self):
         return len(self.labels)
 
-    def deciding_examples(self, features, leave_out_own=False):
-        """int (n,): for each drawing's features (n, F), the index of the example that decides it, or -1.
+    def deciding_examples(self, forms, leave_out_own=False):
+        """int (n,): for each drawing's forms (n, G), the index of the example that decides it, or -1.
 
         leave_out_own: the drawings are the first n examples themselves, each read by the others.
         """
-        features = unit(features)
+        forms = unit(forms)
         if not len(self.labels):
-            return np.full(len(features), -1)
-        to_examples = features @ self.features.T  # (n, k)
+            return np.full(len(forms), -1)
+        to_examples = forms @ self.forms.T  # (n, k)
         if leave_out_own:
             np.fill_diagonal(to_examples, -np.inf)
         nearest = to_examples.argmax(axis=1)
-        similarity = to_examples[np.arange(len(features)), nearest]
+        similarity = to_examples[np.arange(len(forms)), nearest]
         # The example must be nearer than every prototype of another digit (a prototype of its own
         # digit does not compete: agreeing with the model is no reason to doubt the example).
         rivals = self.prototype_labels[None, :] != self.labels[nearest][:, None]  # (n, P)
-        to_rivals = np.where(rivals, features @ self.prototypes.T, -1.0).max(axis=1)
-        decides = (similarity >= MIN_SIMILARITY) & (similarity > to_rivals)
+        to_rivals = np.where(rivals, forms @ self.prototypes.T, -1.0).max(axis=1)
+        decides = (similarity >= self.min_similarity) & (similarity > to_rivals)
         return np.where(decides, nearest, -1)
 
-    def adjust(self, probabilities, features):
-        """probabilities float32 (n, 10), features (n, F) -> (float32 (n, 10) rows summing to 1,
+    def adjust(self, probabilities, forms):
+        """probabilities float32 (n, 10), forms (n, G) -> (float32 (n, 10) rows summing to 1,
         bool (n,): which rows an example decided). Rows no example decides come back unchanged."""
         probabilities = np.asarray(probabilities, np.float32)
-        deciding = self.deciding_examples(features)
+        deciding = self.deciding_examples(forms)
         rows = np.nonzero(deciding >= 0)[0]
         adjusted = probabilities.copy()
         if len(rows):

@@ -5,11 +5,17 @@
 The exported network is the model as it answers: the training-only
 augmentation layers are left out, and the softmax temperature is folded into
 the last layer's weights (softmax(log softmax(z) / t) = softmax(z / t)), so the
-file holds a plain CNN. It has three outputs: "probabilities", float32 (n, 10);
-"features", float32 (n, F), the penultimate layer's activations, for whatever
-learns on top of the network (a user's profile, `digitrec.adapt`); and
-"prototypes", float32 (10, PROTOTYPES_PER_DIGIT, F), a constant: k-means centres
-of each digit's MNIST training features, the model's own classes in that space.
+file holds a plain CNN. Its outputs:
+
+- "probabilities", float32 (n, 10);
+- "features", float32 (n, F), what the last layer reads;
+- "forms", float32 (n, G), what the last convolution reads, flattened: a
+  digit's form, before the network merges each digit's forms into one class
+  (a person's profile is matched there, `digitrec.adapt`);
+- two constants for the profile: "prototypes", float32 (10,
+  PROTOTYPES_PER_DIGIT, G), k-means centres of each digit's MNIST training
+  forms, and "min_similarity", float32 (1,), the cosine similarity two
+  training digits of different classes reach once in 10,000 pairs.
 
 An export is kept only if ONNX Runtime gives the same answer as Keras for all
 10,000 MNIST test digits and probabilities within 1e-4 of Keras'; it is
@@ -27,17 +33,21 @@ from digitrec.backend import keras
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path
 
-OUTPUTS = ("probabilities", "features")  # the exported network's outputs, in order
+OUTPUTS = ("probabilities", "features", "forms")  # the exported network's outputs, in order
 # Centres per digit: MNIST's forms of a digit (a '7' with or without a crossbar, a round or a
 # looped '2') sit in separate clusters, and each should have a centre near it to guard it.
 PROTOTYPES_PER_DIGIT = 20
+# Below the similarity that digits of different classes reach this rarely, similarity says little
+# about the class: a person's example counts only above it.
+RARE_PAIR = 1e-4
 MAX_DIFFERENCE = 1e-4  # largest probability difference to Keras allowed on the test set
 TRAINING_ONLY = (model.RandomClosing, keras.layers.RandomRotation, keras.layers.RandomZoom,
                  keras.layers.RandomTranslation)
 
 
 def answering_model(net):
-    """The network as it answers: (n, 28, 28, 1) float32 -> [probabilities (n, 10), features (n, F)].
+    """The network as it answers: (n, 28, 28, 1) float32 -> [probabilities (n, 10), features (n, F),
+    forms (n, G)].
 
     Shares no state with `net` that export could change: the last layer is a copy.
     """
@@ -48,9 +58,12 @@ def answering_model(net):
     *body, last = layers
     if not (isinstance(last, keras.layers.Dense) and last.get_config()["activation"] == "softmax"):
         raise DigitrecError("cannot export: the model does not end in a softmax layer")
+    last_convolution = [layer for layer in body if isinstance(layer, keras.layers.Conv2D)][-1]
     inputs = keras.Input(model.INPUT_SHAPE, name="image")
     features = inputs
     for layer in body:
+        if layer is last_convolution:
+            forms = keras.layers.Flatten(name="forms")(features)
         features = layer(features)
     weights, bias = last.get_weights()
     # softmax(log softmax(z) / t) = softmax(z / t): the temperature becomes a scale on z.
@@ -58,7 +71,7 @@ def answering_model(net):
     probabilities = scaled(features)
     scaled.set_weights([weights / temperature, bias / temperature])
     features = keras.layers.Identity(name="features")(features)
-    answering = keras.Model(inputs, [probabilities, features], name=f"{net.name}_answering")
+    answering = keras.Model(inputs, [probabilities, features, forms], name=f"{net.name}_answering")
     answering(np.zeros((1, *model.INPUT_SHAPE), np.float32))  # Keras exports only a model that has run
     return answering
 
@@ -76,13 +89,14 @@ def export(model_path, data_dir=None):
     (train_images, train_labels), (images, _) = data.load_mnist(data_dir)
     x = images[..., None].astype(np.float32) / 255
     expected = net.predict(x, batch_size=1000, verbose=0)
-    centres = prototypes(answering, train_images, train_labels)
+    centres, min_similarity = prototypes(answering, train_images, train_labels)
     out = model_path.with_suffix(bundle.EXPORT_SUFFIX)
     with atomic_path(out) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # tf2onnx's about NumPy's future, not the user's
         answering.export(str(tmp), format="onnx", verbose=False)
         name_outputs(tmp, OUTPUTS)
         add_constant_output(tmp, "prototypes", centres)
+        add_constant_output(tmp, "min_similarity", np.array([min_similarity], np.float32))
         check(tmp, x, expected)
     card = bundle.load_card(model_path)
     if card is not None:
@@ -114,7 +128,9 @@ def name_outputs(path, names):
 
 
 def prototypes(answering, images, labels, per_digit=PROTOTYPES_PER_DIGIT, seed=0):
-    """float32 (10, per_digit, F): k-means centres of each digit's features, each of length 1.
+    """The profile's constants from MNIST's training digits, in the "forms" space:
+    (float32 (10, per_digit, G), k-means centres of each digit's forms, each of length 1;
+    the similarity two digits of different classes reach in RARE_PAIR of 20,000 random pairs).
 
     images: uint8 (n, 28, 28), labels (n,); only the training split is used
     (the last VALIDATION_SIZE images are held out, as in training).
@@ -125,11 +141,14 @@ def prototypes(answering, images, labels, per_digit=PROTOTYPES_PER_DIGIT, seed=0
     from digitrec.config import TrainConfig
 
     keep = len(images) - TrainConfig().validation_size
-    x = images[:keep, ..., None].astype(np.float32) / 255
-    features = unit(answering.predict(x, batch_size=1000, verbose=0)[1])
-    centres = [kmeans2(features[labels[:keep] == digit], per_digit, seed=seed, minit="++")[0]
+    x, labels = images[:keep, ..., None].astype(np.float32) / 255, labels[:keep]
+    forms = unit(answering.predict(x, batch_size=1000, verbose=0)[2])
+    centres = [kmeans2(forms[labels == digit], per_digit, seed=seed, minit="++")[0]
                for digit in range(model.NUM_CLASSES)]
-    return np.stack([unit(c) for c in centres]).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    a, b = rng.choice(keep, 20_000), rng.choice(keep, 20_000)
+    similarity = (forms[a] * forms[b]).sum(axis=1)[labels[a] != labels[b]]
+    return np.stack([unit(c) for c in centres]).astype(np.float32), float(np.quantile(similarity, 1 - RARE_PAIR))
 
 
 def add_constant_output(path, name, array):

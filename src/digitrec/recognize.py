@@ -122,7 +122,7 @@ class Recognizer:
         self.profile = profile if profile is None or isinstance(profile, Profile) else Profile(profile)
         self.profile_error = None
         self._session = None
-        self._adapter = None  # the profile's examples in the network's features; None: no profile in use
+        self._adapter = None  # the profile's examples in the network's forms (adapt.Adapter); None: no profile in use
         self._examples = []  # the profile's Examples, in the adapter's order
         self._lock = threading.RLock()
 
@@ -151,19 +151,21 @@ class Recognizer:
             try:
                 examples = self.profile.examples()
                 images = self.profile.images(examples)
-                self._adapter = self._base_adapter().with_examples(self.features(images), [e.label for e in examples])
+                self._adapter = self._base_adapter().with_examples(self._run("forms", images),
+                                                                   [e.label for e in examples])
                 self._examples = examples
             except ProfileError as error:
                 self.profile_error = f"{error}; answering without the profile"
 
     def _base_adapter(self):
         outputs = [o.name for o in self._session.get_outputs()]
-        if "prototypes" not in outputs:
+        if not {"forms", "prototypes", "min_similarity"} <= set(outputs):
             raise ProfileError(f"the model {bundle.exported_path(self.model_path).name} predates profiles: "
                                "export it again with `digitrec export`")
-        prototypes = self._session.run(["prototypes"], {"image": np.zeros((1, 28, 28, 1), np.float32)})[0]
+        prototypes, min_similarity = self._session.run(["prototypes", "min_similarity"],
+                                                       {"image": np.zeros((1, 28, 28, 1), np.float32)})
         digits, per_digit, size = prototypes.shape
-        return Adapter(prototypes.reshape(-1, size), np.repeat(np.arange(digits), per_digit))
+        return Adapter(prototypes.reshape(-1, size), np.repeat(np.arange(digits), per_digit), min_similarity[0])
 
     def learn(self, image, label, source="api", replace=False):
         """Teach the profile that `image` (as for `digit`) shows `label`; later answers use it.
@@ -222,10 +224,10 @@ class Recognizer:
         if not self._examples:
             return []
         inputs = np.concatenate([self.profile.images(self._examples), np.asarray(model_input, np.float32)[None]])
-        features = self._run("features", inputs)
+        forms = self._run("forms", inputs)
         labels = [e.label for e in self._examples]
-        candidate = self._adapter.with_examples(features, [*labels, label])
-        deciding = candidate.deciding_examples(features[:-1], leave_out_own=True)
+        candidate = self._adapter.with_examples(forms, [*labels, label])
+        deciding = candidate.deciding_examples(forms[:-1], leave_out_own=True)
         return [e for e, by in zip(self._examples, deciding) if by == len(labels) and e.label != label]
 
     def probabilities(self, model_inputs):
@@ -245,10 +247,10 @@ class Recognizer:
         return self._session.run([output], {"image": batch})[0]
 
     def _run_both(self, model_inputs):
-        """(probabilities (n, 10), features (n, F)) in one run of the network."""
+        """(probabilities (n, 10), forms (n, G)) in one run of the network: what a profile adjusts."""
         self.load()
         batch = np.asarray(model_inputs, np.float32)[..., None]
-        return tuple(self._session.run(["probabilities", "features"], {"image": batch}))
+        return tuple(self._session.run(["probabilities", "forms"], {"image": batch}))
 
     def digit(self, image):
         """The single digit in `image`. Raises NoInkError if there is no ink."""
@@ -284,8 +286,7 @@ class Recognizer:
         boxes, inputs = zip(*boxed_inputs)
         adapter = self.load()._adapter  # one profile state for the whole batch, even if a correction lands meanwhile
         if adapter is not None and len(adapter):
-            probabilities, features = self._run_both(np.stack(inputs))
-            probabilities, from_profile = adapter.adjust(probabilities, features)
+            probabilities, from_profile = adapter.adjust(*self._run_both(np.stack(inputs)))
         else:
             probabilities, from_profile = self.probabilities(np.stack(inputs)), [False] * len(inputs)
         return [
