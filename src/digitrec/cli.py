@@ -106,7 +106,7 @@ def add_predict(commands):
     p.add_argument("--json", action="store_true", help="print one JSON object per file (JSON Lines)")
     p.add_argument("--model", help="model file: a .keras with its export (.onnx) beside it, or the .onnx; "
                                    "default: the bundled model")
-    add_profile_option(p)
+    add_profile_option(p, "'default', if it exists")
     p.set_defaults(run=run_predict)
 
 
@@ -133,7 +133,7 @@ def add_gui(commands):
     p.add_argument("--print-answers", action="store_true",
                    help="also print each answer as a JSON line on stdout: after every stroke, undo, clear and open, "
                         "and after each change to the profile while there is ink")
-    add_profile_option(p)
+    add_profile_option(p, "'default'; the first correction makes it")
     p.set_defaults(run=run_gui)
 
 
@@ -146,11 +146,10 @@ def run_gui(args):
                    profile=chosen_profile(args, must_exist=False))
 
 
-def add_profile_option(p):
-    from digitrec.profile import DEFAULT_NAME
-
-    p.add_argument("--profile", metavar="NAME", help="the handwriting profile to read with: a name or a folder "
-                   f"(default: '{DEFAULT_NAME}', if it exists for predict)")
+def add_profile_option(p, default_help):
+    # SUPPRESS: the help says what the default is; argparse's "(default: None)" would not.
+    p.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS,
+                   help=f"the handwriting profile to read with: a name or a folder (default: {default_help})")
     p.add_argument("--no-profile", action="store_true", help="read with the model alone")
 
 
@@ -159,14 +158,15 @@ def chosen_profile(args, must_exist):
     not exist is an error where it cannot be made (predict); the default one is used if it exists."""
     from digitrec.profile import DEFAULT_NAME, Profile, ProfileError
 
+    named = getattr(args, "profile", None)
     if args.no_profile:
-        if args.profile:
+        if named:
             raise DigitrecError("give --profile or --no-profile, not both")
         return None
-    profile = Profile(args.profile or DEFAULT_NAME)
+    profile = Profile(named or DEFAULT_NAME)
     if must_exist and not profile.exists():
-        if args.profile:
-            raise ProfileError(f"no profile {args.profile!r} (digitrec profile list shows them)")
+        if named:
+            raise ProfileError(f"no profile {named!r} (digitrec profile list shows them)")
         return None
     return profile
 
