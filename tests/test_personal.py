@@ -179,6 +179,8 @@ def test_predict_with_an_unknown_profile_is_one_line_and_exit_1(one_png, capsys)
     assert main(["predict", "--profile", "zed", str(one_png)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no profile 'zed'" in err
+    assert main(["predict", "--profile", "zed", "--no-profile", str(one_png)]) == 1
+    assert "not both" in capsys.readouterr().err
 
 
 def test_predict_with_a_damaged_profile_warns_and_answers(one_png, own_profiles, capsys):
