@@ -187,7 +187,8 @@ GOOD = "0" * 32 + ".png"
     ({"/tmp/" + GOOD: png_bytes()}, "unexpected entry"),
     ({"sub/" + GOOD: png_bytes()}, "unexpected entry"),
     ({"payload.pkl": b"\x80\x04K\x01."}, "unexpected entry"),
-    ({GOOD: png_bytes((280, 280))}, "must be 28x28"),
+    ({GOOD: png_bytes((28, 27))}, "must be 28x28"),
+    ({GOOD: png_bytes((6000, 6000))}, "image too large"),  # refused before it is decoded
     ({GOOD: b"not a png"}, "not an image file"),
 ])
 def test_an_unacceptable_archive_is_refused_and_nothing_is_written(tmp_path, profiles_root, entries, message):

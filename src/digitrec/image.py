@@ -18,16 +18,17 @@ class ImageError(DigitrecError):
     """A file that cannot be used as an image."""
 
 
-def open_image(path):
+def open_image(path, max_pixels=MAX_PIXELS):
     """Open and fully decode an image file; raise ImageError with a one-line reason if it can't be used.
 
     The photo's EXIF orientation is applied, so a phone picture is the right way up.
+    An image of more than `max_pixels` is refused before it is decoded.
     """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
-                if image.width * image.height > MAX_PIXELS:
+                if image.width * image.height > max_pixels:
                     raise ImageError(f"{path}: image too large ({image.width}x{image.height} pixels)")
                 image.load()  # decode now, so a truncated file fails here and not later
                 return ImageOps.exif_transpose(image)

@@ -289,7 +289,7 @@ def parse_index(index, where):
 def read_example(source, where):
     """float32 (28, 28), ink 1 on paper 0, from an example PNG (a path or a file object)."""
     try:
-        image = open_image(source)
+        image = open_image(source, max_pixels=SIZE * SIZE)  # a bigger one is refused undecoded
     except ImageError as error:
         raise ProfileError(f"{where}: {str(error).removeprefix(f'{source}: ')}") from None
     if image.size != (SIZE, SIZE):
