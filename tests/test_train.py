@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 
+from digitrec import bundle
 from digitrec.backend import keras
 from digitrec.cli import main
 from digitrec.config import TrainConfig
@@ -85,6 +86,9 @@ def test_training_writes_model_card_markdown_and_curves(tmp_path, data_env, monk
     # The export that answers for it, checked against it on the test set, named on the card.
     assert card["export"] == {"file": "m.onnx", "sha256": hashlib.sha256((tmp_path / "m.onnx").read_bytes()).hexdigest()}
     assert "m.onnx" in (tmp_path / "m.md").read_text()
+    # The tutorial's last convolution reads 26x26x32: its forms are averaged down to 4x4x32.
+    forms = {o.name: o.shape for o in bundle.load_session(tmp_path / "m.onnx").get_outputs()}["forms"]
+    assert forms[1] == 4 * 4 * 32
     assert not run_dir(out).exists()  # the checkpoints of a finished run are cleaned up
 
 

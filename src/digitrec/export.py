@@ -9,9 +9,10 @@ file holds a plain CNN. Its outputs:
 
 - "probabilities", float32 (n, 10);
 - "features", float32 (n, F), what the last layer reads;
-- "forms", float32 (n, G), what the last convolution reads, flattened: a
-  digit's form, before the network merges each digit's forms into one class
-  (a person's profile is matched there, `digitrec.adapt`);
+- "forms", float32 (n, G), what the last convolution reads, averaged down to
+  at most FORMS_SIDE x FORMS_SIDE places and flattened: a digit's form, before
+  the network merges each digit's forms into one class (a person's profile is
+  matched there, `digitrec.adapt`);
 - two constants for the profile: "prototypes", float32 (10,
   PROTOTYPES_PER_DIGIT, G), k-means centres of each digit's MNIST training
   forms, and "min_similarity", float32 (1,), the cosine similarity two
@@ -37,6 +38,9 @@ OUTPUTS = ("probabilities", "features", "forms")  # the exported network's outpu
 # Centres per digit: MNIST's forms of a digit (a '7' with or without a crossbar, a round or a
 # looped '2') sit in separate clusters, and each should have a centre near it to guard it.
 PROTOTYPES_PER_DIGIT = 20
+# The forms keep at most this many places a side: the default network's last convolution reads
+# 4x4 already (G = 1,024); the tutorial's reads 26x26x32, too big to match and cluster quickly.
+FORMS_SIDE = 4
 # Below the similarity that digits of different classes reach this rarely, similarity says little
 # about the class: a person's example counts only above it.
 RARE_PAIR = 1e-4
@@ -63,7 +67,7 @@ def answering_model(net):
     features = inputs
     for layer in body:
         if layer is last_convolution:
-            forms = keras.layers.Flatten(name="forms")(features)
+            forms = keras.layers.Flatten(name="forms")(at_most(FORMS_SIDE, features))
         features = layer(features)
     weights, bias = last.get_weights()
     # softmax(log softmax(z) / t) = softmax(z / t): the temperature becomes a scale on z.
@@ -74,6 +78,12 @@ def answering_model(net):
     answering = keras.Model(inputs, [probabilities, features, forms], name=f"{net.name}_answering")
     answering(np.zeros((1, *model.INPUT_SHAPE), np.float32))  # Keras exports only a model that has run
     return answering
+
+
+def at_most(side, tensor):
+    """A (n, h, w, c) tensor, average-pooled to at most side x side places (unchanged if it has no more)."""
+    size = -(-max(tensor.shape[1], tensor.shape[2]) // side)  # ceil
+    return tensor if size == 1 else keras.layers.AveragePooling2D(size, padding="same")(tensor)
 
 
 def export(model_path, data_dir=None):
