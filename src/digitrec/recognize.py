@@ -120,7 +120,7 @@ class Recognizer:
         self.model_path = model_path
         self.threshold = threshold
         self.profile = profile if profile is None or isinstance(profile, Profile) else Profile(profile)
-        self.profile_error = None
+        self._profile_problem = None  # why the profile can't be read (one line), or None
         self._session = None
         self._adapter = None  # the profile's examples in the network's forms (adapt.Adapter); None: no profile in use
         self._examples = []  # the profile's Examples, in the adapter's order
@@ -139,6 +139,11 @@ class Recognizer:
         return self
 
     @property
+    def profile_error(self):
+        """Why the profile is not in use (one line), or None."""
+        return self._profile_problem and f"{self._profile_problem}; answering without the profile"
+
+    @property
     def examples(self):
         """The profile's Examples in use (oldest first); empty without a profile."""
         return list(self._examples)
@@ -147,7 +152,7 @@ class Recognizer:
         """Read the profile from disk again (after another process changed it, or after an error)."""
         with self._lock:
             self.load()
-            self._adapter, self._examples, self.profile_error = None, [], None
+            self._adapter, self._examples, self._profile_problem = None, [], None
             try:
                 examples = self.profile.examples()
                 images = self.profile.images(examples)
@@ -155,7 +160,7 @@ class Recognizer:
                                                                    [e.label for e in examples])
                 self._examples = examples
             except ProfileError as error:
-                self.profile_error = f"{error}; answering without the profile"
+                self._profile_problem = str(error)
 
     def _base_adapter(self):
         outputs = [o.name for o in self._session.get_outputs()]
@@ -187,8 +192,8 @@ class Recognizer:
             if self.profile is None:
                 raise ProfileError("no profile to learn into: make the Recognizer with profile=NAME")
             self.reload_profile()  # another process may have added examples since
-            if self.profile_error:
-                raise ProfileError(self.profile_error.replace("answering without the profile", "not learning"))
+            if self._profile_problem:
+                raise ProfileError(f"{self._profile_problem}; not learning")
             contradicted = self._contradicted(model_input, label)
             if contradicted and not replace:
                 raise ProfileConflict(_conflict_message(label, contradicted), contradicted)
