@@ -4,10 +4,10 @@ was taught (a correction, teach mode, an import...)."""
 import tkinter as tk
 from tkinter import ttk
 
-import numpy as np
-from PIL import Image, ImageTk
+from PIL import ImageTk
 
 from digitrec.gui.look import ERROR, FOCUS_BOX, QUIET
+from digitrec.gui.panel import enlarged
 from digitrec.gui.statusbar import MessageLine
 
 ZOOM = 3  # a 28x28 example is shown at 84x84
@@ -63,7 +63,7 @@ class Gallery:
         error = answer.error or self.learning.recognizer.profile_error
         self.examples, images = ([], []) if answer.error else answer.result
         side = self.look.px(28 * ZOOM)
-        self._images = [ImageTk.PhotoImage(_enlarged(image, side), master=self.window) for image in images]
+        self._images = [ImageTk.PhotoImage(enlarged(image, side), master=self.window) for image in images]
         if self.selected not in {e.id for e in self.examples}:
             self.selected = None
         if error:
@@ -114,10 +114,3 @@ class Gallery:
             return
         self.message.show(f"deleting the {chosen[0].label}…")
         self.learning.forget(chosen)
-
-
-def _enlarged(image, side):
-    """A Pillow image of an example (float (28, 28), ink 1 on 0), side x side px: white ink on black, as the
-    model sees it (and as the window's preview shows it)."""
-    shown = Image.fromarray((np.clip(image, 0, 1) * 255).astype(np.uint8))
-    return shown.resize((side, side), Image.Resampling.NEAREST)

@@ -98,9 +98,7 @@ class AnswerPanel:
         """Show one digit's model input and probabilities (digit: a DigitResult, index of count; None: none)."""
         self._digit = digit
         model_input = np.zeros((28, 28), np.float32) if digit is None else digit.model_input
-        side = self.look.px(28 * PREVIEW_ZOOM)
-        shown = Image.fromarray((model_input * 255).astype(np.uint8)).resize((side, side), Image.Resampling.NEAREST)
-        self._preview = ImageTk.PhotoImage(shown, master=self.frame)
+        self._preview = ImageTk.PhotoImage(enlarged(model_input, self.look.px(28 * PREVIEW_ZOOM)), master=self.frame)
         self.preview.configure(image=self._preview)
         text = f"Digit {index + 1} of {count}" if count > 1 else "Digit"
         self.digit_label.configure(text=text + (", from your examples" if digit and digit.from_profile else ""))
@@ -123,3 +121,10 @@ class AnswerPanel:
                                       fill=TOP_BAR if top else BAR, width=0)
             if digit is not None:
                 bars.create_text(label_w + track + value_w, y + h / 2, text=f"{p:.1%}", anchor="e", font=small)
+
+
+def enlarged(model_input, side):
+    """A Pillow image of a model input (float (28, 28), ink 1 on 0), side x side px with square pixels:
+    white ink on black, as the model sees it (the panel's preview, the gallery's examples)."""
+    shown = Image.fromarray((np.clip(model_input, 0, 1) * 255).round().astype(np.uint8))
+    return shown.resize((side, side), Image.Resampling.NEAREST)
