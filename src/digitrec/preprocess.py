@@ -12,13 +12,15 @@ centre of mass is at the centre. Real inputs need more first, done here:
   look alike to the model; strokes as wide as MNIST's already keep their grey
   levels, faint parts included, as MNIST's do.
 
-Pure NumPy, Pillow and SciPy: no Keras, no Tk. Arrays named `ink` are float32
-(h, w) in [0, 1], 1 = full ink.
+NumPy, Pillow and OpenCV: no Keras, no Tk. (OpenCV rather than SciPy's ndimage:
+its import costs a tenth as much, which is most of the wait for the window's first
+answer, and its distance transform, a third; docs/performance.md.) Arrays named
+`ink` are float32 (h, w) in [0, 1], 1 = full ink.
 """
 
+import cv2
 import numpy as np
 from PIL import Image
-from scipy import ndimage
 
 SIZE = 28  # model input side
 BOX = 20  # the digit's longer side inside it
@@ -143,15 +145,24 @@ def pieces(ink):
         return labels, []
     # Label only the marked area: a drawing fills a fraction of its canvas, and labelling costs by the px.
     area = _extent(marked)
-    labels[area], count = ndimage.label(marked[area], structure=np.ones((3, 3)))
-    near = labels[area]
-    sizes = np.bincount(near.ravel(), minlength=count + 1)[1:]  # px per piece
-    strong = np.bincount(near[ink[area] > INK_LEVEL], minlength=count + 1)[1:] > 0  # pieces with solid ink
+    count, near, stats, _ = cv2.connectedComponentsWithStats(marked[area].astype(np.uint8), connectivity=8)
+    labels[area] = near
+    sizes = stats[1:, cv2.CC_STAT_AREA]  # px per piece
+    strong = np.bincount(near[ink[area] > INK_LEVEL], minlength=count)[1:] > 0  # pieces with solid ink
     top, left = area[0].start, area[1].start
-    boxes = [(slice(r.start + top, r.stop + top), slice(c.start + left, c.stop + left))
-             for r, c in ndimage.find_objects(near)]
+    boxes = [(slice(y + top, y + h + top), slice(x + left, x + w + left))
+             for x, y, w, h in stats[1:, :4].tolist()]
     big = SPECK_FRACTION * sizes[strong].max() if strong.any() else np.inf
-    return labels, [(k + 1, boxes[k]) for k in range(count) if strong[k] and sizes[k] >= big]
+    kept = [(k + 1, boxes[k]) for k in range(count - 1) if strong[k] and sizes[k] >= big]
+    # In reading order of their first pixel, whatever order OpenCV numbered them in:
+    # the grouping of pieces into digits must not depend on it.
+    return labels, sorted(kept, key=lambda piece: _first_pixel(labels, *piece))
+
+
+def _first_pixel(labels, k, box):
+    """(row, column) of piece k's first pixel in reading order."""
+    row = box[0].start
+    return row, box[1].start + int(np.argmax(labels[row, box[1]] == k))
 
 
 def crop_pieces(ink, labels, group):
@@ -187,9 +198,25 @@ def stroke_width(mask, inside=None):
     paper pixels, so ink touching the edge would look as wide as the image.
     `inside`: the mask's distance transform, if already computed.
     """
-    inside = ndimage.distance_transform_edt(mask) if inside is None else inside
-    ridge = (inside == ndimage.maximum_filter(inside, size=3)) & mask
+    inside = distance_to_paper(mask) if inside is None else inside
+    ridge = (inside == cv2.dilate(inside, np.ones((3, 3), np.uint8))) & mask  # 3x3 local maxima
     return 2.0 * float(np.median(inside[ridge])) if ridge.any() else 0.0
+
+
+def distance_to_paper(mask):
+    """Each ink px's Euclidean distance to the nearest paper px, 0 on paper: float64 (h, w)
+    for a binary (h, w) mask holding some paper."""
+    distance = cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    # Every distance is the root of a whole number of squared px. OpenCV's float32 roots are off
+    # in the last bits, enough to break ties between equal distances (ridges, medians): round
+    # each square back to its whole number, so equal distances are equal again.
+    return np.sqrt(np.rint(np.square(distance, dtype=np.float64)))
+
+
+def grown(mask, radius):
+    """A binary (h, w) mask holding some ink, every stroke grown by `radius` px on each side:
+    the px within `radius` of ink."""
+    return distance_to_paper(~mask) <= radius
 
 
 def normalise_strokes(mask, scale):
@@ -199,7 +226,7 @@ def normalise_strokes(mask, scale):
     or None if its strokes are as wide as MNIST's already.
     """
     mask = np.pad(mask, 1)  # paper all round, for the distance transform
-    inside = ndimage.distance_transform_edt(mask)
+    inside = distance_to_paper(mask)
     width = stroke_width(mask, inside)
     low, high = MNIST_STROKE_RANGE
     if width == 0 or low <= width * scale <= high:
@@ -209,14 +236,14 @@ def normalise_strokes(mask, scale):
         # Grow every stroke by the missing half-width on each side.
         grow = (target - width) / 2
         mask = np.pad(mask, int(np.ceil(grow)))
-        return ndimage.distance_transform_edt(~mask) <= grow
+        return grown(mask, grow)
     # Shave the excess off each side. The width is a median: where a fat pen has filled a
     # loop it is too high, and a full shave would erase the real strokes; so shave less
     # when the shaved ink, grown back, no longer covers the digit.
     shave = (width - target) / 2
     for amount in (shave, shave / 2):
         thinned = inside > amount
-        regrown = ndimage.distance_transform_edt(~thinned) <= amount + 1
+        regrown = grown(thinned, amount + 1)
         if regrown[mask].mean() >= MIN_COVER:
             return thinned
     return None
@@ -277,7 +304,7 @@ def place(patch):
     if total == 0:
         return out
     h, w = patch.shape
-    # The centre of mass, from row and column sums (ndimage.center_of_mass costs 3x as much here).
+    # The centre of mass, from row and column sums (SciPy's center_of_mass cost 3x as much).
     cy = float(patch.sum(axis=1) @ np.arange(h)) / total
     cx = float(patch.sum(axis=0) @ np.arange(w)) / total
     top = min(max(round(SIZE / 2 - cy), 0), SIZE - h)

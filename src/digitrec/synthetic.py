@@ -6,9 +6,9 @@ These functions take real MNIST digits (uint8 (28, 28), 0 = paper) and make
 such pictures from them, reproducibly from a NumPy random generator.
 """
 
+import cv2
 import numpy as np
 from PIL import Image
-from scipy import ndimage
 
 from digitrec import preprocess
 
@@ -41,14 +41,19 @@ def scaled(ink, height, stroke):
         # marker's do (paper all round: without it they were cut flat at the box).
         radius = 0.9 * pen
         mask = np.pad(mask, int(np.ceil(radius)))
-        return (ndimage.distance_transform_edt(~mask) <= radius).astype(np.float32)
+        return preprocess.grown(mask, radius).astype(np.float32)
     # Like a thin mouse pen: shave strokes to about two thirds of MNIST's width (median 1.7 px),
     # keeping every piece.
-    distance = ndimage.distance_transform_edt(mask)
+    distance = preprocess.distance_to_paper(mask)
     thin = distance > 0.9 * pen
-    if ndimage.label(thin)[1] != ndimage.label(mask)[1]:
+    if _count_pieces(thin) != _count_pieces(mask):
         thin = distance > 0.45 * pen
     return (thin if thin.any() else mask).astype(np.float32)
+
+
+def _count_pieces(mask):
+    """How many pieces a binary mask holds, pixels joined by their edges (not corners)."""
+    return cv2.connectedComponents(mask.astype(np.uint8), connectivity=4)[0] - 1
 
 
 def pen_width(mnist_image, stroke, height=100):
