@@ -130,7 +130,7 @@ class Recognizer:
         """Load and warm up the model (and profile) now (raises DigitrecError if the model can't be used)."""
         with self._lock:
             if self._session is None:
-                _preprocess()  # here, not on the first drawing: the window is up before SciPy's import
+                _preprocess()  # here, not on the first drawing, which should not wait for OpenCV's import
                 session = bundle.load_session(self.model_path, threads=_threads)
                 session.run(None, {"image": np.zeros((1, 28, 28, 1), np.float32)})  # warm up now
                 self._session = session
@@ -323,8 +323,8 @@ def _conflict_message(label, contradicted):
 
 
 def _preprocess():
-    """digitrec.preprocess, imported on first use: it imports SciPy (a quarter of a second), and
-    the drawing app's window should be on screen before that, not after."""
+    """digitrec.preprocess, imported on first use: it imports OpenCV, and the drawing app's
+    window should be on screen before that, not after (with SciPy, the window waited 0.3 s)."""
     from digitrec import preprocess
 
     return preprocess

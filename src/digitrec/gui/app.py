@@ -135,7 +135,7 @@ class App:
         self._show_answer()
         self._set_status()
         self._show_profile()
-        # At once, beside the window's set-up: the model (ONNX Runtime, SciPy for the ink) is ready
+        # At once, beside the window's set-up: the model (ONNX Runtime, OpenCV for the ink) is ready
         # about as soon as the window is on screen.
         self.start_loading()
 
