@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitrec import data, model, modelcard, plots, redraw
+from digitrec import data, model, modelcard, plots
 from digitrec.backend import keras, tf
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path, check_writable
@@ -37,8 +37,6 @@ def split(config):
     x_fit, y_fit = x_train[:-n_val], y_train[:-n_val]
     if config.train_size is not None:
         x_fit, y_fit = x_fit[: config.train_size], y_fit[: config.train_size]
-    # Half the training digits as the window draws (validation and test stay MNIST's own).
-    x_fit = redraw.redraw_share(x_fit, 0.5, np.random.default_rng(config.seed))
     return (
         (to_model_input(x_fit), y_fit),
         (to_model_input(x_train[-n_val:]), y_train[-n_val:]),
