@@ -183,8 +183,12 @@ def test_learning_runs_off_the_tk_thread(app, monkeypatch):
         return learn_input(*args, **kwargs)
 
     monkeypatch.setattr(app.recognizer, "learn_input", recorded)
+    # Teach mode asks in a random order; a '7' asked first would rightly be refused as
+    # contradicting the flagged '1', so ask in order: a '0' first.
+    monkeypatch.setattr(gui.teaching.random, "sample", lambda population, k: list(population)[:k])
     corrected(app, FLAGGED_ONE, "1")
     teacher = app.learning.open_teacher()
+    assert teacher.label == 0
     wait_mapped(app, teacher.sketch)
     stroke_events(teacher.sketch, strokes.write(str(teacher.label), height=200, origin=(90, 40)).strokes)
     teacher.next_digit()
