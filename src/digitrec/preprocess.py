@@ -13,9 +13,9 @@ centre of mass is at the centre. Real inputs need more first, done here:
   levels, faint parts included, as MNIST's do.
 
 NumPy, Pillow and OpenCV: no Keras, no Tk. (OpenCV rather than SciPy's ndimage:
-its import costs a tenth as much, which is most of the wait for the window's first
-answer, and its distance transform, a third; docs/performance.md.) Arrays named
-`ink` are float32 (h, w) in [0, 1], 1 = full ink.
+SciPy's import was most of the wait for the window's first answer, and OpenCV's
+costs a tenth as much; its distance transform, a third; docs/performance.md.)
+Arrays named `ink` are float32 (h, w) in [0, 1], 1 = full ink.
 """
 
 import cv2
