@@ -165,6 +165,15 @@ def test_distances_to_paper_are_exact_so_equal_distances_tie():
     assert np.array_equal(preprocess.grown(~mask, 2.0), np.sqrt(squares) <= 2.0)
 
 
+def test_median_and_percentile_are_numpys_to_the_bit():
+    rng = np.random.default_rng(0)
+    for size in (1, 2, 3, 10, 1117):
+        for values in (rng.random(size).astype(np.float32), rng.random(size), rng.integers(0, 256, size, np.uint8)):
+            for mine, numpys in ((preprocess.median(values), np.median(values)),
+                                 *((preprocess.percentile(values, q), np.percentile(values, q)) for q in (50, 75, 90))):
+                assert mine == numpys and type(mine) is type(numpys)
+
+
 def test_pieces_come_in_reading_order_of_their_first_pixel():
     # OpenCV labels two rows at a time, so it numbers the left piece, a row lower, first.
     ink = np.zeros((6, 12), np.float32)

@@ -59,7 +59,7 @@ def to_ink(image):
     """A Pillow image of any mode and polarity -> ink (h, w) float32 in [0, 1], background 0."""
     values = np.asarray(_flatten_alpha(image), dtype=np.float32) / 255.0
     paper = paper_level(values)
-    if np.median(paper) > 0.5:  # dark ink on light paper, the usual case
+    if median(paper) > 0.5:  # dark ink on light paper, the usual case
         # Light falls unevenly on a photographed page, and ink reflects a share of
         # it: divide by the paper's brightness, not subtract it.
         values = 1.0 - np.minimum(values / np.maximum(paper, np.float32(1e-3)), 1.0)  # float32 kept
@@ -69,7 +69,7 @@ def to_ink(image):
     marked = values[values > MIN_CONTRAST]
     if marked.size == 0:  # nothing stands out from the paper
         return np.zeros_like(values)
-    solid = float(np.percentile(marked, 90))  # not the max: one hot pixel must not set the scale
+    solid = float(percentile(marked, 90))  # not the max: one hot pixel must not set the scale
     return np.clip(values / solid, 0.0, 1.0)
 
 
@@ -81,9 +81,9 @@ def paper_level(values):
     """
     height, width = values.shape
     border = np.concatenate([values[0], values[-1], values[:, 0], values[:, -1]])
-    middle = float(np.median(border))
+    middle = float(median(border))
     # How far most of the border (three quarters: strokes may cross the rest) lies from one level.
-    spread = np.percentile(np.abs(border - middle), 75)
+    spread = percentile(np.abs(border - middle), 75)
     if spread < UNEVEN_PAPER or min(height, width) < 3:  # even paper: the usual, fast case
         return middle
     # A quadratic in x and y, fitted to the border and robust to strokes that cross it,
@@ -96,13 +96,35 @@ def paper_level(values):
     for _ in range(2):
         coef = np.linalg.lstsq(terms[keep], border[keep], rcond=None)[0]
         residual = np.abs(terms @ coef - border)
-        keep = residual <= 3 * np.median(residual[keep]) + 0.02
+        keep = residual <= 3 * median(residual[keep]) + 0.02
     # Light varies smoothly, strokes don't: unless the surface fits most of the border closely
     # (sensor noise aside), what varies there is ink, as in a digit that fills its picture.
-    if np.percentile(np.abs(terms @ coef - border), 75) > min(spread / 3, 2 * UNEVEN_PAPER):
+    if percentile(np.abs(terms @ coef - border), 75) > min(spread / 3, 2 * UNEVEN_PAPER):
         return middle
     surface = _quadratic(coef, rows, cols)
     return np.clip(surface, 0.0, 1.0).astype(np.float32)
+
+
+def median(values):
+    """NumPy's median of all of `values`, to the bit, without NumPy's median: that (and its
+    percentile) imports numpy.ma on first use, 15 ms of a fresh process's first answer."""
+    values = np.asarray(values).ravel()
+    half = values.size // 2
+    part = np.partition(values, [half - 1, half] if values.size > 1 else [0])
+    return np.mean(part[half - 1 + values.size % 2:half + 1])  # the middle value, or the middle two's mean
+
+
+def percentile(values, q):
+    """NumPy's percentile `q` (0-100, its default "linear" method) of all of `values`, to the bit
+    (see `median`)."""
+    values = np.asarray(values).ravel()
+    position = q / 100 * (values.size - 1)
+    below = int(position)
+    above = min(below + 1, values.size - 1)
+    part = np.partition(values, [below, above])
+    low, high, t = part[below], part[above], position - below
+    # NumPy's interpolation: from the nearer end, so that t = 0 and t = 1 give the ends exactly.
+    return low + (high - low) * t if t < 0.5 else high - (high - low) * (1 - t)
 
 
 def _quadratic(coef, rows, cols):
@@ -123,7 +145,7 @@ def _flatten_alpha(image):
             gray = rgba.convert("L")
             opaque = np.asarray(gray)[alpha > 127]
             # Dark strokes on a transparent sheet go on white paper, light strokes on black.
-            paper = 255 if opaque.size == 0 or np.median(opaque) < 128 else 0
+            paper = 255 if opaque.size == 0 or median(opaque) < 128 else 0
             background = Image.new("L", image.size, paper)
             return Image.composite(gray, background, rgba.getchannel("A"))
     return image.convert("L")
@@ -200,7 +222,7 @@ def stroke_width(mask, inside=None):
     """
     inside = distance_to_paper(mask) if inside is None else inside
     ridge = (inside == cv2.dilate(inside, np.ones((3, 3), np.uint8))) & mask  # 3x3 local maxima
-    return 2.0 * float(np.median(inside[ridge])) if ridge.any() else 0.0
+    return 2.0 * float(median(inside[ridge])) if ridge.any() else 0.0
 
 
 def distance_to_paper(mask):
