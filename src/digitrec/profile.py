@@ -23,8 +23,6 @@ import io
 import json
 import os
 import re
-import uuid
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -139,7 +137,7 @@ class Profile:
         label = check_label(label)
         if source not in SOURCES:
             raise ProfileError(f"unknown example source {source!r}; one of {', '.join(SOURCES)}")
-        example = Example(f"{uuid.uuid4().hex}.png", label, _now(), source)
+        example = Example(f"{os.urandom(16).hex()}.png", label, _now(), source)  # 32 random hex digits
         with self.lock():
             examples = self.examples()  # re-read under the lock: another process may have added some
             with atomic_path(self.folder / example.file) as tmp:
@@ -188,6 +186,8 @@ class Profile:
 
     def export_archive(self, dest):
         """Write the profile as one zip (its index and images) to `dest`, atomically."""
+        import zipfile  # here: every start of the app would pay 10 ms for it at the top
+
         examples = self.examples()
         for example in examples:  # check every image before writing anything
             read_example(self.folder / example.file, f"profile {self.name}: {example.file}")
@@ -231,6 +231,8 @@ def import_archive(path, name=None):
 
 def read_archive(path):
     """(index dict, {file name: PNG bytes}) from a profile archive, every part checked."""
+    import zipfile  # here: see export_archive
+
     path = Path(path)
     try:
         if path.stat().st_size > MAX_ARCHIVE_BYTES:
