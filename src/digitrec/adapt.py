@@ -57,17 +57,18 @@ class Adapter:
     def __len__(self):
         return len(self.labels)
 
-    def deciding_examples(self, forms, leave_out_own=False):
+    def deciding_examples(self, forms, own=None):
         """int (n,): for each drawing's forms (n, G), the index of the example that decides it, or -1.
 
-        leave_out_own: the drawings are the first n examples themselves, each read by the others.
+        own: int (n,), when the drawings are examples themselves: each one's index, so that
+        it is read by the others.
         """
         forms = unit(forms)
         if not len(self.labels):
             return np.full(len(forms), -1)
         to_examples = forms @ self.forms.T  # (n, k)
-        if leave_out_own:
-            np.fill_diagonal(to_examples, -np.inf)
+        if own is not None:
+            to_examples[np.arange(len(forms)), own] = -np.inf
         nearest = to_examples.argmax(axis=1)
         similarity = to_examples[np.arange(len(forms)), nearest]
         # The example must be nearer than every prototype of another digit (a prototype of its own
