@@ -1,17 +1,20 @@
 """How much a handwriting profile helps: the 30 writers of the pen-drawn digits, each teaching digitrec.
 
-    python bench/personal.py [--pendigits FILE] [--model PATH] [--json] [--mnist-writers N]
+    python bench/personal.py [--pendigits FILE] [--model PATH] [--json] [--mnist-writers N] [--teach ROUNDS]
 
 Each writer of ../shared/data/pendigits is a user with an empty profile (in a
 temporary folder). They draw the first half of their digits, in the order they
 recorded them, through `Recognizer.digit` (the window's pen: 12 px on a 280 px
 canvas); every wrong answer is corrected at once with `Recognizer.learn` and the
 true digit. Then the second half is read with their profile and without.
+With --teach ROUNDS, each writer first runs the window's Teach mode: it asks for
+each digit ROUNDS times, and they draw their first ROUNDS of that digit in their
+first half, which are learnt as taught (and not drawn again).
 
 Prints per writer (worst with the profile first) the errors on the second half
 without and with the profile and the corrections made; the totals; how long a
 correction takes to count; and MNIST's test accuracy with the profiles of the
-N writers who made the most corrections (the profiles likeliest to do harm).
+N writers who taught it most (the profiles likeliest to do harm).
 Nothing here tunes anything: the settings of `digitrec.adapt` were fixed on MNIST.
 """
 
@@ -40,26 +43,32 @@ def by_writer(digits):
     return writers
 
 
-def simulate(digits, plain, model, folder):
+def simulate(digits, plain, model, folder, teach=0):
     """One writer's session: returns their row of figures and their Recognizer (with the profile)."""
     mine = Recognizer(model, profile=folder).load()
     half = len(digits) // 2
     drawings = [render_strokes(pendigits.fitted(d.strokes), DEFAULT_PEN_WIDTH) for d in digits]
+    taught = set()  # indexes into digits: each digit's first `teach` in the first half
+    for label in range(10):
+        taught.update([i for i in range(half) if digits[i].label == label][:teach])
     learn_s, conflicts = [], 0
-    for digit, drawing in zip(digits[:half], drawings[:half]):
-        if mine.digit(drawing).digit != digit.label:
+    for i in range(half):
+        digit, drawing = digits[i], drawings[i]
+        if i in taught or mine.digit(drawing).digit != digit.label:
             started = time.perf_counter()
+            source = "teach" if i in taught else "correction"
             try:
-                mine.learn(drawing, digit.label, source="correction")
+                mine.learn(drawing, digit.label, source=source)
             except ProfileConflict:  # the user is told, and says "learn it anyway"
                 conflicts += 1
-                mine.learn(drawing, digit.label, source="correction", replace=True)
+                mine.learn(drawing, digit.label, source=source, replace=True)
             learn_s.append(time.perf_counter() - started)
     second = list(zip(digits[half:], drawings[half:]))
     without = sum(plain.digit(drawing).digit != d.label for d, drawing in second)
     with_profile = sum(mine.digit(drawing).digit != d.label for d, drawing in second)
     row = {"writer": digits[0].writer, "second_half": len(second), "errors_without": without,
-           "errors_with": with_profile, "corrections": len(learn_s), "conflicts": conflicts,
+           "errors_with": with_profile, "taught": len(taught), "corrections": len(learn_s) - len(taught),
+           "conflicts": conflicts,
            "examples": len(mine.examples), "accuracy_with": 1 - with_profile / len(second),
            "accuracy_without": 1 - without / len(second)}
     return row, mine, learn_s
@@ -78,18 +87,18 @@ def min_similarity(model):
     return float(session.run(["min_similarity"], {"image": np.zeros((1, 28, 28, 1), np.float32)})[0][0])
 
 
-def run(path, model=None, mnist_writers=5):
+def run(path, model=None, mnist_writers=5, teach=0):
     writers = by_writer(pendigits.read(path))
     plain = Recognizer(model).load()
     rows, recognizers, learn_s = [], {}, []
     with tempfile.TemporaryDirectory() as root:
         for writer, digits in sorted(writers.items()):
-            row, recognizer, times = simulate(digits, plain, model, Path(root) / f"writer-{writer}")
+            row, recognizer, times = simulate(digits, plain, model, Path(root) / f"writer-{writer}", teach)
             rows.append(row)
             recognizers[writer] = recognizer
             learn_s += times
         _, (images, labels) = data.load_mnist()
-        heaviest = sorted(rows, key=lambda r: -r["corrections"])[:mnist_writers]
+        heaviest = sorted(rows, key=lambda r: -(r["corrections"] + r["taught"]))[:mnist_writers]
         mnist = {row["writer"]: mnist_accuracy(recognizers[row["writer"]], images, labels) for row in heaviest}
         mnist_plain = mnist_accuracy(plain, images, labels)
     without = sum(r["errors_without"] for r in rows)
@@ -105,6 +114,7 @@ def run(path, model=None, mnist_writers=5):
         "mean_accuracy_with": statistics.mean(r["accuracy_with"] for r in rows),
         "worst_writer_with": rows[0]["accuracy_with"],
         "writers_below_99": sum(r["accuracy_with"] < 0.99 for r in rows),
+        "taught": sum(r["taught"] for r in rows),
         "corrections": sum(r["corrections"] for r in rows),
         "conflicts": sum(r["conflicts"] for r in rows),
         "learn_ms_median": 1000 * statistics.median(learn_s) if learn_s else None,
@@ -121,13 +131,17 @@ def main():
     parser.add_argument("--pendigits", default=str(DEFAULT_FILE), help="the UNIPEN file (default: %(default)s)")
     parser.add_argument("--model", help="model file (default: the bundled one)")
     parser.add_argument("--mnist-writers", type=int, default=5, metavar="N",
-                        help="MNIST test accuracy with the profiles of the N writers who corrected most")
+                        help="MNIST test accuracy with the profiles of the N writers who taught it most")
+    parser.add_argument("--teach", type=int, default=0, metavar="ROUNDS",
+                        help="each writer first teaches each digit this many times (Teach mode)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
-    results = run(args.pendigits, args.model, args.mnist_writers)
+    results = run(args.pendigits, args.model, args.mnist_writers, args.teach)
     if args.json:
         print(json.dumps(results, indent=2))
         return
+    if args.teach:
+        print(f"Teach mode first: each writer teaches each digit {args.teach} times ({results['taught']} in all)")
     print(f"{results['writers']} writers; each corrects every wrong answer on the first half of their digits,\n"
           f"then reads the second half ({results['second_half_digits']} digits in all) with and without the profile\n")
     print("writer  digits  errors without  with  corrections  accuracy with")
@@ -139,8 +153,8 @@ def main():
     print(f"mean writer accuracy: {results['mean_accuracy_without']:.2%} without, "
           f"{results['mean_accuracy_with']:.2%} with; worst writer with: {results['worst_writer_with']:.2%}; "
           f"writers below 99% with: {results['writers_below_99']}")
-    print(f"corrections: {results['corrections']} ({results['conflicts']} reported as contradicting earlier "
-          f"examples); a correction counts after {results['learn_ms_median']:.0f} ms "
+    print(f"corrections: {results['corrections']}, taught: {results['taught']} ({results['conflicts']} reported as "
+          f"contradicting earlier examples); an example counts after {results['learn_ms_median']:.0f} ms "
           f"(median; longest {results['learn_ms_max']:.0f} ms)")
     print(f"MNIST test accuracy: {results['mnist_without']:.2%} without a profile; with the profiles of "
           + ", ".join(f"writer {w}: {a:.2%}" for w, a in results["mnist_with"].items()))
