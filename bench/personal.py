@@ -1,6 +1,7 @@
 """How much a handwriting profile helps: the 30 writers of the pen-drawn digits, each teaching digitrec.
 
     python bench/personal.py [--pendigits FILE] [--model PATH] [--json] [--mnist-writers N] [--teach ROUNDS]
+                             [--sizes 0,500,2000]
 
 Each writer of ../shared/data/pendigits is a user with an empty profile (in a
 temporary folder). They draw the first half of their digits, in the order they
@@ -14,7 +15,9 @@ first half, which are learnt as taught (and not drawn again).
 Prints per writer (worst with the profile first) the errors on the second half
 without and with the profile and the corrections made; the totals; how long a
 correction takes to count; and MNIST's test accuracy with the profiles of the
-N writers who taught it most (the profiles likeliest to do harm).
+N writers who taught it most (the profiles likeliest to do harm); and how long
+a correction takes to count in a profile that already holds many examples
+(--sizes; MNIST test digits as the examples).
 Nothing here tunes anything: the settings of `digitrec.adapt` were fixed on MNIST.
 """
 
@@ -81,13 +84,34 @@ def mnist_accuracy(recognizer, images, labels):
     return float((probabilities.argmax(axis=1) == labels).mean())
 
 
+def learn_ms_by_size(model, sizes, images, labels, repeats=5):
+    """{examples already in the profile: median ms for `learn_input` to count one more}."""
+    result = {}
+    with tempfile.TemporaryDirectory() as folder:
+        recognizer = Recognizer(model, profile=folder).load()
+        stored = 0
+        for size in sorted(sizes):
+            for i in range(stored, size):  # straight into the store: MNIST's digits need no checks
+                recognizer.profile.add(images[i] / 255, int(labels[i]))
+            stored = max(stored, size)
+            recognizer.reload_profile()
+            times = []
+            for i in range(repeats):
+                started = time.perf_counter()
+                recognizer.learn_input(images[-1 - i] / 255, int(labels[-1 - i]), replace=True)
+                times.append(time.perf_counter() - started)
+                recognizer.undo()
+            result[size] = 1000 * statistics.median(times)
+    return result
+
+
 def min_similarity(model):
     """The similarity from which a person's example counts: a constant of the exported model."""
     session = bundle.load_session(model)
     return float(session.run(["min_similarity"], {"image": np.zeros((1, 28, 28, 1), np.float32)})[0][0])
 
 
-def run(path, model=None, mnist_writers=5, teach=0):
+def run(path, model=None, mnist_writers=5, teach=0, sizes=()):
     writers = by_writer(pendigits.read(path))
     plain = Recognizer(model).load()
     rows, recognizers, learn_s = [], {}, []
@@ -101,6 +125,7 @@ def run(path, model=None, mnist_writers=5, teach=0):
         heaviest = sorted(rows, key=lambda r: -(r["corrections"] + r["taught"]))[:mnist_writers]
         mnist = {row["writer"]: mnist_accuracy(recognizers[row["writer"]], images, labels) for row in heaviest}
         mnist_plain = mnist_accuracy(plain, images, labels)
+    learn_by_size = learn_ms_by_size(model, sizes, images, labels)
     without = sum(r["errors_without"] for r in rows)
     with_profile = sum(r["errors_with"] for r in rows)
     rows.sort(key=lambda r: (r["accuracy_with"], r["accuracy_without"]))
@@ -119,6 +144,7 @@ def run(path, model=None, mnist_writers=5, teach=0):
         "conflicts": sum(r["conflicts"] for r in rows),
         "learn_ms_median": 1000 * statistics.median(learn_s) if learn_s else None,
         "learn_ms_max": 1000 * max(learn_s) if learn_s else None,
+        "learn_ms_by_profile_size": learn_by_size,
         "mnist_without": mnist_plain,
         "mnist_with": mnist,
         "min_similarity": min_similarity(model),
@@ -134,9 +160,12 @@ def main():
                         help="MNIST test accuracy with the profiles of the N writers who taught it most")
     parser.add_argument("--teach", type=int, default=0, metavar="ROUNDS",
                         help="each writer first teaches each digit this many times (Teach mode)")
+    parser.add_argument("--sizes", default="0,500,2000",
+                        help="time a correction in profiles already holding these many examples (default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
-    results = run(args.pendigits, args.model, args.mnist_writers, args.teach)
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    results = run(args.pendigits, args.model, args.mnist_writers, args.teach, sizes)
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -156,6 +185,9 @@ def main():
     print(f"corrections: {results['corrections']}, taught: {results['taught']} ({results['conflicts']} reported as "
           f"contradicting earlier examples); an example counts after {results['learn_ms_median']:.0f} ms "
           f"(median; longest {results['learn_ms_max']:.0f} ms)")
+    if results["learn_ms_by_profile_size"]:
+        print("in a profile that holds already "
+              + ", ".join(f"{size} examples: {ms:.0f} ms" for size, ms in results["learn_ms_by_profile_size"].items()))
     print(f"MNIST test accuracy: {results['mnist_without']:.2%} without a profile; with the profiles of "
           + ", ".join(f"writer {w}: {a:.2%}" for w, a in results["mnist_with"].items()))
     print(f"an example counts from a similarity of {results['min_similarity']:.3f}: the model's "
