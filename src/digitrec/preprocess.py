@@ -53,6 +53,13 @@ MNIST_STROKE_WIDTH = 2.5
 MNIST_STROKE_RANGE = (2.0, 3.5)
 # Thinned strokes, grown back, must cover this share of the ink: nothing may be erased.
 MIN_COVER = 0.99
+# A form's printed lines (the box round a digit, the line it is written on) are straight runs of
+# ink at least this share of all the marks' width (height) long...
+RULING_LENGTH = 1 / 2
+# ...that reach past the writing at both ends by at least this share of its height, and are at
+# most this share of its longer side thick.
+RULING_REACH = 0.1
+RULING_THICKNESS = 0.25
 
 
 def to_ink(image):
@@ -70,7 +77,112 @@ def to_ink(image):
     if marked.size == 0:  # nothing stands out from the paper
         return np.zeros_like(values)
     solid = float(percentile(marked, 90))  # not the max: one hot pixel must not set the scale
-    return np.clip(values / solid, 0.0, 1.0)
+    return without_ruling(np.clip(values / solid, 0.0, 1.0))
+
+
+def without_ruling(ink):
+    """Ink without a form's printed lines: the line a number is written on, the box round a digit.
+
+    Straight horizontal and vertical runs at least RULING_LENGTH of all the marks long are
+    candidates, and the ink that is no such run is the writing. A run may be a printed line if
+    it reaches past the writing at both ends, is thin beside it and keeps clear of it. It is
+    one if it lies under everything (the line a number is written on), or if it is part of a
+    box: lines left and right of the writing, and above or below it (a comb's bars between the
+    digits too). A digit's own straight strokes fail these: they touch or cross the rest of it
+    (a '4's cross, a '2's foot), end where it does (a '7's top), or have no partner (a '1's
+    stem). Returns `ink` itself without ruling, else a copy with it set to 0.
+    """
+    x, y, w, h = cv2.boundingRect((ink > INK_LEVEL).view(np.uint8))
+    if not w:
+        return ink
+    area = slice(y, y + h), slice(x, x + w)  # a box is as big as all the marks, a line under them as wide
+    mask = (ink[area] > INK_LEVEL).view(np.uint8)
+    if not _may_hold_ruling(mask):  # the usual case, cheaply
+        return ink
+    runs = _straight_runs(mask)
+    # The writing: the rest, without the runs' ends and edges (a box's corners belong to no run).
+    writing = mask & (cv2.dilate(runs[0] | runs[1], np.ones((5, 5), np.uint8)) == 0)
+    if not writing.any():  # only straight lines: a boxed '1' is the runs inside the outermost ones
+        writing = _inner_runs(runs[0] | runs[1])
+    if not writing.any():  # a lone '1', say: nothing to compare with
+        return ink
+    # Only lines clear of the writing: a digit's strokes touch each other, and a digit that
+    # touches the form's line keeps it (read as before, rather than cut).
+    lines = {where: [line for line in found if _clear_of(line, writing)]
+             for where, found in _lines_round(writing, runs).items()}
+    if lines["left"] and lines["right"] and (lines["above"] or lines["below"]):  # a box
+        ruling = [line for found in lines.values() for line in found]
+    else:  # a line under everything
+        ruling = [line for line in lines["below"] if not mask[_extent(line)[0].stop + 2:].any()]
+    if not ruling:
+        return ink
+    ink = ink.copy()
+    # With the line's anti-aliased edge.
+    ink[area][cv2.dilate(np.any(ruling, axis=0).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 0.0
+    return ink
+
+
+def _may_hold_ruling(mask):
+    """Whether a uint8 (h, w) mask, cropped to its marks, has ink enough along its bottom edge for
+    a line under it, or along its sides for a box: a necessary test, costing a few sums."""
+    height, width = mask.shape
+    band = max(3, height // 20, width // 20)
+    # A line reaches past the writing at both ends: longer than twice the reach, however narrow that is.
+    long = max(RULING_LENGTH * width, 2 * RULING_REACH * height), RULING_LENGTH * height
+    top, bottom = (mask[edge].sum(axis=1).max() >= long[0] for edge in (np.s_[:band], np.s_[-band:]))
+    left, right = (mask[:, edge].sum(axis=0).max() >= long[1] for edge in (np.s_[:band], np.s_[-band:]))
+    return bottom or ((top or bottom) and left and right)
+
+
+def _straight_runs(mask):
+    """uint8 masks (horizontal, vertical) of a uint8 (h, w) mask's straight runs at least
+    RULING_LENGTH of its width (height) long."""
+    height, width = mask.shape
+    long = [2 * round(RULING_LENGTH * side / 2) + 1 for side in (width, height)]
+    return [cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones(shape, np.uint8)) for shape in ((1, long[0]), (long[1], 1))]
+
+
+def _lines_round(writing, runs):
+    """The runs that reach past the writing at both ends and are thin beside it, by where they
+    lie: {"above", "below", "left", "right", "among": [bool (h, w) masks]}; "among" holds
+    vertical ones between parts of the writing (a comb's bars between digits, or a stem)."""
+    rows, cols = _extent(writing)
+    size = max(rows.stop - rows.start, cols.stop - cols.start)  # the writing's longer side
+    reach = max(2, RULING_REACH * (rows.stop - rows.start))  # the digits' size, however many
+    lines = {"above": [], "below": [], "left": [], "right": [], "among": []}
+    for axis, run in enumerate(runs):
+        along, across = (cols, rows) if axis == 0 else (rows, cols)
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(run, connectivity=8)
+        for k, (x, y, w, h, _) in enumerate(stats[1:].tolist(), start=1):
+            start, length, side, thickness = (x, w, y, h) if axis == 0 else (y, h, x, w)
+            if start > along.start - reach or start + length < along.stop + reach or thickness > RULING_THICKNESS * size:
+                continue
+            if side + thickness <= across.start:
+                where = "above" if axis == 0 else "left"
+            elif side >= across.stop:
+                where = "below" if axis == 0 else "right"
+            elif axis == 1:
+                where = "among"
+            else:
+                continue  # a horizontal run across the writing: a digit's bar
+            lines[where].append(labels == k)
+    return lines
+
+
+def _clear_of(line, writing):
+    """Whether a bool (h, w) line keeps a few px clear of the writing (a digit's stroke touches it)."""
+    return not (writing & cv2.dilate(line.astype(np.uint8), np.ones((9, 9), np.uint8))).any()
+
+
+def _inner_runs(runs):
+    """The pieces of a uint8 (h, w) mask that keep clear of the mask's own outer box."""
+    rows, cols = _extent(runs)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    inner = np.zeros_like(runs)
+    for k, (x, y, w, h, _) in enumerate(stats[1:].tolist(), start=1):
+        if x > cols.start and y > rows.start and x + w < cols.stop and y + h < rows.stop:
+            inner[labels == k] = 1
+    return inner
 
 
 def paper_level(values):

@@ -78,6 +78,27 @@ def drawn_digit(mnist_image, rng, canvas=None, stroke=None):
     return on_paper(sheet, sheet.shape[::-1], rng)
 
 
+def on_a_form(mnist_image, rng):
+    """One MNIST digit written on a form: in a printed box (half of them) or on a printed line,
+    1-3 px of dark grey, the box or line reaching 15-40% of the digit's height past it. A Pillow
+    "L" image, dark ink on white, 400x300."""
+    height = int(rng.uniform(0.35, 0.6) * 300)
+    ink = scaled(digit_crop(mnist_image), height, rng.choice(["thin", "normal", "thick"]))
+    sheet = np.zeros((300, 400), np.float32)
+    top, left = (300 - ink.shape[0]) // 2, (400 - ink.shape[1]) // 2
+    sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+    ruling = np.zeros((300, 400), np.uint8)
+    reach = [int(rng.uniform(0.15, 0.4) * height) for _ in range(4)]
+    width = int(rng.integers(1, 4))
+    bottom, right = top + ink.shape[0], left + ink.shape[1]
+    if rng.random() < 0.5:  # a box round it
+        cv2.rectangle(ruling, (left - reach[0], top - reach[1]), (right + reach[2], bottom + reach[3]), 1, width)
+    else:  # a line under it, a little below its foot
+        cv2.line(ruling, (left - reach[0], bottom + reach[3] // 3), (right + reach[2], bottom + reach[3] // 3), 1, width)
+    picture = 255 * (1 - 0.9 * sheet) * (1 - rng.uniform(0.5, 0.9) * ruling)
+    return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
+
+
 def photographed(mnist_image, rng):
     """One MNIST digit in dark ink on a page photographed in uneven light: brightness falls
     off across the page in a random direction and towards the corners, by up to 55%
