@@ -98,9 +98,14 @@ def learn_ms_by_size(model, sizes, images, labels, repeats=5):
             times = []
             for i in range(repeats):
                 started = time.perf_counter()
-                recognizer.learn_input(images[-1 - i] / 255, int(labels[-1 - i]), replace=True)
+                try:  # stored, or reported as contradicting earlier examples: either way the user is told
+                    recognizer.learn_input(images[-1 - i] / 255, int(labels[-1 - i]))
+                    stored_one = True
+                except ProfileConflict:
+                    stored_one = False
                 times.append(time.perf_counter() - started)
-                recognizer.undo()
+                if stored_one:
+                    recognizer.undo()  # back to `size` examples for the next try
             result[size] = 1000 * statistics.median(times)
     return result
 

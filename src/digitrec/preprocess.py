@@ -152,7 +152,7 @@ def _lines_round(writing, runs):
     lines = {"above": [], "below": [], "left": [], "right": [], "among": []}
     for axis, run in enumerate(runs):
         along, across = (cols, rows) if axis == 0 else (rows, cols)
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(run, connectivity=8)
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(run, connectivity=8)
         for k, (x, y, w, h, _) in enumerate(stats[1:].tolist(), start=1):
             start, length, side, thickness = (x, w, y, h) if axis == 0 else (y, h, x, w)
             if start > along.start - reach or start + length < along.stop + reach or thickness > RULING_THICKNESS * size:
@@ -177,7 +177,7 @@ def _clear_of(line, writing):
 def _inner_runs(runs):
     """The pieces of a uint8 (h, w) mask that keep clear of the mask's own outer box."""
     rows, cols = _extent(runs)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
     inner = np.zeros_like(runs)
     for k, (x, y, w, h, _) in enumerate(stats[1:].tolist(), start=1):
         if x > cols.start and y > rows.start and x + w < cols.stop and y + h < rows.stop:

@@ -80,7 +80,7 @@ def drawn_digit(mnist_image, rng, canvas=None, stroke=None):
 
 def on_a_form(mnist_image, rng):
     """One MNIST digit written on a form: in a printed box (half of them) or on a printed line,
-    1-3 px of dark grey, the box or line reaching 15-40% of the digit's height past it. A Pillow
+    1-3 px wide, mid grey to near black, reaching 15-40% of the digit's height past it. A Pillow
     "L" image, dark ink on white, 400x300."""
     height = int(rng.uniform(0.35, 0.6) * 300)
     ink = scaled(digit_crop(mnist_image), height, rng.choice(["thin", "normal", "thick"]))
