@@ -220,6 +220,38 @@ def test_the_gallery_shows_the_examples_and_delete_removes_one(app):
     assert len(app.canvas.strokes) == drawn  # the main window's Delete key (clear) was not pressed
 
 
+def test_a_big_gallery_draws_the_rows_in_view_and_the_rest_as_it_scrolls(display, model_path, profiles):
+    profile = Profile("default")
+    for i in range(60):  # ten rows of six: three or four are in view
+        image = np.zeros((28, 28), np.float32)
+        image[4:24, 8 + i % 12] = 1
+        profile.add(image, i % 10)
+    app = open_app(model_path, profile)
+    try:
+        gallery = app.learning.open_gallery()
+        settle(app)
+        wait_mapped(app, gallery.sheet)
+        sheet = gallery.sheet
+
+        def drawn():
+            """The indexes of the examples on the sheet."""
+            return {int(tag[len("example"):]) for item in sheet.find_withtag("example")
+                    for tag in sheet.gettags(item) if tag.startswith("example") and tag != "example"}
+
+        assert len(gallery.examples) == 60
+        assert 0 in drawn() and 59 not in drawn()
+        sheet.yview_moveto(1.0)
+        pump(app.root, lambda: 59 in drawn(), timeout=10)
+        assert 0 not in drawn()
+        images = [item for item in sheet.find_withtag("example59") if sheet.type(item) == "image"]
+        x, y = sheet.coords(images[0])
+        sheet.event_generate("<Button-1>", x=int(x - sheet.canvasx(0)) + 10, y=int(y - sheet.canvasy(0)) + 10)
+        assert gallery.selected == gallery.examples[59].id
+        assert any(sheet.type(item) == "rectangle" for item in sheet.find_withtag("example59"))
+    finally:
+        close_app(app)
+
+
 def test_reset_asks_first_and_empties_the_profile(app, monkeypatch):
     corrected(app, FLAGGED_ONE, "1")
     monkeypatch.setattr(gui.learning.messagebox, "askyesno", lambda *args, **kwargs: False)
