@@ -13,7 +13,9 @@ each digit ROUNDS times, and they draw their first ROUNDS of that digit in their
 first half, which are learnt as taught (and not drawn again).
 
 Prints per writer (worst with the profile first) the errors on the second half
-without and with the profile and the corrections made; the totals; how long a
+without and with the profile and the corrections made; the totals, and how many
+of the errors are of a digit the writer's profile holds no example of (none of
+that digit was misread in their first half, or taught); how long a
 correction takes to count; and MNIST's test accuracy with the profiles of the
 N writers who taught it most (the profiles likeliest to do harm); and how long
 a correction takes to count in a profile that already holds many examples
@@ -67,10 +69,16 @@ def simulate(digits, plain, model, folder, teach=0):
                 mine.learn(drawing, digit.label, source=source, replace=True)
             learn_s.append(time.perf_counter() - started)
     second = list(zip(digits[half:], drawings[half:]))
-    without = sum(plain.digit(drawing).digit != d.label for d, drawing in second)
+    plain_answers = [plain.digit(drawing).digit for _, drawing in second]
+    without = sum(answer != d.label for answer, (d, _) in zip(plain_answers, second))
+    # Errors on a digit the profile holds no example of: nothing the writer taught showed the app
+    # their form of it.
+    shown = {example.label for example in mine.examples}
+    unshown = sum(answer != d.label and d.label not in shown for answer, (d, _) in zip(plain_answers, second))
     with_profile = sum(mine.digit(drawing).digit != d.label for d, drawing in second)
     row = {"writer": digits[0].writer, "second_half": len(second), "errors_without": without,
-           "errors_with": with_profile, "taught": len(taught), "corrections": len(learn_s) - len(taught),
+           "errors_with": with_profile, "errors_unshown": unshown, "taught": len(taught),
+           "corrections": len(learn_s) - len(taught),
            "conflicts": conflicts,
            "examples": len(mine.examples), "accuracy_with": 1 - with_profile / len(second),
            "accuracy_without": 1 - without / len(second)}
@@ -139,6 +147,7 @@ def run(path, model=None, mnist_writers=5, teach=0, sizes=()):
         "second_half_digits": sum(r["second_half"] for r in rows),
         "errors_without": without,
         "errors_with": with_profile,
+        "errors_unshown": sum(r["errors_unshown"] for r in rows),
         "errors_cut": 1 - with_profile / without if without else 0.0,
         "mean_accuracy_without": statistics.mean(r["accuracy_without"] for r in rows),
         "mean_accuracy_with": statistics.mean(r["accuracy_with"] for r in rows),
@@ -184,6 +193,8 @@ def main():
               f"{r['corrections']:>12} {r['accuracy_with']:>14.2%}")
     print(f"\nerrors on the second halves: {results['errors_without']} without the profile, "
           f"{results['errors_with']} with it ({results['errors_cut']:.0%} fewer)")
+    print(f"of the {results['errors_without']} errors without the profile, {results['errors_unshown']} are a digit "
+          "of which their writer's profile holds no example: nothing taught showed the app their form of it")
     print(f"mean writer accuracy: {results['mean_accuracy_without']:.2%} without, "
           f"{results['mean_accuracy_with']:.2%} with; worst writer with: {results['worst_writer_with']:.2%}; "
           f"writers below 99% with: {results['writers_below_99']}")
@@ -193,8 +204,9 @@ def main():
     if results["learn_ms_by_profile_size"]:
         print("in a profile that holds already "
               + ", ".join(f"{size} examples: {ms:.0f} ms" for size, ms in results["learn_ms_by_profile_size"].items()))
-    print(f"MNIST test accuracy: {results['mnist_without']:.2%} without a profile; with the profiles of "
-          + ", ".join(f"writer {w}: {a:.2%}" for w, a in results["mnist_with"].items()))
+    with_profiles = "; with the profiles of " + ", ".join(
+        f"writer {w}: {a:.2%}" for w, a in results["mnist_with"].items()) if results["mnist_with"] else ""
+    print(f"MNIST test accuracy: {results['mnist_without']:.2%} without a profile{with_profiles}")
     print(f"an example counts from a similarity of {results['min_similarity']:.3f}: the model's "
           "min_similarity, which two MNIST training digits of different classes reach once in 10,000 pairs")
 
