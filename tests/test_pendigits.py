@@ -112,3 +112,18 @@ def test_real_pen_drawn_digits_are_read_through_the_windows_path(dev_digits):
     worst = min(np.mean(rs) for rs in right.values())
     assert accuracy >= WINDOW_ACCURACY, f"pen-drawn digits {accuracy:.2%}"
     assert worst >= WORST_WRITER, f"worst writer {worst:.2%}"
+
+
+def test_the_nearest_mnist_digit_is_found_a_pixel_away_and_not_by_ink_alone():
+    import pen_digits
+
+    pool = np.zeros((3, 28, 28), np.uint8)
+    pool[0, 4:24, 13:15] = 255  # a '1'
+    pool[1, 4:6, 8:20] = 255  # a bar on top, and a stem: a '7'
+    pool[1, 4:24, 18:20] = 255
+    pool[2, 6:22, 6:22] = 255  # a blot with as much ink as anything
+    one_shifted = np.roll(pool[0], 1, axis=1) / np.float32(255)
+    seven_thinner = pool[1].astype(np.float32) / 255
+    seven_thinner[4:24, 19] = 0
+    found = pen_digits.nearest(np.stack([one_shifted, seven_thinner]), pool)
+    assert found.tolist() == [0, 1]
