@@ -1,5 +1,6 @@
 """Specification of the recogniser: real-world ink in, the right digit out."""
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -380,4 +381,60 @@ def test_digits_written_on_a_form_read_nearly_as_well_as_alone(recognizer, mnist
     rng = np.random.default_rng(0)
     forms = [synthetic.on_a_form(images[i], rng) for i in range(300)]
     inputs = np.stack([preprocess.locate_digit(preprocess.to_ink(form))[1] for form in forms])
+    assert (recognizer.probabilities(inputs).argmax(axis=1) == labels[:300]).mean() >= 0.97
+
+
+# ---------------------------------------------------------------- a sheet photographed on a desk
+
+def on_a_desk(text, desk, angle):
+    """`text` written on a white sheet (as `on_a_form` writes it) turned by `angle` degrees and
+    photographed lying on a desk of grey level `desk` (0-255), the desk showing all round."""
+    sheet = on_a_form(text, None).rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor=desk)
+    photo = Image.new("L", (sheet.width + 160, sheet.height + 120), desk)
+    photo.paste(sheet, (90, 50))
+    return photo
+
+
+@pytest.mark.parametrize("desk", [40, 120])
+@pytest.mark.parametrize("angle", [-6, 0, 4])
+def test_a_sheet_photographed_on_a_darker_desk_is_read_not_taken_for_ink(recognizer, desk, angle):
+    for text in ("7", "2023", "40"):
+        assert recognizer.number(on_a_desk(text, desk, angle)).text == text
+
+
+def test_the_desk_left_round_the_sheet_becomes_the_nearest_paper():
+    rows, cols = np.mgrid[0:300, 0:400]
+    photo = np.full((300, 400), 0.2, np.float32)
+    sheet = (rows >= 40) & (rows < 260) & (cols >= 60) & (cols < 360)
+    photo[sheet] = (0.6 + 0.35 * cols / 400)[sheet]  # lit from the right
+    photo[140:160, 150:250] = 0.1  # a mark on it
+    page = preprocess.on_the_sheet(photo)
+    assert page.shape[0] < 220 and page.shape[1] < 300  # the sheet less its rim
+    border = np.concatenate([page[0], page[-1]])
+    assert border.min() > 0.6 and np.all(np.diff(border[: page.shape[1]]) >= 0)  # paper, its light kept
+    assert (page < 0.15).sum() == 20 * 100  # the mark, whole
+
+
+def test_pictures_without_a_sheet_on_a_desk_are_left_as_they_are(mnist):
+    _, (images, _) = mnist
+    light_zero = np.zeros((100, 100), np.uint8)
+    cv2.ellipse(light_zero, (50, 50), (40, 46), 0, 0, 360, 255, 22)  # a fat light '0' filling its picture
+    light_bar = np.zeros((100, 100), np.uint8)
+    light_bar[5:95, 25:75] = 255  # a fat light '1'
+    cols = np.mgrid[0:300, 0:400][1] / 400
+    shadowed = np.asarray(photographed(images[0], 0.95 - 0.55 * cols), np.float32) / 255
+    boxed = np.ones((300, 400), np.float32)  # a form's box, cut by the picture's top and bottom
+    cv2.rectangle(boxed, (110, 0), (290, 299), 0.4, 2)
+    boxed[80:220, 180:190] = 0.1
+    for values in (light_zero / np.float32(255), light_bar / np.float32(255), shadowed, boxed,
+                   np.full((50, 50), 0.9, np.float32), *(image / np.float32(255) for image in images[:50])):
+        assert preprocess.on_the_sheet(values) is values
+
+
+def test_digits_photographed_on_a_desk_read_nearly_as_well_as_alone(recognizer, mnist):
+    # On a sheet lying on a darker desk (bench/drawn_accuracy.py).
+    _, (images, labels) = mnist
+    rng = np.random.default_rng(0)
+    photos = [synthetic.on_a_desk(images[i], rng) for i in range(300)]
+    inputs = np.stack([preprocess.locate_digit(preprocess.to_ink(photo))[1] for photo in photos])
     assert (recognizer.probabilities(inputs).argmax(axis=1) == labels[:300]).mean() >= 0.97

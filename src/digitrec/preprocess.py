@@ -5,7 +5,8 @@ MNIST's recipe (LeCun et al.): crop the digit, scale it so its longer side is
 centre of mass is at the centre. Real inputs need more first, done here:
 
 - any mode and polarity -> "ink" in [0, 1] on a 0 background, paper tint removed,
-  and the shading of a page photographed in uneven light;
+  and the shading of a page photographed in uneven light; of a sheet photographed
+  on a darker desk, only the sheet;
 - a digit's faint parts stay with it (a stroke's anti-aliased edge, a faint
   stretch of a broken scan), while specks of dust or a stray click are dropped;
 - stroke thickness is set to MNIST's, so a thin mouse line and a fat marker
@@ -60,11 +61,20 @@ RULING_LENGTH = 1 / 2
 # most this share of its longer side thick.
 RULING_REACH = 0.1
 RULING_THICKNESS = 0.25
+# A sheet of paper photographed lying on a darker desk is a light region that covers at least
+# SHEET_AREA of the picture, nearly fills the rectangle round it (SHEET_SQUARENESS: a slanted
+# or skewed sheet does, a fat light '0' does not), holds some dark marks but not too many (at
+# most SHEET_INK of it: a written digit's strokes, not a light digit's hole), and whose edge
+# is a step of at least SHEET_EDGE in grey level (light falling off across a page is no edge).
+SHEET_AREA = 0.25
+SHEET_SQUARENESS = 0.92
+SHEET_INK = 0.2
+SHEET_EDGE = 0.15
 
 
 def to_ink(image):
     """A Pillow image of any mode and polarity -> ink (h, w) float32 in [0, 1], background 0."""
-    values = np.asarray(_flatten_alpha(image), dtype=np.float32) / 255.0
+    values = on_the_sheet(np.asarray(_flatten_alpha(image), dtype=np.float32) / 255.0)
     paper = paper_level(values)
     if median(paper) > 0.5:  # dark ink on light paper, the usual case
         # Light falls unevenly on a photographed page, and ink reflects a share of
@@ -78,6 +88,58 @@ def to_ink(image):
         return np.zeros_like(values)
     solid = float(percentile(marked, 90))  # not the max: one hot pixel must not set the scale
     return without_ruling(np.clip(values / solid, 0.0, 1.0))
+
+
+def on_the_sheet(values):
+    """Grey levels float32 (h, w) in [0, 1] of a light sheet photographed on a darker desk -> the
+    sheet alone: cropped to it, the desk left in the crop's corners replaced by the nearest
+    paper, so that the border is paper and its light is followed as on any page. Any other
+    picture is returned as it is (the usual case, after a look at its border).
+
+    Without this, the desk's dark border made the sheet the ink. See the SHEET_ constants."""
+    height, width = values.shape
+    if min(height, width) < 16:
+        return values
+    border = np.concatenate([values[0], values[-1], values[:, 0], values[:, -1]])
+    # Nothing on the border much darker than the picture's light part: no desk round a sheet.
+    if percentile(values[::8, ::8], 90) - percentile(border, 25) < SHEET_EDGE:
+        return values
+    grey = (values * 255).astype(np.uint8)
+    light = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+    outlines = cv2.findContours(light, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
+    if not outlines:
+        return values
+    outline = max(outlines, key=cv2.contourArea)
+    area = cv2.contourArea(outline)
+    (_, (rect_w, rect_h), _) = cv2.minAreaRect(outline)
+    if area < SHEET_AREA * height * width or area < SHEET_SQUARENESS * rect_w * rect_h:
+        return values
+    sheet = np.zeros_like(light)
+    cv2.drawContours(sheet, [outline], -1, 1, cv2.FILLED)
+    marks = int(np.count_nonzero(sheet & (light == 0)))
+    if not 0.001 * area < marks <= SHEET_INK * area:  # blank (a light bar: a fat '1'), or a light digit's hole
+        return values
+    # The desk round it is darker (not paper beyond a printed box), and steps down at the
+    # sheet's edge: bands a few px wide either side of it, away from the picture's own edges.
+    surround = values[sheet == 0]
+    if surround.size == 0 or median(surround) > median(values[(sheet > 0) & (light > 0)]) - SHEET_EDGE:
+        return values
+    band = max(2, round(0.01 * min(height, width)))
+    kernel = np.ones((2 * band + 1, 2 * band + 1), np.uint8)
+    inner = sheet & (1 - cv2.erode(sheet, kernel))
+    outer = cv2.dilate(sheet, kernel) & (1 - sheet)
+    frame = np.zeros_like(sheet)
+    frame[band:-band, band:-band] = 1
+    inner, outer = values[(inner & frame) > 0], values[(outer & frame) > 0]
+    if outer.size < 4 * band or median(inner) - median(outer) < SHEET_EDGE:
+        return values
+    # The sheet less its rim (a shadow or a blur at its edge is neither paper nor ink), and
+    # the nearest of its pixels put in the rest of the crop.
+    paper = cv2.erode(sheet, kernel)
+    x, y, w, h = cv2.boundingRect(paper)
+    crop, inside = values[y:y + h, x:x + w], paper[y:y + h, x:x + w]
+    nearest = cv2.distanceTransformWithLabels(1 - inside, cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL)[1]
+    return crop[inside > 0][nearest - 1]
 
 
 def without_ruling(ink):

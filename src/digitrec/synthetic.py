@@ -111,6 +111,33 @@ def photographed(mnist_image, rng):
     return lit(sheet, light, rng)
 
 
+def on_a_desk(mnist_image, rng):
+    """One MNIST digit in dark ink on a sheet of paper photographed lying on a darker desk: the
+    sheet covers 55-85% of the photo's width and height, anywhere, turned by up to 8 degrees
+    either way, so the desk shows on two to four sides; the desk reflects 10-50% as much light
+    as the paper; and the light is uneven as in `photographed`. A Pillow "L" image, 400x300."""
+    size = np.array([400, 300])
+    sheet_size = size * rng.uniform(0.55, 0.85, 2)
+    centre = size / 2 + rng.uniform(-0.5, 0.5, 2) * (size - sheet_size)
+    corners = cv2.boxPoints((tuple(centre), tuple(sheet_size), rng.uniform(-8, 8)))
+    paper = np.zeros((300, 400), np.uint8)
+    cv2.fillConvexPoly(paper, np.round(corners * 16).astype(np.int32), 255, cv2.LINE_AA, shift=4)
+    paper = paper.astype(np.float32) / 255
+    # The digit on the sheet, a third to three fifths of its height, near its middle.
+    ink = scaled(digit_crop(mnist_image), int(rng.uniform(0.35, 0.6) * sheet_size[1]),
+                 rng.choice(["thin", "normal", "thick"]))
+    top, left = (centre[::-1] - np.array(ink.shape) / 2 + rng.uniform(-0.1, 0.1, 2) * sheet_size[::-1]).astype(int)
+    sheet = np.zeros((300, 400), np.float32)
+    sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink[:300 - top, :400 - left]
+    rows, cols = np.mgrid[-1:1:300j, -1:1:400j]
+    angle = rng.uniform(0, 2 * np.pi)
+    across = (np.cos(angle) * cols + np.sin(angle) * rows + 1.5) / 3
+    light = 0.95 - rng.uniform(0.1, 0.3) * across - rng.uniform(0.0, 0.1) * (rows ** 2 + cols ** 2) / 2
+    reflects = paper * (1 - 0.85 * sheet) + (1 - paper) * rng.uniform(0.1, 0.5)
+    picture = 255 * light * reflects + rng.normal(0, 4, sheet.shape)
+    return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
+
+
 def lit(sheet, light, rng):
     """Ink (h, w) in [0, 1] as dark ink on a page lit by `light` ((h, w) brightness in [0, 1]):
     ink reflects 15% of the light falling on it, and the camera adds noise. A Pillow "L" image."""
