@@ -1,15 +1,15 @@
 """How well the recogniser reads digits placed the way people draw them.
 
-    python bench/drawn_accuracy.py [--n 10000] [--photos 2000] [--forms 2000] [--desks 2000] [--numbers 5000]
-                                   [--json] [--model PATH]
+    python bench/drawn_accuracy.py [--n 10000] [--photos 2000] [--forms 2000] [--ruled 2000] [--desks 2000]
+                                   [--numbers 5000] [--json] [--model PATH]
 
 1. MNIST test digits drawn on a large canvas (random size 25-90% of its
    height, random position, either polarity, thin/normal/thick strokes):
    digitrec's preprocessing vs the tutorial's whole-canvas resize to 28x28
    (with the polarity fixed for it), the same model and the same images.
 2. The first 2,000 of them photographed in dark ink on a page in uneven light,
-   written on a form (in a printed box or on a printed line), and photographed on
-   a sheet lying on a darker desk.
+   written on a form (in a printed box or on a printed line), on ruled or squared
+   paper, and photographed on a sheet lying on a darker desk.
 3. Numbers of 2-6 MNIST test digits written left to right: whole-number accuracy, with
    a random pen (thin/normal/thick) and with MNIST's own strokes.
 4. scikit-learn's `load_digits` (8x8 scans of other writers, 1,797 digits), upscaled.
@@ -45,6 +45,12 @@ def on_forms(images, seed=SEED):
     """A list of (Pillow image), each MNIST image written in a printed box or on a printed line."""
     rng = np.random.default_rng(seed)
     return [synthetic.on_a_form(image, rng) for image in images]
+
+
+def on_ruled_paper(images, seed=SEED):
+    """A list of (Pillow image), each MNIST image written on ruled or squared paper."""
+    rng = np.random.default_rng(seed)
+    return [synthetic.on_ruled_paper(image, rng) for image in images]
 
 
 def on_desks(images, seed=SEED):
@@ -118,6 +124,7 @@ def main():
     parser.add_argument("--n", type=int, default=10000, help="MNIST test digits to draw")
     parser.add_argument("--photos", type=int, default=2000, help="MNIST test digits to photograph in uneven light")
     parser.add_argument("--forms", type=int, default=2000, help="MNIST test digits to write on a form")
+    parser.add_argument("--ruled", type=int, default=2000, help="MNIST test digits to write on ruled or squared paper")
     parser.add_argument("--desks", type=int, default=2000,
                         help="MNIST test digits to photograph on a sheet on a darker desk")
     parser.add_argument("--numbers", type=int, default=5000, help="numbers to compose, for each of the two number lines")
@@ -133,6 +140,8 @@ def main():
         **{f"photos_{k}": v for k, v in digit_accuracy(recognizer, photos(images[: args.photos]), labels[: args.photos]).items()},
         "forms": args.forms,
         **{f"forms_{k}": v for k, v in digit_accuracy(recognizer, on_forms(images[: args.forms]), labels[: args.forms]).items()},
+        "ruled": args.ruled,
+        **{f"ruled_{k}": v for k, v in digit_accuracy(recognizer, on_ruled_paper(images[: args.ruled]), labels[: args.ruled]).items()},
         "desks": args.desks,
         **{f"desks_{k}": v for k, v in digit_accuracy(recognizer, on_desks(images[: args.desks]), labels[: args.desks]).items()},
         "numbers": args.numbers,
@@ -151,6 +160,8 @@ def main():
           f"{results['photos_digitrec']:>9.2%} {results['photos_tutorial']:>9.2%}")
     print(f"{'the same, in a printed box or on a line (' + str(args.forms) + ')':48} "
           f"{results['forms_digitrec']:>9.2%} {results['forms_tutorial']:>9.2%}")
+    print(f"{'the same, on ruled or squared paper (' + str(args.ruled) + ')':48} "
+          f"{results['ruled_digitrec']:>9.2%} {results['ruled_tutorial']:>9.2%}")
     print(f"{'the same, on a sheet on a darker desk (' + str(args.desks) + ')':48} "
           f"{results['desks_digitrec']:>9.2%} {results['desks_tutorial']:>9.2%}")
     print(f"{'numbers of 2-6 MNIST digits, any pen (' + str(args.numbers) + ')':48} {results['numbers_digitrec']:>9.2%}")

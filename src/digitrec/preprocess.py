@@ -61,6 +61,11 @@ RULING_LENGTH = 1 / 2
 # most this share of its longer side thick.
 RULING_REACH = 0.1
 RULING_THICKNESS = 0.25
+# Ruled or squared paper, or a scanned form's table: printed lines that run right across the
+# picture, at least RULED_SPAN of its width (height), two or more of them one way, and at most
+# RULED_THICKNESS of the writing's size thick (a digit's straight strokes are thicker).
+RULED_SPAN = 0.9
+RULED_THICKNESS = 0.1
 # A sheet of paper photographed lying on a darker desk is a light region that covers at least
 # SHEET_AREA of the picture, nearly fills the rectangle round it (SHEET_SQUARENESS: a slanted
 # or skewed sheet does, a fat light '0' does not), holds some dark marks but not too many (at
@@ -87,7 +92,11 @@ def to_ink(image):
     if marked.size == 0:  # nothing stands out from the paper
         return np.zeros_like(values)
     solid = float(percentile(marked, 90))  # not the max: one hot pixel must not set the scale
-    return without_ruling(np.clip(values / solid, 0.0, 1.0))
+    ink = np.clip(values / solid, 0.0, 1.0)
+    # A form's box or line first, as it is; but a box cut by the picture's edges can look like
+    # two lines of a ruled sheet, and those are found before it goes.
+    ruled = ruled_paper(ink)
+    return without_ruled_paper(without_ruling(ink), ruled)
 
 
 def on_the_sheet(values):
@@ -140,6 +149,150 @@ def on_the_sheet(values):
     crop, inside = values[y:y + h, x:x + w], paper[y:y + h, x:x + w]
     nearest = cv2.distanceTransformWithLabels(1 - inside, cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL)[1]
     return crop[inside > 0][nearest - 1]
+
+
+def ruled_paper(ink):
+    """The printed lines of ruled or squared paper, or of a form's table, that run right across
+    ink (h, w): straight lines of marks (at MIN_CONTRAST, so faint ones too) at least RULED_SPAN
+    of its width (height) long, two or more one way, parallel and apart (a line tilted by a
+    degree or so counts). Returns [horizontal, vertical], each (uint8 (h, w) mask of the marks
+    along its lines, or None; the thickest one's thickness in px), or None if there are none:
+    the usual picture, after a few sums."""
+    if not (_reaches_across(ink) or _reaches_across(ink.T)):
+        return None
+    found = [_lines_across(ink), _lines_across(np.ascontiguousarray(ink.T))]
+    ways = []
+    for band, whole, thicknesses, centres in found:
+        # Printed lines stand apart, paper between them; the edges of one thick stroke do not.
+        apart = len(centres) >= 2 and np.min(np.diff(sorted(centres))) >= 4 * max(thicknesses)
+        ways.append((band, whole, max(thicknesses)) if apart else (None, None, 0.0))
+    (across, across_whole, across_thickness), (down, down_whole, down_thickness) = ways
+    if across is None and down is None:  # one straight stroke across: a '7's top, a '4's cross
+        return None
+    if down is not None:
+        down, down_whole = np.ascontiguousarray(down.T), down_whole.T
+        if across is not None:  # where a grid's lines cross, each is thicker than a line: both go
+            across = across | (across_whole & down_whole)
+    return [(across, across_thickness), (down, down_thickness)]
+
+
+def without_ruled_paper(ink, ruled):
+    """Ink without the lines `ruled_paper` found (None: `ink` itself), if they are thin beside
+    the writing (at most RULED_THICKNESS of its size) and there is writing besides them. Where
+    the writing crosses a line or runs along it, the line's pixels between the stroke's two
+    sides are kept. Returns `ink` itself or a copy without them."""
+    if ruled is None:
+        return ink
+    marks = (ink > MIN_CONTRAST).view(np.uint8)
+    # Each way's lines with their anti-aliased edges, and the writing: the rest.
+    gone = [np.zeros_like(marks) if band is None else cv2.dilate(band, np.ones((3, 3), np.uint8))
+            for band, _ in ruled]
+    writing = marks & (1 - (gone[0] | gone[1]))
+    if not writing.any():
+        return ink
+    thickest = max(thickness for _, thickness in ruled)
+    if thickest > RULED_THICKNESS * max(cv2.boundingRect(writing)[2:]):
+        return ink
+    # A stroke crossing a line (or along it) has writing on both sides of it: close that gap.
+    # Twice, for where a stroke covers a grid's crossing: each way's lines first, then the
+    # crossing between what they gave back.
+    reach = int(thickest) + 9  # the width taken out (the line, a pixel either side, its rim), and more
+    kept = writing
+    for _ in range(2):
+        kept = writing | cv2.morphologyEx(kept, cv2.MORPH_CLOSE, np.ones((reach, 1), np.uint8)) & gone[0] \
+            | cv2.morphologyEx(kept, cv2.MORPH_CLOSE, np.ones((1, reach), np.uint8)) & gone[1]
+    ink = ink.copy()
+    ink[((gone[0] | gone[1]) > 0) & (kept == 0)] = 0.0
+    return ink
+
+
+def _reaches_across(ink):
+    """Whether ink (h, w) has marks within 3 px of both its left and its right edge, two rows
+    or more at each (a line tilted a little meets them at different rows), as lines right
+    across it do: a necessary test, costing a few sums."""
+    for edge in (ink[:, :3], ink[:, -3:]):
+        if edge.max() * 3 <= MIN_CONTRAST:  # nothing there at all: the usual picture
+            return False
+        if np.count_nonzero(np.convolve(edge.max(axis=1), np.ones(3, np.float32), "same") > MIN_CONTRAST) < 2:
+            return False
+    return True
+
+
+def _lines_across(ink):
+    """The horizontal lines right across ink (h, w) (see `ruled_paper`): (uint8 (h, w) masks of
+    the marks along them where they are as thin as a line, and all along them; [each one's
+    thickness in px]; [each one's centre row at the middle])."""
+    height, width = ink.shape
+    # Where a thin line steps from one row of pixels to the next, its anti-aliased pixels may
+    # each be fainter than a mark: look for marks in the ink summed over three rows.
+    marks = (cv2.blur(ink, (1, 3)) * 3 > MIN_CONTRAST).view(np.uint8)
+    # A line tilted by a degree or so climbs a few px across the picture: let it, in a mask
+    # widened up and down, and take back the marks in what runs across that.
+    widened = cv2.dilate(marks, np.ones((7, 1), np.uint8))
+    band, whole = np.zeros_like(marks), np.zeros_like(marks)
+    lines = []  # (thickness, centre row at the middle, slope)
+    span = int(RULED_SPAN * width)
+    for rows, line in _runs(widened, marks, span):
+        if line["long"] >= span and (found := _line_along(marks, rows, line, band, whole)):
+            lines.append(found)
+    if len(lines) >= 2:
+        # A tilted sheet's lines near its top and bottom leave the picture through them: what
+        # shows runs from a side edge to the top or bottom one, no thicker than the others.
+        drift = abs(float(median([slope for _, _, slope in lines]))) * width
+        thickest = max(thickness for thickness, _, _ in lines)
+        for rows, line in _runs(widened, marks, max(8, width // 10)):
+            at_side = line["left"] <= 2 or line["left"] + line["long"] >= width - 2
+            at_end = rows.start <= 2 or rows.stop >= height - 2
+            if at_side and at_end and line["long"] < span and rows.stop - rows.start <= drift + thickest + 8:
+                _line_along(marks, rows, line, band, whole, thickest + 1)
+    return band, whole, [thickness for thickness, _, _ in lines], [centre for _, centre, _ in lines]
+
+
+def _runs(widened, marks, length):
+    """The straight horizontal runs at least `length` px long in a widened uint8 (h, w) mask,
+    each as (its rows' slice, {"left": first column, "long": columns spanned, "mask": bool of
+    its marks in those rows})."""
+    runs = cv2.morphologyEx(widened, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)) & marks
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    for k in range(1, count):
+        left, top, long, tall = stats[k, :4]
+        if long >= length:
+            yield np.s_[top:top + tall], {"left": left, "long": long, "mask": labels[top:top + tall] == k}
+
+
+def _line_along(marks, rows, line, band, whole, max_thickness=None):
+    """Fit a straight line to one run of `_runs`; if it has paper beside it, add the marks along
+    it to `whole`, and where it is as thin as a line to `band` (uint8 (h, w), in place).
+    Returns (thickness px, centre row at the middle, slope), or None."""
+    height, width = marks.shape
+    found_rows, cols = np.nonzero(line["mask"])
+    per_column = np.bincount(cols, minlength=width)
+    # Its thickness where no stroke follows it, and the columns where none crosses it either (a
+    # tilted line's anti-aliased cross-section varies by a pixel or two).
+    thickness = float(percentile(per_column[per_column > 0], 25))
+    if max_thickness is not None and thickness > max_thickness:
+        return None
+    plain = (per_column > 0) & (per_column <= median(per_column[per_column > 0]) + 1)
+    # Its centre line, fitted where it is plain.
+    centre = np.bincount(cols, weights=found_rows, minlength=width) / np.maximum(per_column, 1)
+    columns = np.arange(width)
+    slope, offset = np.polyfit(columns[plain], centre[plain], 1)
+    # Distances from the centre line, in the rows round it (a margin of 6 px either way).
+    lo, hi = max(0, rows.start - 6), min(height, rows.stop + 6)
+    across = np.abs(np.arange(lo - rows.start, hi - rows.start)[:, None] - (offset + slope * columns)[None, :])
+    near = marks[lo:hi] > 0
+    # A printed line has paper beside it along a fifth of its length at least, however much
+    # writing crosses or follows it; the core of a fat stroke, or what is left of a shadow
+    # at a photo's edge, has marks beside it all along.
+    beside = (across > thickness / 2 + 2) & (across <= thickness / 2 + 5) & near
+    if np.count_nonzero(beside.any(axis=0)) > 0.8 * line["long"]:
+        return None
+    # Only where it is as thin as a line: where it is thicker, writing crosses it or runs along it.
+    on_line = (across <= thickness / 2 + 1) & near
+    on_line[:, :line["left"]] = on_line[:, line["left"] + line["long"]:] = False
+    whole[lo:hi] |= on_line.view(np.uint8)
+    band[lo:hi] |= (on_line & plain[None, :]).view(np.uint8)
+    return thickness, rows.start + offset + slope * width / 2, slope
 
 
 def without_ruling(ink):

@@ -99,6 +99,30 @@ def on_a_form(mnist_image, rng):
     return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
 
 
+def on_ruled_paper(mnist_image, rng):
+    """One MNIST digit written on squared paper (half of them) or ruled paper: printed lines right
+    across the page, 1-2 px wide, light to mid grey, tilted by up to a degree (a sheet a little
+    askew on the scanner), 30-60% of the digit's height apart on squared paper and 40-90% on
+    ruled, crossing the digit wherever they fall. A Pillow "L" image, dark ink on white, 400x300."""
+    height = int(rng.uniform(0.35, 0.6) * 300)
+    ink = scaled(digit_crop(mnist_image), height, rng.choice(["thin", "normal", "thick"]))
+    sheet = np.zeros((300, 400), np.float32)
+    top, left = (np.array([300, 400]) - ink.shape) // 2 + rng.integers(-20, 21, 2)
+    sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+    squared = rng.random() < 0.5
+    step = rng.uniform(*((0.3, 0.6) if squared else (0.4, 0.9))) * height
+    tilt = np.tan(np.radians(rng.uniform(-1, 1)))
+    ruling = np.zeros((300, 400), np.uint8)
+    width = int(rng.integers(1, 3))
+    for y in np.arange(rng.uniform(0, step), 300 + 400 * abs(tilt), step) - 200 * abs(tilt):
+        cv2.line(ruling, (0, round(y)), (399, round(y + 399 * tilt)), 255, width, cv2.LINE_AA)
+    for x in np.arange(rng.uniform(0, step), 400, step) if squared else ():
+        cv2.line(ruling, (round(x), 0), (round(x - 299 * tilt), 299), 255, width, cv2.LINE_AA)
+    printed = rng.uniform(0.15, 0.6) * ruling.astype(np.float32) / 255
+    picture = 255 * (1 - 0.9 * sheet) * (1 - printed)
+    return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
+
+
 def photographed(mnist_image, rng):
     """One MNIST digit in dark ink on a page photographed in uneven light: brightness falls
     off across the page in a random direction and towards the corners, by up to 55%
