@@ -138,21 +138,26 @@ def photographed(mnist_image, rng):
 def on_a_desk(mnist_image, rng):
     """One MNIST digit in dark ink on a sheet of paper photographed lying on a darker desk: the
     sheet covers 55-85% of the photo's width and height, anywhere, turned by up to 8 degrees
-    either way, so the desk shows on two to four sides; the desk reflects 10-50% as much light
-    as the paper; and the light is uneven as in `photographed`. A Pillow "L" image, 400x300."""
+    either way (the digit with it), so the desk shows on two to four sides; the desk reflects
+    10-50% as much light as the paper; and the light is uneven as in `photographed`. A Pillow
+    "L" image, 400x300."""
     size = np.array([400, 300])
     sheet_size = size * rng.uniform(0.55, 0.85, 2)
     centre = size / 2 + rng.uniform(-0.5, 0.5, 2) * (size - sheet_size)
-    corners = cv2.boxPoints((tuple(centre), tuple(sheet_size), rng.uniform(-8, 8)))
-    paper = np.zeros((300, 400), np.uint8)
-    cv2.fillConvexPoly(paper, np.round(corners * 16).astype(np.int32), 255, cv2.LINE_AA, shift=4)
-    paper = paper.astype(np.float32) / 255
-    # The digit on the sheet, a third to three fifths of its height, near its middle.
-    ink = scaled(digit_crop(mnist_image), int(rng.uniform(0.35, 0.6) * sheet_size[1]),
-                 rng.choice(["thin", "normal", "thick"]))
-    top, left = (centre[::-1] - np.array(ink.shape) / 2 + rng.uniform(-0.1, 0.1, 2) * sheet_size[::-1]).astype(int)
-    sheet = np.zeros((300, 400), np.float32)
-    sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink[:300 - top, :400 - left]
+    # The sheet in its own frame, the digit a third to three fifths of its height near its middle.
+    width, height = np.round(sheet_size).astype(int)
+    ink = scaled(digit_crop(mnist_image), int(rng.uniform(0.35, 0.6) * height),
+                 rng.choice(["thin", "normal", "thick"]))[:height, :width]
+    page = np.zeros((height, width), np.float32)
+    top, left = np.clip((np.array([height, width]) - ink.shape) // 2
+                        + (rng.uniform(-0.1, 0.1, 2) * [height, width]).astype(int), 0, None)
+    ink = ink[:height - top, :width - left]
+    page[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+    # Laid on the desk, turned about its centre.
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), rng.uniform(-8, 8), 1.0)
+    matrix[:, 2] += centre - [width / 2, height / 2]
+    paper = cv2.warpAffine(np.ones((height, width), np.float32), matrix, tuple(size), flags=cv2.INTER_LINEAR)
+    sheet = cv2.warpAffine(page, matrix, tuple(size), flags=cv2.INTER_LINEAR)
     rows, cols = np.mgrid[-1:1:300j, -1:1:400j]
     angle = rng.uniform(0, 2 * np.pi)
     across = (np.cos(angle) * cols + np.sin(angle) * rows + 1.5) / 3
