@@ -28,35 +28,12 @@ from digitrec.config import TrainConfig
 SEED = 2026
 
 
-def drawn_digits(images, seed=SEED):
-    """Yield (Pillow image) for each MNIST image, drawn as a person might."""
+def pictures(put, images, seed=SEED):
+    """Yield a Pillow image for each MNIST image, put on paper by `put`, one of `synthetic`'s
+    functions (image, rng) -> Pillow image, all from one random generator."""
     rng = np.random.default_rng(seed)
     for image in images:
-        yield synthetic.drawn_digit(image, rng)
-
-
-def photos(images, seed=SEED):
-    """A list of (Pillow image), each MNIST image photographed on a page in uneven light."""
-    rng = np.random.default_rng(seed)
-    return [synthetic.photographed(image, rng) for image in images]
-
-
-def on_forms(images, seed=SEED):
-    """A list of (Pillow image), each MNIST image written in a printed box or on a printed line."""
-    rng = np.random.default_rng(seed)
-    return [synthetic.on_a_form(image, rng) for image in images]
-
-
-def on_ruled_paper(images, seed=SEED):
-    """A list of (Pillow image), each MNIST image written on ruled or squared paper."""
-    rng = np.random.default_rng(seed)
-    return [synthetic.on_ruled_paper(image, rng) for image in images]
-
-
-def on_desks(images, seed=SEED):
-    """A list of (Pillow image), each MNIST image on a sheet photographed on a darker desk."""
-    rng = np.random.default_rng(seed)
-    return [synthetic.on_a_desk(image, rng) for image in images]
+        yield put(image, rng)
 
 
 def tutorial_input(picture):
@@ -133,37 +110,32 @@ def main():
     _, (images, labels) = data.load_mnist(args.data)
     recognizer = Recognizer(args.model).load()
     started = time.perf_counter()
-    results = {
-        "drawn_digits": len(images[: args.n]),
-        **{f"digits_{k}": v for k, v in digit_accuracy(recognizer, drawn_digits(images[: args.n]), labels[: args.n]).items()},
-        "photos": args.photos,
-        **{f"photos_{k}": v for k, v in digit_accuracy(recognizer, photos(images[: args.photos]), labels[: args.photos]).items()},
-        "forms": args.forms,
-        **{f"forms_{k}": v for k, v in digit_accuracy(recognizer, on_forms(images[: args.forms]), labels[: args.forms]).items()},
-        "ruled": args.ruled,
-        **{f"ruled_{k}": v for k, v in digit_accuracy(recognizer, on_ruled_paper(images[: args.ruled]), labels[: args.ruled]).items()},
-        "desks": args.desks,
-        **{f"desks_{k}": v for k, v in digit_accuracy(recognizer, on_desks(images[: args.desks]), labels[: args.desks]).items()},
+    rows = {  # name: (what the row says, how the digits are put on paper, how many)
+        "digits": ("MNIST test digits drawn on a canvas", synthetic.drawn_digit, args.n),
+        "photos": ("the same, photographed in uneven light", synthetic.photographed, args.photos),
+        "forms": ("the same, in a printed box or on a line", synthetic.on_a_form, args.forms),
+        "ruled": ("the same, on ruled or squared paper", synthetic.on_ruled_paper, args.ruled),
+        "desks": ("the same, on a sheet on a darker desk", synthetic.on_a_desk, args.desks),
+    }
+    results = {}
+    for name, (_, put, count) in rows.items():
+        results["drawn_digits" if name == "digits" else name] = len(images[:count])
+        accuracy = digit_accuracy(recognizer, pictures(put, images[:count]), labels[:count])
+        results.update({f"{name}_{k}": v for k, v in accuracy.items()})
+    results.update({
         "numbers": args.numbers,
         "numbers_digitrec": number_accuracy(recognizer, images, labels, args.numbers),
         "numbers_mnist_strokes_digitrec": number_accuracy(recognizer, images, labels, args.numbers, stroke="normal"),
         "sklearn_digits_digitrec": sklearn_accuracy(recognizer),
         "seconds": round(time.perf_counter() - started, 1),
-    }
+    })
     if args.json:
         print(json.dumps(results, indent=2))
         return
     print(f"{'test':48} {'digitrec':>9} {'tutorial':>9}")
-    print(f"{'MNIST test digits drawn on a canvas (' + str(results['drawn_digits']) + ')':48} "
-          f"{results['digits_digitrec']:>9.2%} {results['digits_tutorial']:>9.2%}")
-    print(f"{'the same, photographed in uneven light (' + str(args.photos) + ')':48} "
-          f"{results['photos_digitrec']:>9.2%} {results['photos_tutorial']:>9.2%}")
-    print(f"{'the same, in a printed box or on a line (' + str(args.forms) + ')':48} "
-          f"{results['forms_digitrec']:>9.2%} {results['forms_tutorial']:>9.2%}")
-    print(f"{'the same, on ruled or squared paper (' + str(args.ruled) + ')':48} "
-          f"{results['ruled_digitrec']:>9.2%} {results['ruled_tutorial']:>9.2%}")
-    print(f"{'the same, on a sheet on a darker desk (' + str(args.desks) + ')':48} "
-          f"{results['desks_digitrec']:>9.2%} {results['desks_tutorial']:>9.2%}")
+    for name, (title, _, count) in rows.items():
+        print(f"{title + ' (' + str(len(images[:count])) + ')':48} "
+              f"{results[name + '_digitrec']:>9.2%} {results[name + '_tutorial']:>9.2%}")
     print(f"{'numbers of 2-6 MNIST digits, any pen (' + str(args.numbers) + ')':48} {results['numbers_digitrec']:>9.2%}")
     print(f"{'numbers, drawn with MNIST strokes (' + str(args.numbers) + ')':48} "
           f"{results['numbers_mnist_strokes_digitrec']:>9.2%}")
