@@ -445,6 +445,13 @@ def test_the_lines_of_ruled_and_squared_paper_are_not_read_as_digits(recognizer,
         assert recognizer.number(on_ruled_paper(text, squared, grey, tilt)).text == text
 
 
+def test_ruled_paper_in_a_big_scan_is_found_too(recognizer):
+    # A tilt climbs in proportion to the picture's width: half a degree is 18 px across 2,080.
+    page = on_ruled_paper("2023", True, 0.5, 0.5)
+    big = page.resize((page.width * 4, page.height * 4), Image.Resampling.BILINEAR)
+    assert recognizer.number(big).text == "2023"
+
+
 def test_a_digits_own_strokes_right_across_a_tight_crop_are_kept():
     # A '7' whose top runs right across its picture, a '4' whose cross does, a '1' on a foot, and
     # a '7' with a crossbar: one straight stroke each way at most, not a ruling.

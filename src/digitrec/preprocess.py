@@ -177,7 +177,7 @@ def ruled_paper(ink):
     degree or so counts). Returns [horizontal, vertical], each (uint8 (h, w) mask of the marks
     along its lines, or None; the thickest one's thickness in px), or None if there are none:
     the usual picture, after a few sums."""
-    if not (_reaches_across(ink) or _reaches_across(ink.T)):
+    if min(ink.shape) < 16 or not (_reaches_across(ink) or _reaches_across(ink.T)):  # no room for a sheet's lines
         return None
     found = [_lines_across(ink), _lines_across(np.ascontiguousarray(ink.T))]
     ways = []
@@ -245,9 +245,11 @@ def _lines_across(ink):
     # Where a thin line steps from one row of pixels to the next, its anti-aliased pixels may
     # each be fainter than a mark: look for marks in the ink summed over three rows.
     marks = (cv2.blur(ink, (1, 3)) * 3 > MIN_CONTRAST).view(np.uint8)
-    # A line tilted by a degree or so climbs a few px across the picture: let it, in a mask
-    # widened up and down, and take back the marks in what runs across that.
-    widened = cv2.dilate(marks, np.ones((7, 1), np.uint8))
+    # A line tilted by a degree or so climbs a few px across the picture (a degree: 7 px across
+    # 400): let it, in a mask widened up and down by that much, and take back the marks in what
+    # runs across that.
+    climb = max(3, round(width * np.tan(np.radians(1)) / 2))
+    widened = cv2.dilate(marks, np.ones((2 * climb + 1, 1), np.uint8))
     band, whole = np.zeros_like(marks), np.zeros_like(marks)
     lines = []  # (thickness, centre row at the middle, slope)
     span = int(RULED_SPAN * width)
