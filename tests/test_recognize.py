@@ -1,5 +1,7 @@
 """Specification of the recogniser: real-world ink in, the right digit out."""
 
+import warnings
+
 import cv2
 import numpy as np
 import pytest
@@ -492,3 +494,22 @@ def test_a_ruled_sheet_photographed_askew_on_a_desk_is_turned_level_and_read(rec
     # Turned, its lines are no longer right across the picture; the sheet's edges say how to turn it.
     for text, squared in (("2023", True), ("1740", False), ("4", True)):
         assert recognizer.number(on_a_desk(on_ruled_paper(text, squared, 0.5, 0), 60, angle)).text == text
+
+
+def test_odd_pictures_give_an_answer_or_no_ink_never_a_warning(recognizer):
+    # The looks for a sheet, a form's lines and ruled paper on pictures they were not made for.
+    rng = np.random.default_rng(0)
+    grid = np.ones((16, 16), np.float32)
+    grid[::4] = grid[:, ::4] = 0
+    odd = [np.full((1, 236), 0.9, np.float32), rng.random((47, 1)).astype(np.float32), grid,
+           rng.random((300, 300)).astype(np.float32), np.zeros((40, 40), np.float32),
+           np.ones((40, 40), np.float32), (rng.random((120, 90)) > 0.5).astype(np.float32)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for values in odd:
+            picture = Image.fromarray((values * 255).astype(np.uint8))
+            for read in (recognizer.number, recognizer.digit):
+                try:
+                    read(picture)
+                except NoInkError:
+                    pass
