@@ -22,7 +22,7 @@ import time
 import numpy as np
 from PIL import Image
 
-from digitrec import Recognizer, data, preprocess, synthetic
+from digitrec import Recognizer, data, paper, preprocess, synthetic
 from digitrec.config import TrainConfig
 
 SEED = 2026
@@ -44,7 +44,7 @@ def tutorial_input(picture):
 
 def model_input(picture):
     """digitrec's float32 (28, 28) input for a drawing; zeros (scored as a miss) if it finds no ink."""
-    found = preprocess.locate_digit(preprocess.to_ink(picture))
+    found = preprocess.locate_digit(paper.to_ink(picture))
     return found[1] if found else np.zeros((28, 28), np.float32)
 
 
@@ -92,7 +92,7 @@ def sklearn_accuracy(recognizer):
     inputs = []
     for image in digits.images:
         big = Image.fromarray((image * 255 / 16).astype(np.uint8)).resize((64, 64), Image.Resampling.BICUBIC)
-        inputs.append(preprocess.locate_digit(preprocess.to_ink(big))[1])
+        inputs.append(preprocess.locate_digit(paper.to_ink(big))[1])
     return float((predict_all(recognizer, inputs) == digits.target).mean())
 
 

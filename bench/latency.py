@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitrec import Recognizer, bundle, data, preprocess, synthetic
+from digitrec import Recognizer, bundle, data, paper, preprocess, synthetic
 from digitrec.recognize import answer_one_at_a_time
 
 
@@ -93,10 +93,10 @@ def main():
     drawings = [synthetic.drawn_digit(image, rng, canvas=(280, 280)) for image in images[:100]]
     numbers = [synthetic.drawn_number(images[i:i + 6], rng) for i in range(0, 300, 6)]
     recognizer = Recognizer().load()
-    inputs = [preprocess.locate_digit(preprocess.to_ink(d))[1] for d in drawings]
+    inputs = [preprocess.locate_digit(paper.to_ink(d))[1] for d in drawings]
     results = {
         "digitrec_digit": percentiles(recognizer.digit, drawings, args.runs),
-        "preprocess_digit": percentiles(lambda d: preprocess.locate_digit(preprocess.to_ink(d)), drawings, args.runs),
+        "preprocess_digit": percentiles(lambda d: preprocess.locate_digit(paper.to_ink(d)), drawings, args.runs),
         "model_digit": percentiles(lambda x: recognizer.probabilities(x[None]), inputs, args.runs),
         "tutorial_digit": percentiles(tutorial_answer(bundle.load_model()), drawings, min(args.runs, 200)),
         "digitrec_number_6": percentiles(recognizer.number, numbers, args.runs),

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digitrec import Recognizer, preprocess, synthetic
+from digitrec import Recognizer, paper, preprocess, synthetic
 from digitrec.image import render_strokes
 from digitrec.recognize import NoInkError
 
@@ -52,8 +52,8 @@ def test_light_ink_on_dark_paper_reads_the_same_as_dark_on_light(recognizer, mni
 
 
 def test_grey_tinted_paper_is_not_ink(recognizer):
-    paper = render_strokes(SEVEN, pen_width=10, size=(300, 250))
-    tinted = np.asarray(paper, np.float32) * 0.3 + 150  # ink 150, paper 226
+    drawing = render_strokes(SEVEN, pen_width=10, size=(300, 250))
+    tinted = np.asarray(drawing, np.float32) * 0.3 + 150  # ink 150, paper 226
     rng = np.random.default_rng(0)
     noisy = Image.fromarray(np.clip(tinted + rng.normal(0, 6, tinted.shape), 0, 255).astype(np.uint8))
     assert recognizer.digit(noisy).digit == 7
@@ -79,7 +79,7 @@ def test_strokes_running_off_the_edge_do_not_make_even_paper_look_uneven():
     page = np.full((200, 300), 0.9, np.float32)
     page[:, 140:160] = 0.1  # a stroke from top edge to bottom edge
     page[90:110, :] = 0.1  # and one from side to side
-    assert preprocess.paper_level(page) == pytest.approx(0.9)
+    assert paper.paper_level(page) == pytest.approx(0.9)
 
 
 def test_a_digit_that_fills_its_picture_is_not_taken_for_uneven_light(mnist):
@@ -89,7 +89,7 @@ def test_a_digit_that_fills_its_picture_is_not_taken_for_uneven_light(mnist):
     for image in images[:300]:
         scan = Image.fromarray(image[4:24, 4:24]).resize((8, 8), Image.Resampling.BOX)
         values = np.asarray(scan.resize((64, 64), Image.Resampling.BICUBIC), np.float32) / 255
-        assert isinstance(preprocess.paper_level(values), float)
+        assert isinstance(paper.paper_level(values), float)
 
 
 @pytest.mark.parametrize("ink, paper_alpha", [((0, 0, 0, 255), 0), ((255, 255, 255, 255), 0)])
@@ -107,7 +107,7 @@ def test_a_palette_image_is_read(recognizer):
 def test_thin_and_thick_pens_give_the_model_the_same_stroke_width():
     widths = []
     for pen in (3, 12, 40):
-        found = preprocess.locate_digit(preprocess.to_ink(render_strokes(SEVEN, pen_width=pen)))
+        found = preprocess.locate_digit(paper.to_ink(render_strokes(SEVEN, pen_width=pen)))
         widths.append(preprocess.stroke_width(found[1] > 0.5))
     low, high = preprocess.MNIST_STROKE_RANGE
     assert all(low - 0.5 <= w <= high + 0.5 for w in widths), widths
@@ -161,9 +161,9 @@ def test_distances_to_paper_are_exact_so_equal_distances_tie():
     # distances: a distance off in its last bit moves both (22 thick-pen digits in 1,000 did).
     rng = np.random.default_rng(0)
     mask = np.pad(rng.random((40, 30)) < 0.8, 1)
-    paper = np.argwhere(~mask)
+    blank = np.argwhere(~mask)
     rows, cols = np.indices(mask.shape)
-    squares = ((rows[..., None] - paper[:, 0]) ** 2 + (cols[..., None] - paper[:, 1]) ** 2).min(axis=-1)
+    squares = ((rows[..., None] - blank[:, 0]) ** 2 + (cols[..., None] - blank[:, 1]) ** 2).min(axis=-1)
     assert np.array_equal(preprocess.distance_to_paper(mask), np.sqrt(squares.astype(np.float64)))
     assert np.array_equal(preprocess.grown(~mask, 2.0), np.sqrt(squares) <= 2.0)
 
@@ -172,8 +172,8 @@ def test_median_and_percentile_are_numpys_to_the_bit():
     rng = np.random.default_rng(0)
     for size in (1, 2, 3, 10, 1117):
         for values in (rng.random(size).astype(np.float32), rng.random(size), rng.integers(0, 256, size, np.uint8)):
-            for mine, numpys in ((preprocess.median(values), np.median(values)),
-                                 *((preprocess.percentile(values, q), np.percentile(values, q)) for q in (50, 75, 90))):
+            for mine, numpys in ((paper.median(values), np.median(values)),
+                                 *((paper.percentile(values, q), np.percentile(values, q)) for q in (50, 75, 90))):
                 assert mine == numpys and type(mine) is type(numpys)
 
 
@@ -297,7 +297,7 @@ def test_mnist_digits_drawn_on_a_canvas_are_read_at_least_99_percent(recognizer,
     """The full test set, each digit at a random size, place, polarity and pen (see synthetic.py)."""
     _, (images, labels) = mnist
     rng = np.random.default_rng(7)
-    inputs = [preprocess.locate_digit(preprocess.to_ink(synthetic.drawn_digit(image, rng)))[1]
+    inputs = [preprocess.locate_digit(paper.to_ink(synthetic.drawn_digit(image, rng)))[1]
               for image in images]
     predicted = np.concatenate([recognizer.probabilities(np.stack(inputs[i:i + 1000])).argmax(axis=1)
                                 for i in range(0, len(inputs), 1000)])
@@ -373,8 +373,8 @@ def test_a_digits_own_straight_strokes_are_not_taken_for_a_forms_lines():
                     [[(60, 40), (40, 150), (240, 150)], [(190, 60), (190, 250)]],
                     [[(50, 40), (220, 40), (120, 250)], [(60, 140), (230, 140)]],
                     [[(150, 30), (150, 260)]]):
-        ink = preprocess.to_ink(render_strokes(strokes, 10))
-        assert preprocess.without_ruling(ink) is ink
+        ink = paper.to_ink(render_strokes(strokes, 10))
+        assert paper.without_ruling(ink) is ink
 
 
 # ---------------------------------------------------------------- a sheet photographed on a desk
@@ -401,7 +401,7 @@ def test_the_desk_left_round_the_sheet_becomes_the_nearest_paper():
     sheet = (rows >= 40) & (rows < 260) & (cols >= 60) & (cols < 360)
     photo[sheet] = (0.6 + 0.35 * cols / 400)[sheet]  # lit from the right
     photo[140:160, 150:250] = 0.1  # a mark on it
-    page = preprocess.on_the_sheet(photo)
+    page = paper.on_the_sheet(photo)
     assert page.shape[0] < 220 and page.shape[1] < 300  # the sheet less its rim
     border = np.concatenate([page[0], page[-1]])
     assert border.min() > 0.6 and np.all(np.diff(border[: page.shape[1]]) >= 0)  # paper, its light kept
@@ -421,7 +421,7 @@ def test_pictures_without_a_sheet_on_a_desk_are_left_as_they_are(mnist):
     boxed[80:220, 180:190] = 0.1
     for values in (light_zero / np.float32(255), light_bar / np.float32(255), shadowed, boxed,
                    np.full((50, 50), 0.9, np.float32), *(image / np.float32(255) for image in images[:50])):
-        assert preprocess.on_the_sheet(values) is values
+        assert paper.on_the_sheet(values) is values
 
 
 # ---------------------------------------------------------------- ruled and squared paper
@@ -460,8 +460,8 @@ def test_a_digits_own_strokes_right_across_a_tight_crop_are_kept():
     for strokes in ([[(0, 5), (199, 5), (80, 239)]], [[(140, 239), (140, 0), (0, 170), (199, 170)]],
                     [[(100, 0), (100, 235)], [(0, 235), (199, 235)]],
                     [[(0, 5), (199, 5), (80, 239)], [(0, 120), (199, 120)]]):
-        ink = preprocess.to_ink(render_strokes(strokes, 10, size=(200, 240)))
-        assert preprocess.ruled_paper(ink) is None
+        ink = paper.to_ink(render_strokes(strokes, 10, size=(200, 240)))
+        assert paper.ruled_paper(ink) is None
 
 
 def test_a_forms_box_cut_by_the_pictures_edges_goes_whole(recognizer):
@@ -472,7 +472,7 @@ def test_a_forms_box_cut_by_the_pictures_edges_goes_whole(recognizer):
     for text in ("1", "4", "71"):
         picture = on_a_form(text, None)
         ImageDraw.Draw(picture).rectangle([40, 1, picture.width - 30, picture.height + 10], outline=90, width=3)
-        ink = preprocess.to_ink(picture)
+        ink = paper.to_ink(picture)
         assert recognizer.number(picture).text == text
         assert ink[:5].max() == 0 and ink[:, 40:44].max() == 0  # the top and a side
 
@@ -485,7 +485,7 @@ def test_a_forms_box_cut_by_the_pictures_edges_goes_whole(recognizer):
 def test_digits_on_paper_as_people_use_it_read_nearly_as_well_as_alone(recognizer, mnist, put):
     _, (images, labels) = mnist
     rng = np.random.default_rng(0)
-    inputs = np.stack([preprocess.locate_digit(preprocess.to_ink(put(images[i], rng)))[1] for i in range(300)])
+    inputs = np.stack([preprocess.locate_digit(paper.to_ink(put(images[i], rng)))[1] for i in range(300)])
     assert (recognizer.probabilities(inputs).argmax(axis=1) == labels[:300]).mean() >= 0.97
 
 

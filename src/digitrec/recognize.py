@@ -202,7 +202,7 @@ class Recognizer:
         those and keep this one); ProfileError without a usable profile; NoInkError.
         """
         preprocess = _preprocess()
-        found = preprocess.locate_digit(preprocess.to_ink(as_pillow(image)))
+        found = preprocess.locate_digit(_ink_of(image))
         if found is None:
             raise NoInkError("no ink found: the image is blank")
         return self.learn_input(found[1], label, source, replace)
@@ -288,7 +288,7 @@ class Recognizer:
     def digit(self, image):
         """The single digit in `image`. Raises NoInkError if there is no ink."""
         preprocess = _preprocess()
-        found = preprocess.locate_digit(preprocess.to_ink(as_pillow(image)))
+        found = preprocess.locate_digit(_ink_of(image))
         if found is None:
             raise NoInkError("no ink found: the image is blank")
         return self._results([found])[0]
@@ -301,7 +301,7 @@ class Recognizer:
         reading is sure: the parts alone often read as sure digits ('1' and '1').
         """
         preprocess = _preprocess()
-        digits, joins = preprocess.split_digits(preprocess.to_ink(as_pillow(image)), joins=True)
+        digits, joins = preprocess.split_digits(_ink_of(image), joins=True)
         results = self._results(digits + [joined for _, joined in joins])  # one batch for all
         singles = results[:len(digits)]
         return NumberResult(_joined(singles, [(i, whole) for (i, _), whole in zip(joins, results[len(digits):])]))
@@ -356,6 +356,14 @@ def _preprocess():
     from digitrec import preprocess
 
     return preprocess
+
+
+def _ink_of(image):
+    """The ink of an image (as for `Recognizer.digit`): digitrec.paper's, imported on first use
+    as digitrec.preprocess is (it imports OpenCV too)."""
+    from digitrec import paper
+
+    return paper.to_ink(as_pillow(image))
 
 
 def as_pillow(image):
