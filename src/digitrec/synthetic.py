@@ -78,15 +78,22 @@ def drawn_digit(mnist_image, rng, canvas=None, stroke=None):
     return on_paper(sheet, sheet.shape[::-1], rng)
 
 
+def on_a_page(ink, shift=(0, 0)):
+    """Ink (h, w) placed in the middle of a 400x300 page, moved by `shift` (rows, columns) px:
+    (ink float32 (300, 400), its top row, its left column)."""
+    sheet = np.zeros((300, 400), np.float32)
+    top, left = (np.array([300, 400]) - ink.shape) // 2 + np.asarray(shift)
+    sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+    return sheet, top, left
+
+
 def on_a_form(mnist_image, rng):
     """One MNIST digit written on a form: in a printed box (half of them) or on a printed line,
     1-3 px wide, mid grey to near black, reaching 15-40% of the digit's height past it. A Pillow
     "L" image, dark ink on white, 400x300."""
     height = int(rng.uniform(0.35, 0.6) * 300)
     ink = scaled(digit_crop(mnist_image), height, rng.choice(["thin", "normal", "thick"]))
-    sheet = np.zeros((300, 400), np.float32)
-    top, left = (300 - ink.shape[0]) // 2, (400 - ink.shape[1]) // 2
-    sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+    sheet, top, left = on_a_page(ink)
     ruling = np.zeros((300, 400), np.uint8)
     reach = [int(rng.uniform(0.15, 0.4) * height) for _ in range(4)]
     width = int(rng.integers(1, 4))
@@ -106,9 +113,7 @@ def on_ruled_paper(mnist_image, rng):
     ruled, crossing the digit wherever they fall. A Pillow "L" image, dark ink on white, 400x300."""
     height = int(rng.uniform(0.35, 0.6) * 300)
     ink = scaled(digit_crop(mnist_image), height, rng.choice(["thin", "normal", "thick"]))
-    sheet = np.zeros((300, 400), np.float32)
-    top, left = (np.array([300, 400]) - ink.shape) // 2 + rng.integers(-20, 21, 2)
-    sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+    sheet = on_a_page(ink, rng.integers(-20, 21, 2))[0]
     squared = rng.random() < 0.5
     step = rng.uniform(*((0.3, 0.6) if squared else (0.4, 0.9))) * height
     tilt = np.tan(np.radians(rng.uniform(-1, 1)))
@@ -128,11 +133,16 @@ def photographed(mnist_image, rng):
     off across the page in a random direction and towards the corners, by up to 55%
     in all, and the camera adds noise. Returns a Pillow "L" image, 400x300."""
     sheet = placed_digit(mnist_image, rng, canvas=(400, 300))
+    return lit(sheet, uneven_light(rng, 0.4, 0.15), rng)
+
+
+def uneven_light(rng, across_by, corners_by):
+    """float (300, 400) brightness of a page lit unevenly: 0.95 falling off across it in a
+    random direction by up to `across_by`, and towards the corners by up to `corners_by`."""
     rows, cols = np.mgrid[-1:1:300j, -1:1:400j]
     angle = rng.uniform(0, 2 * np.pi)
     across = (np.cos(angle) * cols + np.sin(angle) * rows + 1.5) / 3  # 0..1 across the page
-    light = 0.95 - rng.uniform(0.1, 0.4) * across - rng.uniform(0.0, 0.15) * (rows ** 2 + cols ** 2) / 2
-    return lit(sheet, light, rng)
+    return 0.95 - rng.uniform(0.1, across_by) * across - rng.uniform(0.0, corners_by) * (rows ** 2 + cols ** 2) / 2
 
 
 def on_a_desk(mnist_image, rng):
@@ -158,10 +168,7 @@ def on_a_desk(mnist_image, rng):
     matrix[:, 2] += centre - [width / 2, height / 2]
     paper = cv2.warpAffine(np.ones((height, width), np.float32), matrix, tuple(size), flags=cv2.INTER_LINEAR)
     sheet = cv2.warpAffine(page, matrix, tuple(size), flags=cv2.INTER_LINEAR)
-    rows, cols = np.mgrid[-1:1:300j, -1:1:400j]
-    angle = rng.uniform(0, 2 * np.pi)
-    across = (np.cos(angle) * cols + np.sin(angle) * rows + 1.5) / 3
-    light = 0.95 - rng.uniform(0.1, 0.3) * across - rng.uniform(0.0, 0.1) * (rows ** 2 + cols ** 2) / 2
+    light = uneven_light(rng, 0.3, 0.1)
     reflects = paper * (1 - 0.85 * sheet) + (1 - paper) * rng.uniform(0.1, 0.5)
     picture = 255 * light * reflects + rng.normal(0, 4, sheet.shape)
     return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
