@@ -32,8 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-import pendigits
-from digitrec import Recognizer, bundle, data
+
+from digitrec import Recognizer, bundle, data, pendigits
 from digitrec.image import render_strokes
 from digitrec.recognize import DEFAULT_PEN_WIDTH, ProfileConflict
 

@@ -8,13 +8,10 @@ import numpy as np
 import pytest
 
 from conftest import REPO_ROOT
-from digitrec import Recognizer
+from digitrec import Recognizer, pendigits
 from digitrec.recognize import DEFAULT_PEN_WIDTH
 
-# The reader lives with the bench that uses it: the pen-drawn digits are a measuring stick, never
-# an input to the package.
 sys.path.insert(0, str(REPO_ROOT / "bench"))
-import pendigits  # noqa: E402
 
 SAMPLE = """\
 .INCLUDE        dene.doc

@@ -254,7 +254,6 @@ MEAN_WRITER = 0.990
 def test_real_writers_who_correct_their_misread_digits_are_read_better(mnist_dir, monkeypatch):
     sys.path.insert(0, str(REPO_ROOT / "bench"))
     import personal
-    import pendigits  # noqa: F401  (personal's reader)
 
     if not personal.DEFAULT_FILE.is_file():
         pytest.skip(f"the pen-drawn digits are not at {personal.DEFAULT_FILE}")

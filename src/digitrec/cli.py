@@ -31,6 +31,14 @@ def add_train(commands):
                    help="the last N training images are held out for validation (model selection)")
     p.add_argument("--train-size", type=int, help="train on only the first N training images (quick experiments)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run of the same --out")
+    p.add_argument("--members", type=int,
+                   help="networks to train, one after another, and average into one model "
+                        "(default: the architecture's recipe)")
+    p.add_argument("--pen", metavar="PATH",
+                   help="UCI's pen digits (pendigits-orig.tra, plain, .gz or .Z, or a folder holding it); "
+                        "default: $DIGITREC_PEN, else the user cache, else a download from UCI")
+    p.add_argument("--mnist-only", action="store_true",
+                   help="train on MNIST alone, without real people's pen digits (the recipe before them)")
     add_data_option(p)
     p.set_defaults(run=run_train)
 
@@ -53,7 +61,8 @@ def run_train(args):
     config = TrainConfig(
         arch=args.arch, out=args.out, epochs=args.epochs, batch_size=args.batch_size,
         learning_rate=args.learning_rate, seed=args.seed, validation_size=args.validation_size,
-        train_size=args.train_size, data_dir=args.data, resume=args.resume,
+        train_size=args.train_size, data_dir=args.data, resume=args.resume, pen=args.pen,
+        mnist_only=args.mnist_only, members=args.members,
         verbose=1 if sys.stdout.isatty() else 2, command=shlex.join(["digitrec", *args.argv]),
     )
     card = train(config)

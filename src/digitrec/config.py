@@ -11,7 +11,8 @@ from digitrec.errors import DigitrecError
 RECIPES = {
     # The Keras tutorial, verbatim: Adadelta at 1.0, batch 128, 10 epochs.
     "seed": dict(optimizer="adadelta", learning_rate=1.0, batch_size=128, epochs=10, warmup_epochs=0,
-                 label_smoothing=0.0, schedule="constant", ema_momentum=None, bfloat16=False),
+                 label_smoothing=0.0, schedule="constant", ema_momentum=None, bfloat16=False,
+                 pen_copies=0, slashed_zero_copies=0, members=1),
     # Adam with a short warm-up then cosine decay to zero: the late low-LR epochs are what
     # lift accuracy past 99.6%. Validation and checkpoints use an exponential moving average
     # of the weights over ~200 steps (half an epoch): it smooths out the noise of the
@@ -21,8 +22,11 @@ RECIPES = {
     # stay float32 and the shipped model is float32. 24 epochs (20 until r19: with the same
     # seed, 99.60% -> 99.68% on validation): 11 minutes on 2 such cores when quiet, 13.5 in
     # bench/train_vs_seed.py's run.
+    # Beside MNIST's 55,000: each pen digit of writers 1-20 (about 5,000) three times, varied,
+    # and each of their zeros twice more with a slash (pen_training.py): the world's forms.
     "default": dict(optimizer="adam", learning_rate=3e-3, batch_size=128, epochs=24, warmup_epochs=1,
-                    label_smoothing=0.1, schedule="cosine", ema_momentum=0.995, bfloat16=True),
+                    label_smoothing=0.1, schedule="cosine", ema_momentum=0.995, bfloat16=True,
+                    pen_copies=3, slashed_zero_copies=2, members=1),
 }
 
 
@@ -39,6 +43,9 @@ class TrainConfig:
     validation_size: int = 5000
     train_size: int | None = None  # use only the first N training images (for quick tests)
     data_dir: str | None = None
+    pen: str | None = None  # the pen digits' file or folder; None: $DIGITREC_PEN, the cache, a download
+    members: int | None = None  # networks averaged into one model (an ensemble); None: the recipe's
+    mnist_only: bool = False  # MNIST alone, no pen digits (the recipe before real handwriting)
     resume: bool = False
     verbose: int | str = "auto"
     command: str | None = None  # the command line, for the model card
@@ -48,11 +55,15 @@ class TrainConfig:
         if self.arch not in RECIPES:
             raise DigitrecError(f"unknown architecture {self.arch!r}; choose from {', '.join(RECIPES)}")
         settings = dict(RECIPES[self.arch])
-        for key in ("epochs", "batch_size", "learning_rate"):
+        for key in ("epochs", "batch_size", "learning_rate", "members"):
             if getattr(self, key) is not None:
                 settings[key] = getattr(self, key)
+        if self.mnist_only:
+            settings.update(pen_copies=0, slashed_zero_copies=0)
         if settings["epochs"] < 1:
             raise DigitrecError(f"--epochs must be at least 1 (got {settings['epochs']})")
+        if settings["members"] < 1:
+            raise DigitrecError(f"--members must be at least 1 (got {settings['members']})")
         if settings["batch_size"] < 1:
             raise DigitrecError(f"--batch-size must be at least 1 (got {settings['batch_size']})")
         if self.validation_size < 1:

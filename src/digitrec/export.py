@@ -53,8 +53,35 @@ def answering_model(net):
     """The network as it answers: (n, 28, 28, 1) float32 -> [probabilities (n, 10), features (n, F),
     forms (n, G)].
 
-    Shares no state with `net` that export could change: the last layer is a copy.
+    An ensemble (`train.ensemble`) answers with its members' average probabilities (then its own
+    temperature), and its features and forms are the members' side by side.
+    Shares no state with `net` that export could change: the last layers are copies.
     """
+    members = ensemble_members(net)
+    if members is None:
+        return member_answering(net)
+    parts = [member_answering(m, name=f"{m.name}_answering") for m in members]
+    inputs = keras.Input(model.INPUT_SHAPE, name="image")
+    outputs = [part(inputs) for part in parts]
+    probabilities = keras.layers.Average()([o[0] for o in outputs])
+    if isinstance(net.layers[-1], model.Temperature):
+        probabilities = model.Temperature(net.layers[-1].temperature)(probabilities)
+    probabilities = keras.layers.Identity(name="probabilities")(probabilities)
+    features = keras.layers.Concatenate(name="features")([o[1] for o in outputs])
+    forms = keras.layers.Concatenate(name="forms")([o[2] for o in outputs])
+    answering = keras.Model(inputs, [probabilities, features, forms], name="ensemble_answering")
+    answering(np.zeros((1, *model.INPUT_SHAPE), np.float32))
+    return answering
+
+
+def ensemble_members(net):
+    """The member networks of an ensemble (in order), or None if `net` is one network."""
+    members = [layer for layer in net.layers if isinstance(layer, keras.Model)]
+    return members or None
+
+
+def member_answering(net, name=None):
+    """One network as it answers: [probabilities, features, forms], the temperature folded in."""
     layers = [layer for layer in net.layers if not isinstance(layer, TRAINING_ONLY)]
     temperature = 1.0
     if isinstance(layers[-1], model.Temperature):
@@ -75,7 +102,7 @@ def answering_model(net):
     probabilities = scaled(features)
     scaled.set_weights([weights / temperature, bias / temperature])
     features = keras.layers.Identity(name="features")(features)
-    answering = keras.Model(inputs, [probabilities, features, forms], name=f"{net.name}_answering")
+    answering = keras.Model(inputs, [probabilities, features, forms], name=name or f"{net.name}_answering")
     answering(np.zeros((1, *model.INPUT_SHAPE), np.float32))  # Keras exports only a model that has run
     return answering
 

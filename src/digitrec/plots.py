@@ -16,21 +16,28 @@ def save_figure(fig, path):
 
 
 def training_curves(history, title="training curves"):
-    """Loss and accuracy per epoch, training vs validation. `history`: list of CSV-log rows."""
-    epochs = [int(row["epoch"]) + 1 for row in history]
+    """Loss and accuracy per epoch, training vs validation. `history`: list of CSV-log rows, or
+    (an ensemble) a list of such lists, one a member, drawn each in its own shade."""
+    runs = history if history and isinstance(history[0], list) else [history]
     fig = Figure(figsize=(10, 4))
     fig.suptitle(title)
     for ax, metric, label in zip(fig.subplots(1, 2), ("loss", "accuracy"), ("loss", "accuracy (%)")):
         scale = 100 if metric == "accuracy" else 1
-        ax.plot(epochs, [scale * row[metric] for row in history], "o-", label="training")
-        ax.plot(epochs, [scale * row[f"val_{metric}"] for row in history], "o-", label="validation")
+        for k, rows in enumerate(runs):
+            epochs = [int(row["epoch"]) + 1 for row in rows]
+            name = f" (member {k + 1})" if len(runs) > 1 else ""
+            ax.plot(epochs, [scale * row[metric] for row in rows], "o-", color="C0", alpha=1 - 0.25 * k,
+                    label="training" + name)
+            ax.plot(epochs, [scale * row[f"val_{metric}"] for row in rows], "o-", color="C1",
+                    alpha=1 - 0.25 * k, label="validation" + name)
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
-        ax.legend()
-    if history:
+        ax.legend(fontsize=7)
+    rows = [row for run in runs for row in run]
+    if rows:
         # The interesting part of the accuracy plot is the last percent or two.
-        accs = [100 * row[k] for row in history for k in ("accuracy", "val_accuracy")]
+        accs = [100 * row[k] for row in rows for k in ("accuracy", "val_accuracy")]
         fig.axes[1].set_ylim(max(min(accs), 97.0) - 0.2, 100.0)
     return fig
 

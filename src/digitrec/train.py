@@ -7,6 +7,7 @@ after a crash or Ctrl-C; the model itself is renamed into place only at the end.
 """
 
 import csv
+import dataclasses
 import os
 import platform
 import shutil
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitrec import data, model, modelcard, plots
+from digitrec import bundle, data, model, modelcard, plots
 from digitrec.backend import keras, tf
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path, check_writable
@@ -30,18 +31,36 @@ def to_model_input(images):
     return (images.astype("float32") / 255.0)[..., None]
 
 
-def split(config):
-    """Return (x_train, y_train), (x_val, y_val), (x_test, y_test) ready for the model."""
+def split(config, settings):
+    """Return (x_train, y_train), (x_val, y_val), (x_test, y_test) ready for the model.
+
+    Training: MNIST's first 55,000 and, unless the recipe has none, the pen digits of writers
+    1-20 as the window would read them; validation and test: MNIST's own.
+    """
     (x_train, y_train), (x_test, y_test) = data.load_mnist(config.data_dir)
     n_val = config.validation_size
     x_fit, y_fit = x_train[:-n_val], y_train[:-n_val]
     if config.train_size is not None:
         x_fit, y_fit = x_fit[: config.train_size], y_fit[: config.train_size]
+    if settings["pen_copies"]:
+        x_pen, y_pen = pen_images(config, settings)
+        x_fit, y_fit = np.concatenate([x_fit, x_pen]), np.concatenate([y_fit, y_pen])
     return (
         (to_model_input(x_fit), y_fit),
         (to_model_input(x_train[-n_val:]), y_train[-n_val:]),
         (to_model_input(x_test), y_test),
     )
+
+
+def pen_images(config, settings):
+    """The pen digits of writers 1-20 as training images: uint8 (n, 28, 28), labels uint8 (n,)."""
+    from digitrec import pen_training, pendigits
+
+    digits = pendigits.training_digits(config.pen)
+    if config.train_size is not None:  # a quick run takes a share of them too
+        digits = digits[: max(10, config.train_size // 11)]
+    return pen_training.training_images(digits, settings["pen_copies"], settings["slashed_zero_copies"],
+                                        seed=config.seed)
 
 
 # ---------------------------------------------------------------- optimiser
@@ -98,8 +117,19 @@ def read_log(path):
 
 
 def train(config, extra_callbacks=()):
-    """Train per `config`; write the model, its card and curves; return the card (a dict)."""
+    """Train per `config`; write the model, its card and curves; return the card (a dict).
+
+    With more than one member in the recipe, each member is a whole run of its own (seeds
+    seed, seed + 1, ...) and the model is their average (`train_ensemble`).
+    """
     settings = config.recipe()
+    if settings["members"] > 1:
+        return train_ensemble(config, settings, extra_callbacks)
+    return train_one(config, settings, extra_callbacks)
+
+
+def train_one(config, settings, extra_callbacks=()):
+    """Train one network per `config`; write it, its card and curves; return the card."""
     out = Path(config.out)
     check_writable(out)
     work = run_dir(out)
@@ -112,7 +142,8 @@ def train(config, extra_callbacks=()):
     keras.utils.set_random_seed(config.seed)
     precision = "mixed_bfloat16" if settings["bfloat16"] and native_bfloat16() else "float32"
     keras.mixed_precision.set_global_policy(precision)
-    (x_fit, y_fit), (x_val, y_val), (x_test, y_test) = split(config)
+    (x_fit, y_fit), (x_val, y_val), (x_test, y_test) = split(config, settings)
+    train_images = len(x_fit)
     steps_per_epoch = int(np.ceil(len(x_fit) / settings["batch_size"]))
     net = model.build(config.arch)
     compile_model(net, settings, steps_per_epoch)
@@ -160,10 +191,72 @@ def train(config, extra_callbacks=()):
         temperature=temperature,
         train_time_s=sum(row["epoch_time_s"] for row in history),  # also right across --resume
         hardware=hardware(),
+        train_images=train_images,
     )
     write_outputs(best, card, history, out)
     shutil.rmtree(work)
     return card
+
+
+def train_ensemble(config, settings, extra_callbacks=()):
+    """Train `members` networks one after another into `<out>.run/member-K.keras` (a finished
+    member is kept across --resume), then write their average as the model, with its card."""
+    out = Path(config.out)
+    check_writable(out)
+    work = run_dir(out)
+    if config.resume and not work.is_dir():
+        raise DigitrecError(f"nothing to resume: {work} holds no interrupted run")
+    if not config.resume and work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    cards = []
+    for k in range(settings["members"]):
+        path = work / f"member-{k + 1}.keras"
+        member = dataclasses.replace(config, out=str(path), seed=config.seed + k,
+                                     resume=run_dir(path).is_dir())
+        done = path.is_file() and bundle.load_card(path) is not None
+        cards.append(bundle.load_card(path) if done else train_one(member, {**settings, "members": 1},
+                                                                    extra_callbacks))
+    members = [keras.saving.load_model(work / f"member-{k + 1}.keras", safe_mode=True)
+               for k in range(settings["members"])]
+    (_, _), (x_val, y_val), (x_test, y_test) = split(dataclasses.replace(config, mnist_only=True),
+                                                      {**settings, "pen_copies": 0})
+    net = ensemble(members)
+    temperature = fit_temperature(net, x_val, y_val)
+    net = ensemble(members, temperature)
+    card = modelcard.describe_ensemble(
+        net, config, cards,
+        validation_accuracy=accuracy(net, x_val, y_val),
+        test_accuracy=accuracy(net, x_test, y_test),
+        temperature=temperature,
+    )
+    plots.save_figure(plots.training_curves(read_member_logs(cards), title="ensemble: training curves"),
+                      modelcard.curves_path(out))
+    modelcard.save(card, out)
+    with atomic_path(out) as tmp:
+        net.save(tmp)
+    shutil.rmtree(work)
+    return card
+
+
+def ensemble(members, temperature=None):
+    """One model answering with the average of the members' probabilities: (n, 28, 28, 1) ->
+    (n, 10); then, if given, a softmax temperature fitted to the average."""
+    inputs = keras.Input(model.INPUT_SHAPE, name="image")
+    # Each member under a name of its own: they were saved as models of the same name.
+    renamed = [keras.Sequential(m.layers, name=f"member_{k + 1}") for k, m in enumerate(members)]
+    average = keras.layers.Average(name="average")([m(inputs) for m in renamed])
+    outputs = average if temperature is None else model.Temperature(temperature, name="temperature")(average)
+    return keras.Model(inputs, outputs, name="ensemble")
+
+
+def accuracy(net, x, y):
+    return float((net.predict(x, batch_size=1000, verbose=0).argmax(axis=1) == y).mean())
+
+
+def read_member_logs(cards):
+    """The members' training logs (each a list of rows), as their cards keep them."""
+    return [card["history"] for card in cards]
 
 
 def float32_copy(net, arch):
