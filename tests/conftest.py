@@ -35,10 +35,20 @@ def mnist(mnist_dir):
     return load_mnist(mnist_dir)
 
 
+PEN_FOLDER = REPO_ROOT.parent / "shared" / "data" / "pendigits"
+
+
 @pytest.fixture
 def data_env(mnist_dir, monkeypatch):
-    """Commands run in the test find MNIST through the environment, as a user's would."""
+    """Commands run in the test find MNIST (and the pen digits, which the default recipe trains
+    on too) through the environment, as a user's would."""
+    from digitrec.pendigits import PEN_ENV
+
     monkeypatch.setenv(DATA_ENV, str(mnist_dir))
+    if not os.environ.get(PEN_ENV):
+        if not (PEN_FOLDER / "pendigits-train.gz").is_file():
+            pytest.skip(f"the pen digits are neither in ${PEN_ENV} nor in {PEN_FOLDER}")
+        monkeypatch.setenv(PEN_ENV, str(PEN_FOLDER))
     return mnist_dir
 
 

@@ -124,3 +124,117 @@ def test_the_nearest_mnist_digit_is_found_a_pixel_away_and_not_by_ink_alone():
     seven_thinner[4:24, 19] = 0
     found = pen_digits.nearest(np.stack([one_shifted, seven_thinner]), pool)
     assert found.tolist() == [0, 1]
+
+
+# ---------------------------------------------------------------- finding and downloading the pen digits
+# Downloads go to real HTTP servers on 127.0.0.1 (test_data.py's Mirror); nothing in urllib is mocked.
+
+PEN_FOLDER = REPO_ROOT.parent / "shared" / "data" / "pendigits"
+# `compress -c` of SAMPLE: UCI ships the original trajectories in Unix compress's format (.Z).
+SAMPLE_Z = REPO_ROOT / "tests" / "data" / "sample.tra.Z"
+
+
+@pytest.fixture
+def real_file():
+    """The verified bytes of pendigits-orig.tra, from the shared copy."""
+    if not (PEN_FOLDER / "pendigits-train.gz").is_file():
+        pytest.skip(f"the pen-drawn digits are not in {PEN_FOLDER}")
+    return gzip.decompress((PEN_FOLDER / "pendigits-train.gz").read_bytes())
+
+
+@pytest.fixture
+def pen_mirror(monkeypatch):
+    """Start local mirrors serving {name: bytes}; all shut down afterwards."""
+    from test_data import Mirror
+
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    monkeypatch.delenv(pendigits.PEN_ENV, raising=False)
+    started = []
+
+    def start(files, drop_midway=False):
+        started.append(Mirror(files, drop_midway))
+        return started[-1]
+
+    yield start
+    for mirror in started:
+        mirror.close()
+
+
+def zipped(name, content):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(f"pendigits/{name}", content)
+        archive.writestr("pendigits/pendigits.names", "the archive's other files")
+    return buffer.getvalue()
+
+
+def test_ucis_archive_is_downloaded_verified_cached_and_then_read_offline(tmp_path, real_file, pen_mirror):
+    served = pen_mirror({"archive.zip": zipped("pendigits-orig.tra", real_file)})
+    cache = tmp_path / "cache"
+    digits = pendigits.load(cache_dir=cache, sources=[served.url + "archive.zip"])
+    assert len(digits) == 7494 and {d.writer for d in digits} == set(range(1, 31))
+    assert gzip.decompress((cache / pendigits.CACHE_NAME).read_bytes()) == real_file
+    assert pendigits.load(cache_dir=cache, sources=[]) == digits  # the cache alone: no download
+    assert len(served.requests) == 1
+
+
+def test_only_writers_1_to_20_are_training_data(tmp_path, real_file):
+    (tmp_path / "pendigits-orig.tra").write_bytes(real_file)
+    writers = {d.writer for d in pendigits.training_digits(tmp_path)}
+    assert writers == set(range(1, 21))
+
+
+def test_a_corrupt_download_is_refused_and_the_next_source_is_tried(tmp_path, real_file, pen_mirror):
+    damaged = real_file.replace(b'"7"', b'"1"', 1)
+    served = pen_mirror({"bad.zip": zipped("pendigits-orig.tra", damaged), "good.gz": gzip.compress(real_file)})
+    cache = tmp_path / "cache"
+    with pytest.raises(pendigits.PenDigitsError, match="sha256 mismatch"):
+        pendigits.load(cache_dir=cache, sources=[served.url + "bad.zip"])
+    assert not (cache / pendigits.CACHE_NAME).exists()
+    digits = pendigits.load(cache_dir=cache, sources=[served.url + "bad.zip", served.url + "good.gz"])
+    assert len(digits) == 7494
+
+
+def test_a_missing_or_broken_download_is_one_error_naming_each_source_and_the_offline_way(tmp_path, pen_mirror,
+                                                                                           real_file):
+    served = pen_mirror({"cut.gz": gzip.compress(real_file)}, drop_midway=True)
+    with pytest.raises(pendigits.PenDigitsError) as error:
+        pendigits.load(cache_dir=tmp_path, sources=[served.url + "absent.zip", served.url + "cut.gz"])
+    message = str(error.value)
+    assert "HTTP 404" in message and "connection closed" in message and pendigits.PEN_ENV in message
+    assert "\n" not in message
+    assert not any(tmp_path.iterdir())  # no partial file left behind
+
+
+def test_unix_compress_files_are_read(tmp_path, monkeypatch):
+    plain = SAMPLE.encode()
+    monkeypatch.setattr(pendigits, "SHA256", __import__("hashlib").sha256(plain).hexdigest())
+    assert pendigits.unpacked(SAMPLE_Z.read_bytes()) == plain
+    (tmp_path / "pendigits-orig.tra.Z").write_bytes(SAMPLE_Z.read_bytes())
+    assert [d.label for d in pendigits.load(tmp_path)] == [7, 1]
+    archive = tmp_path / "uci.zip"
+    archive.write_bytes(zipped("pendigits-orig.tra.Z", SAMPLE_Z.read_bytes()))
+    assert [d.label for d in pendigits.load(archive)] == [7, 1]
+
+
+def test_an_offline_copy_is_named_by_the_environment(tmp_path, monkeypatch, real_file):
+    monkeypatch.setenv(pendigits.PEN_ENV, str(PEN_FOLDER))
+    assert len(pendigits.load(cache_dir=tmp_path / "unused", sources=[])) == 7494
+    monkeypatch.setenv(pendigits.PEN_ENV, str(tmp_path / "nowhere"))
+    with pytest.raises(pendigits.PenDigitsError, match="does not exist"):
+        pendigits.load()
+    monkeypatch.setenv(pendigits.PEN_ENV, str(tmp_path))
+    with pytest.raises(pendigits.PenDigitsError, match="holds none of"):
+        pendigits.load()
+
+
+def test_train_without_the_pen_digits_is_one_line_before_any_training(tmp_path, capsys, monkeypatch, data_env):
+    from digitrec.cli import main
+
+    monkeypatch.setenv(pendigits.PEN_ENV, str(tmp_path / "nowhere"))
+    assert main(["train", "--out", str(tmp_path / "m.keras"), "--epochs", "1", "--train-size", "500"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "does not exist" in err

@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from digitrec import bundle
+from digitrec import bundle, export
 from digitrec.backend import keras
 from digitrec.cli import main
 from digitrec.config import TrainConfig
@@ -135,3 +135,41 @@ def test_a_data_folder_with_wrong_files_fails_in_one_line(tmp_path, capsys):
     assert main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m.keras")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "sha256" in err
+
+
+def test_the_default_recipe_trains_on_the_pen_digits_and_mnist_only_leaves_them_out(tmp_path, data_env):
+    quick = dict(QUICK, epochs=1)
+    with_pen = train(TrainConfig(arch="default", out=str(tmp_path / "p.keras"), **quick))
+    without = train(TrainConfig(arch="default", out=str(tmp_path / "m.keras"), mnist_only=True, **quick))
+    assert without["train_images"] == QUICK["train_size"] and "pen_sha256" not in without
+    assert with_pen["train_images"] > QUICK["train_size"] + 1000  # each pen digit 3 times, zeros slashed
+    assert with_pen["pen_writers"] == [1, 20]
+    assert "pendigits-orig.tra" in (tmp_path / "p.md").read_text()
+
+
+def test_an_ensemble_trains_its_members_then_answers_as_one_model(tmp_path, data_env):
+    out = tmp_path / "e.keras"
+    config = TrainConfig(arch="seed", out=str(out), members=2, **QUICK)
+    with pytest.raises(DigitrecError, match="--resume"):
+        train(config, extra_callbacks=[StopInSecondMember()])
+    assert (run_dir(out) / "member-1.keras").is_file()  # the first member is kept...
+    card = train(TrainConfig(**{**config.__dict__, "resume": True}))  # ...and not trained again
+    assert [m["seed"] for m in card["members"]] == [1, 2]
+    net = keras.saving.load_model(out, safe_mode=True)
+    assert net.count_params() == card["parameters"] == 2 * build("seed").count_params()
+    assert "members (their probabilities averaged) | 2" in (tmp_path / "e.md").read_text()
+    onnx_path = export.export(out)
+    session = bundle.load_session(onnx_path)
+    outputs = {o.name: o.shape for o in session.get_outputs()}
+    assert outputs["forms"][1] == 2 * 4 * 4 * 32  # the members' forms side by side
+
+
+class StopInSecondMember(keras.callbacks.Callback):
+    """Interrupts the second member's first epoch, as Ctrl-C would."""
+
+    calls = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        StopInSecondMember.calls += 1
+        if StopInSecondMember.calls > QUICK["epochs"]:
+            raise KeyboardInterrupt

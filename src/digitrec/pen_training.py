@@ -26,7 +26,7 @@ PEN_WIDTHS = (6, 20)    # px on the 280 px canvas; the window's pen is 12
 # A slash through a '0': steeper than the diagonal, since a '0' is taller than wide; it reaches
 # past the oval at both ends by a share of the way from the centre to the oval's box.
 SLASH_DEGREES = (40, 80)
-SLASH_REACH = (0.05, 0.4)
+SLASH_REACH = (0.05, 1.0)
 SLASH_OFFSET = 0.1      # the slash's centre is within this share of the width of the oval's
 SLASH_BACKWARDS = 0.2   # share of slashes from upper left to lower right, against the usual way
 

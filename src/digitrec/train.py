@@ -68,7 +68,8 @@ def pen_images(config, settings):
 def make_optimizer(settings, steps_per_epoch):
     lr = settings["learning_rate"]
     if settings["schedule"] == "cosine":
-        warmup = settings["warmup_epochs"] * steps_per_epoch
+        # A one-epoch run has no room for a warm-up: it decays from the start.
+        warmup = min(settings["warmup_epochs"], settings["epochs"] - 1) * steps_per_epoch
         lr = keras.optimizers.schedules.CosineDecay(
             initial_learning_rate=lr / 10,
             warmup_target=lr,
@@ -213,7 +214,7 @@ def train_ensemble(config, settings, extra_callbacks=()):
     for k in range(settings["members"]):
         path = work / f"member-{k + 1}.keras"
         member = dataclasses.replace(config, out=str(path), seed=config.seed + k,
-                                     resume=run_dir(path).is_dir())
+                                     resume=(run_dir(path) / "backup").is_dir())
         done = path.is_file() and bundle.load_card(path) is not None
         cards.append(bundle.load_card(path) if done else train_one(member, {**settings, "members": 1},
                                                                     extra_callbacks))
