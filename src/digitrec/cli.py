@@ -8,7 +8,7 @@ import argparse
 import shlex
 import sys
 
-from digitrec.errors import DigitrecError
+from digitrec.errors import DigitrecError, UsageError
 
 
 def add_train(commands):
@@ -116,7 +116,7 @@ def run_predict(args):
 
     answer_one_at_a_time()
     if not 1 <= args.top <= 10:
-        raise DigitrecError(f"--top must be between 1 and 10 (got {args.top})")
+        raise UsageError(f"--top must be between 1 and 10 (got {args.top})")
     return predict.predict_files(args.files, model=args.model, number=args.number, top=args.top,
                                  as_json=args.json, profile=chosen_profile(args, must_exist=True))
 
@@ -251,6 +251,9 @@ def main(argv=None):
     args.argv = argv
     try:
         return args.run(args) or 0
+    except UsageError as error:  # as argparse's own: a script can tell it from a file that failed
+        print(f"digitrec {args.command}: error: {error}", file=sys.stderr)
+        return 2
     except DigitrecError as error:
         print(f"digitrec {args.command}: error: {error}", file=sys.stderr)
         return 1
