@@ -223,6 +223,7 @@ class RowFile:
             self.file = sys.stdout
         else:
             try:
+                os.makedirs(os.path.dirname(self.dest) or ".", exist_ok=True)  # as the other commands' --out
                 if self._keep is not None:
                     os.truncate(self.dest, self._keep)
                 self.file = open(self.dest, "w" if self._keep is None else "a",
