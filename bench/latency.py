@@ -8,7 +8,7 @@
 - a whole number of 6 digits -> answer, against one drawing's time;
 - `digitrec predict one.png`, a fresh process, against a bare
   `python -c "import numpy, PIL.Image"`, alternately, median of --starts each;
-- `digitrec predict` on N PNG files, start-up included: files per second.
+- `digitrec predict --jobs 1` on N PNG files (one process), start-up included: files per second.
 
 Goals (ratios, so that they hold on any CPU): one drawing >= 30x faster than
 the tutorial's way, its preprocessing no slower than its model call; a 6-digit
@@ -50,7 +50,7 @@ def tutorial_answer(net):
 
 
 def predict_files(count, images):
-    """Wall time of `digitrec predict` on `count` drawn-digit PNGs, one process, start-up included."""
+    """Wall time of `digitrec predict --jobs 1` on `count` drawn-digit PNGs, one process, start-up included."""
     rng = np.random.default_rng(3)
     with tempfile.TemporaryDirectory() as folder:
         paths = []
@@ -59,7 +59,8 @@ def predict_files(count, images):
             synthetic.drawn_digit(images[i % len(images)], rng, canvas=(280, 280)).save(path)
             paths.append(str(path))
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "digitrec", "predict", *paths], check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "digitrec", "predict", "--jobs", "1", *paths], check=True,
+                       capture_output=True)
         seconds = time.perf_counter() - started
     return {"files": count, "seconds": round(seconds, 1), "files_per_s": round(count / seconds, 1)}
 
@@ -128,7 +129,7 @@ def main():
               f"(import numpy, PIL.Image) {s['bare_python_s']:.3f} s: {s['ratio']}x (medians of {args.starts})")
     if args.files:
         f = results["predict_files"]
-        print(f"digitrec predict on {f['files']} files: {f['seconds']} s, {f['files_per_s']} files/s "
+        print(f"digitrec predict --jobs 1 on {f['files']} files: {f['seconds']} s, {f['files_per_s']} files/s "
               f"(start-up included)")
 
 

@@ -8,7 +8,7 @@ import argparse
 import shlex
 import sys
 
-from digitrec.errors import DigitrecError
+from digitrec.errors import DigitrecError, UsageError
 
 
 def add_train(commands):
@@ -107,12 +107,36 @@ def run_export(args):
 
 
 def add_predict(commands):
-    p = commands.add_parser("predict", help="recognise the digit (or the number) in image files",
-                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("files", nargs="+", metavar="FILE", help="image files (PNG, JPEG, BMP, GIF, TIFF, WebP...)")
+    from digitrec.batch import IMAGE_SUFFIXES, available_cores
+
+    p = commands.add_parser(
+        "predict", help="recognise the digit (or the number) in image files, folders and patterns",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description="Without --csv or --jsonl: one line per file on stdout, one per failure on stderr. "
+                    "Progress and a summary go to stderr (a progress bar on a terminal only). Exit status: "
+                    "0 every file read, 1 some failed (each failure is a line or a row), 2 a usage error.")
+    p.add_argument("files", nargs="+", metavar="PATH",
+                   help="image files (PNG, JPEG, BMP, GIF, TIFF, WebP...: a file named is read whatever its "
+                        "name), folders (read at any depth: files ending in " + " ".join(IMAGE_SUFFIXES)
+                        + ", hidden ones left out) or quoted glob patterns ('scans/**/*.png'); "
+                        "read in the order given, each folder and pattern in sorted order")
     p.add_argument("--number", action="store_true", help="read a whole number (several digits, left to right)")
     p.add_argument("--top", type=int, default=1, metavar="K", help="also show the K likeliest digits")
-    p.add_argument("--json", action="store_true", help="print one JSON object per file (JSON Lines)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print one JSON object per file (JSON Lines)")
+    out.add_argument("--csv", metavar="FILE", default=argparse.SUPPRESS,
+                     help="write a CSV table, one row a file, failures included ('-': stdout); columns: path, "
+                          "answer, confidence, not_sure, digit_confidences (--number), the K likeliest (--top), "
+                          "error")
+    out.add_argument("--jsonl", metavar="FILE", default=argparse.SUPPRESS,
+                     help="write --json's objects, one a line, failures included with their \"error\" ('-': stdout)")
+    p.add_argument("--resume", action="store_true",
+                   help="after an interrupt or a crash: keep the rows already in the --csv or --jsonl FILE, "
+                        "and read only the files not in it yet (a FILE not there yet is started)")
+    p.add_argument("--jobs", type=int, default=available_cores(), metavar="N",
+                   help="processes reading at once, each with its own recogniser; 1: this process alone "
+                        "(default: every core, %(default)s here)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     p.add_argument("--model", help="model file: a .keras with its export (.onnx) beside it, or the .onnx; "
                                    "default: the bundled model")
     add_profile_option(p, "'default', if it exists")
@@ -125,9 +149,13 @@ def run_predict(args):
 
     answer_one_at_a_time()
     if not 1 <= args.top <= 10:
-        raise DigitrecError(f"--top must be between 1 and 10 (got {args.top})")
+        raise UsageError(f"--top must be between 1 and 10 (got {args.top})")
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be 1 or more (got {args.jobs})")
     return predict.predict_files(args.files, model=args.model, number=args.number, top=args.top,
-                                 as_json=args.json, profile=chosen_profile(args, must_exist=True))
+                                 as_json=args.json, profile=chosen_profile(args, must_exist=True),
+                                 csv_path=getattr(args, "csv", None), jsonl_path=getattr(args, "jsonl", None),
+                                 resume=args.resume, jobs=args.jobs, quiet=args.quiet)
 
 
 def add_gui(commands):
@@ -260,6 +288,9 @@ def main(argv=None):
     args.argv = argv
     try:
         return args.run(args) or 0
+    except UsageError as error:  # as argparse's own: a script can tell it from a file that failed
+        print(f"digitrec {args.command}: error: {error}", file=sys.stderr)
+        return 2
     except DigitrecError as error:
         print(f"digitrec {args.command}: error: {error}", file=sys.stderr)
         return 1

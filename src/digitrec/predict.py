@@ -1,41 +1,344 @@
-"""`digitrec predict`: recognise image files and print one line (or JSON object) each.
+"""`digitrec predict`: recognise image files, folders and patterns; print the answers or write a table.
 
-Every readable file gets its answer even when others fail; each failure is one
-line on stderr, and the exit status says whether any failed.
+On the terminal: one line (or JSON object) per answered file on stdout, as it is
+answered, and one line per failure on stderr. With --csv or --jsonl: one row a
+file, failures included, each flushed as soon as it is written, so an interrupt
+or a crash leaves every finished row in the file, and --resume reads only the
+files not in it yet. A bad file never stops the run; the exit status says
+whether any failed. Progress and the summary go to stderr, never into the rows.
 """
 
+import contextlib
+import csv
+import io
 import json
+import os
 import sys
+import time
 
-from digitrec.errors import DigitrecError
-from digitrec.image import open_image
-from digitrec.recognize import NoInkError, Recognizer
+from digitrec import batch
+from digitrec.errors import DigitrecError, UsageError
+
+SHOWN_FAILURES = 10  # failures the summary names; the rest are counted, their rows say why
+PROGRESS_DELAY_S = 1.0  # the progress bar appears only for a run longer than this
 
 
-def predict_files(paths, model=None, number=False, top=1, as_json=False, profile=None):
-    """Recognise each file; print results to stdout, failures to stderr. Returns the exit status.
+def predict_files(inputs, model=None, number=False, top=1, as_json=False, profile=None,
+                  csv_path=None, jsonl_path=None, resume=False, jobs=1, quiet=False):
+    """Recognise every image that `inputs` name (see `batch.find_images`); returns the exit status.
 
-    profile: a profile (name, folder or Profile) to read with; one that cannot be read is
-    reported in one line on stderr and the files are read with the model alone.
+    Output: csv_path or jsonl_path (a file, or "-" for stdout), else lines (as_json: JSON objects)
+    on the terminal. resume: skip the files already in that file and add the rest to it. jobs:
+    processes answering at once (1: this one). profile: a profile (name, folder or Profile) to
+    read with; one that cannot be read is reported in one line on stderr and the model answers
+    alone. quiet: no progress bar, no summary.
+    Returns 0 if every file was read, 1 if any failed (rows kept from before included), 130 if
+    interrupted. Raises UsageError for options or inputs that cannot work, before any work.
     """
-    recognizer = Recognizer(model, profile=profile).load()  # a bad model fails once, before any file
+    output = choose_output(csv_path, jsonl_path, number, top, as_json, resume)
+    batch.check_inputs(inputs)
+    recognizer = batch.recognizer(model, profile)  # a bad model fails once, before any file
     if recognizer.profile_error:
         print(f"digitrec predict: warning: {recognizer.profile_error}", file=sys.stderr)
-    failed = 0
-    for path in paths:
+    if output.done and not quiet:
+        print(f"digitrec predict: resuming {output.dest}: {count_files(len(output.done))} already in it",
+              file=sys.stderr)
+    show_bar = not quiet and sys.stderr.isatty()
+
+    def paths():  # walked twice when the bar shows: counted first, so that it can say the time left
+        return not_done(batch.find_images(inputs), output.done)
+
+    total = sum(1 for _ in paths()) if show_bar else None
+    tally, started = Tally(), time.perf_counter()
+    with output, progress_bar(total, show_bar) as bar:
+        stopped = write_rows(batch.read_files(paths(), model, number, profile, jobs), output, bar, tally)
+    if stopped is not None:
+        return stopped
+    if not quiet and (output.is_file or (sys.stderr.isatty() and tally.files > 1)):
+        print(tally.summary(time.perf_counter() - started, output), file=sys.stderr)
+    return 1 if tally.failed or output.failed_before else 0
+
+
+def write_rows(rows, output, bar, tally):
+    """Write each row as it comes; returns None when all are written, or the exit status of a run cut short."""
+    try:
+        with contextlib.closing(rows):  # stops the workers, however the loop ends
+            for row in rows:
+                output.write(row, bar)
+                tally.add(row)
+                bar.update()
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"digitrec predict: interrupted after {count_files(tally.files)}{output.resume_hint()}",
+              file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # stdout's reader went away (`| head`): stop, quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except DigitrecError as error:  # a worker died, the disk is full: the rows written so far stay
+        raise DigitrecError(f"{error}{output.resume_hint()}") from None
+    return None
+
+
+def choose_output(csv_path, jsonl_path, number, top, as_json, resume):
+    if csv_path and jsonl_path:
+        raise UsageError("give --csv or --jsonl, not both")
+    if as_json and (csv_path or jsonl_path):
+        raise UsageError("--json prints to the terminal; for a file give --jsonl FILE (or --jsonl - for stdout)")
+    if resume and not (csv_path or jsonl_path):
+        raise UsageError("--resume continues a --csv or --jsonl file: name it")
+    if resume and "-" in (csv_path, jsonl_path):
+        raise UsageError("--resume needs a file to read back, not stdout (-)")
+    if csv_path:
+        return CsvFile(csv_path, number, top, resume)
+    if jsonl_path:
+        return JsonlFile(jsonl_path, number, top, resume)
+    return Terminal(number, top, as_json)
+
+
+def not_done(paths, done):
+    if not done:
+        return paths
+    return (path for path in paths if os.path.normpath(path) not in done)
+
+
+def count_files(n):
+    return f"{n} file" if n == 1 else f"{n} files"
+
+
+@contextlib.contextmanager
+def progress_bar(total, shown):
+    """A tqdm bar on stderr (files done, files/s, time left), or one that shows nothing."""
+    if not shown:
+        yield NoBar()
+        return
+    from tqdm import tqdm  # imported only for a terminal: `predict one.png` starts sooner
+
+    with tqdm(total=total, unit="file", file=sys.stderr, delay=PROGRESS_DELAY_S, dynamic_ncols=True,
+              leave=False) as bar:
+        yield bar
+
+
+class NoBar:
+    def update(self, n=1):
+        pass
+
+    def close(self):
+        pass
+
+    @staticmethod
+    def write(text, file):
+        print(text, file=file)
+
+
+class Tally:
+    """What the summary says: files read, not sure, failed (the first few named)."""
+
+    def __init__(self):
+        self.files = self.not_sure = self.failed = 0
+        self.failures = []  # (path, error) of the first SHOWN_FAILURES
+
+    def add(self, row):
+        self.files += 1
+        if row.error is not None:
+            self.failed += 1
+            if len(self.failures) < SHOWN_FAILURES:
+                self.failures.append((row.path, row.error))
+        elif not row.result.confident:
+            self.not_sure += 1
+
+    def summary(self, seconds, output):
+        lines = [f"digitrec predict: {count_files(self.files)} in {seconds:.1f} s "
+                 f"({self.files / max(seconds, 1e-9):.1f} files/s): {self.files - self.failed} answered "
+                 f"({self.not_sure} not sure), {self.failed} failed"]
+        if output.is_file:
+            lines += [f"  {path}: {error}" for path, error in self.failures]
+            if self.failed > len(self.failures):
+                lines.append(f"  and {self.failed - len(self.failures)} more: {output.where_errors}")
+            if output.done:
+                lines.append(f"  with the {count_files(len(output.done))} from before "
+                             f"({output.failed_before} failed), {output.dest} holds "
+                             f"{count_files(len(output.done) + self.files)}")
+        return "\n".join(lines)
+
+
+class Terminal:
+    """Lines (or JSON objects) for answered files on stdout; one line per failure on stderr."""
+
+    is_file = False
+    done = frozenset()
+    failed_before = 0
+
+    def __init__(self, number, top, as_json):
+        self.number, self.top, self.as_json = number, top, as_json
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def write(self, row, bar):
+        if row.error is not None:
+            bar.write(f"digitrec predict: error: {row.path}: {row.error}", file=sys.stderr)
+        else:
+            bar.write(json.dumps(to_dict(row.path, row.result, self.number, self.top)) if self.as_json
+                      else to_line(row.path, row.result, self.number, self.top), file=sys.stdout)
+            sys.stdout.flush()  # each answer shows as it comes, in a pipe too
+
+    def resume_hint(self):
+        return ""
+
+
+class RowFile:
+    """Rows written to a file (or stdout, "-"), each flushed at once; with resume, the rows
+    already in the file are read back first (`done`: their paths) and the new ones added."""
+
+    is_file = True
+
+    def __init__(self, dest, number, top, resume):
+        self.dest, self.number, self.top = dest, number, top
+        self.done, self.failed_before = set(), 0
+        self._keep = None  # bytes of complete rows to keep when resuming; None: write afresh
+        if resume:
+            self._read_back()
+
+    def _read_back(self):
         try:
-            image = open_image(path)
-            result = recognizer.number(image) if number else recognizer.digit(image)
-            if number and not result.digits:
-                raise NoInkError("no ink found: the image is blank")
-        except DigitrecError as error:
-            failed += 1
-            message = str(error) if str(error).startswith(str(path)) else f"{path}: {error}"
-            print(f"digitrec predict: error: {message}", file=sys.stderr)
-            continue
-        print(json.dumps(to_dict(path, result, number, top)) if as_json else to_line(path, result, number, top),
-              flush=True)
-    return 1 if failed else 0
+            data = open(self.dest, "rb").read()
+        except FileNotFoundError:
+            return  # nothing done yet: start afresh
+        except OSError as error:
+            raise DigitrecError(f"cannot read {self.dest}: {error.strerror or error}") from None
+        # A crash can cut the last row short; it is dropped (and its file read again).
+        self._keep = data.rfind(b"\n") + 1
+        self.read_rows(data[:self._keep].decode("utf-8", "surrogateescape"))
+
+    def finished(self, path, error):
+        self.done.add(os.path.normpath(path))
+        self.failed_before += bool(error)
+
+    def __enter__(self):
+        if self.dest == "-":
+            self.file = sys.stdout
+        else:
+            try:
+                os.makedirs(os.path.dirname(self.dest) or ".", exist_ok=True)  # as the other commands' --out
+                if self._keep is not None:
+                    os.truncate(self.dest, self._keep)
+                self.file = open(self.dest, "w" if self._keep is None else "a",
+                                 newline="", encoding="utf-8", errors="surrogateescape")
+            except OSError as error:
+                raise DigitrecError(f"cannot write {self.dest}: {error.strerror or error}") from None
+        self.start(fresh=not self._keep)
+        return self
+
+    def __exit__(self, *exc):
+        if self.file is not sys.stdout:
+            self.file.close()
+        return False
+
+    def write(self, row, bar):
+        try:
+            self.write_row(row)
+            self.file.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:  # a full disk, say
+            raise DigitrecError(f"cannot write {self.dest}: {error.strerror or error}") from None
+
+    def resume_hint(self):
+        if self.dest == "-":
+            return ""
+        return f"; {self.dest} holds every finished row: the same command with --resume reads the rest"
+
+
+class CsvFile(RowFile):
+    """Columns: path, answer, confidence, not_sure, [digit_confidences, digit_top | topK...], error."""
+
+    def __init__(self, dest, number, top, resume):
+        self.columns = csv_columns(number, top)
+        super().__init__(dest, number, top, resume)
+        self.where_errors = f"see the error column of {dest}"
+
+    def read_rows(self, text):
+        rows = csv.reader(io.StringIO(text))
+        header = next(rows, None)
+        if header is None:
+            return
+        if header != self.columns:
+            raise UsageError(f"{self.dest} holds other columns ({','.join(header)}) than these options write: "
+                             "resume with the options it was written with, or write a new file")
+        for line, row in enumerate(rows, start=2):
+            if len(row) != len(self.columns):
+                raise UsageError(f"{self.dest}: line {line} is not a row of `digitrec predict`")
+            self.finished(row[0], row[-1])
+
+    def start(self, fresh):
+        self.writer = csv.writer(self.file, lineterminator="\n")
+        if fresh:
+            self.writer.writerow(self.columns)
+
+    def write_row(self, row):
+        self.writer.writerow(csv_row(row, self.number, self.top))
+
+
+class JsonlFile(RowFile):
+    """One JSON object a line: --json's, with "error" (null, or why the file failed)."""
+
+    def __init__(self, dest, number, top, resume):
+        super().__init__(dest, number, top, resume)
+        self.where_errors = f"see the rows with an error in {dest}"
+
+    def read_rows(self, text):
+        for line, entry in enumerate(text.splitlines(), start=1):
+            try:
+                record = json.loads(entry)
+                path, error = record["file"], record.get("error")
+            except (ValueError, KeyError, TypeError):
+                raise UsageError(f"{self.dest}: line {line} is not a row of `digitrec predict`") from None
+            if error is None and ("number" in record) != self.number:
+                raise UsageError(f"{self.dest} was written {'without' if self.number else 'with'} --number: "
+                                 "resume with the options it was written with, or write a new file")
+            self.finished(path, error)
+
+    def start(self, fresh):
+        pass
+
+    def write_row(self, row):
+        self.file.write(json.dumps(json_record(row, self.number, self.top)) + "\n")
+
+
+def csv_columns(number, top):
+    columns = ["path", "answer", "confidence", "not_sure"]
+    if number:
+        columns += ["digit_confidences"] + (["digit_top"] if top > 1 else [])
+    elif top > 1:
+        columns += [name for k in range(1, top + 1) for name in (f"top{k}", f"top{k}_confidence")]
+    return columns + ["error"]
+
+
+def csv_row(row, number, top):
+    """A Row as CSV cells: a number's confidence is its least sure digit's; probabilities to 4 places."""
+    if row.error is not None:
+        return [row.path] + [""] * (len(csv_columns(number, top)) - 2) + [row.error]
+    result = row.result
+    not_sure = "no" if result.confident else "yes"
+    if not number:
+        tops = [cell for d, p in result.top(top) for cell in (d, f"{p:.4f}")] if top > 1 else []
+        return [row.path, result.digit, f"{result.confidence:.4f}", not_sure, *tops, ""]
+    digits = result.digits
+    cells = [row.path, result.text, f"{min(d.confidence for d in digits):.4f}", not_sure,
+             " ".join(f"{d.confidence:.4f}" for d in digits)]
+    if top > 1:  # each digit's K likeliest, "d:p/d:p", digits apart by spaces as in digit_confidences
+        cells.append(" ".join("/".join(f"{k}:{p:.4f}" for k, p in d.top(top)) for d in digits))
+    return cells + [""]
+
+
+def json_record(row, number, top):
+    if row.error is not None:
+        return {"file": row.path, "error": row.error}
+    return {**to_dict(row.path, row.result, number, top), "error": None}
 
 
 def to_line(path, result, number, top):

@@ -1,0 +1,242 @@
+"""Reading many image files: folders and patterns to sorted paths, paths to rows, on every core.
+
+    for path in find_images(["scans/", "extra/*.jpg", "one.png"]):   # sorted, lazily
+        ...
+    for row in read_files(paths, number=True, jobs=4):              # one Row a path, in order
+        row.path, row.result, row.error       # a NumberResult (DigitResult without number), or why it failed
+
+Nothing is collected: paths are walked one folder at a time and answered a
+few hundred at a time, so memory stays flat however many files there are.
+Each worker process answers with a recogniser of its own, one file at a time
+(one thread per operation); `read_files` with jobs=1 answers in the calling
+process, which is also what one task of a cluster (Dask, ...) runs.
+"""
+
+import collections
+import dataclasses
+import glob
+import itertools
+import os
+from pathlib import Path
+
+from digitrec.errors import DigitrecError, UsageError
+from digitrec.image import open_image
+from digitrec.recognize import NoInkError, Recognizer, answer_one_at_a_time
+
+# What counts as an image inside a folder or a pattern's matches (any case). A file named on
+# the command line is read whatever its name.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pbm", ".pgm", ".ppm")
+# Files per task sent to a worker: a task's trip between processes (pickling, pipes, the pool's
+# bookkeeping: 0.1-0.3 ms, one-off timing) is a tenth of a file's work; a task of eight, about 1%.
+CHUNK = 8
+# Tasks waiting or running per worker: enough that no worker waits for the next while the
+# oldest is handed back in order, few enough that memory does not grow with the input.
+IN_FLIGHT_PER_WORKER = 4
+# Fewer files than this are read in this process even with jobs > 1: starting a worker (its
+# imports and model, about half a second) costs more than it saves on so few.
+FEW_FILES = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One file's answer. result: a DigitResult, or a NumberResult when read as a number;
+    None if the file failed, and then error says why in one line (without the path)."""
+
+    path: str
+    result: object = None
+    error: str = None
+
+
+def available_cores():
+    """The cores this process may run on (its affinity, where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1
+
+
+def is_image_name(name):
+    return name.lower().endswith(IMAGE_SUFFIXES)
+
+
+def is_pattern(text):
+    """Whether `text` is a glob pattern (as the `glob` module reads one)."""
+    return any(sign in text for sign in "*?[")
+
+
+def find_images(inputs):
+    """Yield the image paths (str) that `inputs` name, lazily, in order.
+
+    inputs: paths of files, folders, or glob patterns ('scans/**/*.png'), in the order given.
+    A file is yielded whatever its name (even if it does not exist: reading it says so); a
+    folder gives its images (IMAGE_SUFFIXES) at any depth, a pattern the images and folders
+    it matches; both in sorted order, as paths sort (by folder, then name), hidden files
+    and folders ('.name') left out, links to folders not followed inside a folder.
+    """
+    for given in map(str, inputs):
+        if os.path.isdir(given):
+            yield from _walk(given)
+        elif os.path.lexists(given) or not is_pattern(given):
+            yield given
+        else:
+            for match in sorted(glob.iglob(given, recursive=True), key=lambda p: Path(p).parts):
+                if os.path.isdir(match):
+                    yield from _walk(match)
+                elif is_image_name(match):
+                    yield match
+
+
+def _walk(folder):
+    """The images under `folder`, each level sorted by name: sorted as paths, and streamed."""
+    try:
+        with os.scandir(folder) as entries:
+            found = sorted((e.name, e.is_dir(follow_symlinks=False)) for e in entries if not e.name.startswith("."))
+    except OSError:
+        return  # an unreadable folder holds nothing we can read
+    for name, is_folder in found:
+        path = os.path.join(folder, name)
+        if is_folder:
+            yield from _walk(path)
+        elif is_image_name(name):
+            yield path
+
+
+def check_inputs(inputs):
+    """Raise UsageError, before any work, for an input that names nothing to read: a missing
+    folder or other path (a missing image file is left to its row), a pattern matching no image,
+    a folder holding none."""
+    for given in map(str, inputs):
+        if not os.path.lexists(given) and not is_pattern(given):
+            if is_image_name(given):
+                continue  # a missing image file is its row's error, as any file that cannot be read
+            raise UsageError(f"{given}: no such file or folder")
+        if next(find_images([given]), None) is not None:
+            continue
+        if os.path.isdir(given):
+            raise UsageError(f"{given}: no image files in this folder (looked for {', '.join(IMAGE_SUFFIXES)})")
+        raise UsageError(f"{given}: no image file matches this pattern")
+
+
+def read_one(recognizer, path, number=False):
+    """The Row for one file: read as a digit, or as a number; a failure is the row's error."""
+    path = str(path)
+    try:
+        image = open_image(path)
+        result = recognizer.number(image) if number else recognizer.digit(image)
+        if number and not result.digits:
+            raise NoInkError("no ink found: the image is blank")
+        return Row(path, result)
+    except DigitrecError as error:
+        message = str(error)
+        return Row(path, error=message[len(path) + 2:] if message.startswith(f"{path}: ") else message)
+    except Exception as error:  # a bug met on one odd file must not stop a run of thousands: it is that file's row
+        return Row(path, error=f"unexpected error, please report it ({type(error).__name__}: {error})")
+
+
+_recognizers = {}  # (model, profile folder) -> this process's Recognizer for them
+
+
+def recognizer(model=None, profile=None):
+    """This process's Recognizer for a model and profile (name, folder or Profile; None: the model
+    alone), made and loaded on the first call and kept; the profile is read again at each call.
+
+    Raises DigitrecError if the model cannot be used. It answers one file at a time, so recognisers
+    made from now on in this process use one thread per operation (`recognize.answer_one_at_a_time`).
+    """
+    key = (str(model) if model else None, profile_folder(profile))
+    if key in _recognizers:
+        if profile is not None:
+            _recognizers[key].reload_profile()  # examples learnt since the last call count
+        return _recognizers[key]
+    answer_one_at_a_time()
+    _recognizers[key] = Recognizer(model, profile=key[1]).load()
+    return _recognizers[key]
+
+
+def profile_folder(profile):
+    """The absolute folder (str) of a profile given as a name, folder or Profile; None for None.
+    Absolute, as a relative one without a '/' ('alice') would read as a profile's name."""
+    from digitrec.profile import Profile
+
+    if profile is None:
+        return None
+    return str((profile if isinstance(profile, Profile) else Profile(profile)).folder.absolute())
+
+
+def read_files(paths, model=None, number=False, profile=None, jobs=1):
+    """Yield a Row for each path of the iterable `paths`, in its order, as they are answered.
+
+    model, profile: as for Recognizer (profile: name, folder or Profile; None: the model alone).
+    jobs: processes answering at once, each with its own recogniser; 1 answers in this process
+    (with `recognizer(model, profile)`). `paths` is read a few hundred ahead at most. A script
+    using jobs > 1 must start from `if __name__ == "__main__":`, as for any multiprocessing.
+    Raises DigitrecError if the model cannot be used or a worker process dies.
+    """
+    reader = recognizer(model, profile)  # here too with workers: a model that cannot be used fails once, now
+    paths = iter(paths)
+    first = list(itertools.islice(paths, FEW_FILES))
+    paths = itertools.chain(first, paths)
+    if jobs <= 1 or len(first) < FEW_FILES:
+        for path in paths:
+            yield read_one(reader, path, number)
+        return
+    yield from _read_in_workers(paths, model, number, profile_folder(profile), jobs)
+
+
+def _read_in_workers(paths, model, number, profile, jobs):
+    import concurrent.futures
+    import multiprocessing
+
+    # Not "fork": this process may have threads already (ONNX Runtime's, the progress bar's),
+    # and a child forked from a process with threads can deadlock. A fork server forks
+    # workers from a clean, single-threaded process (Python 3.14's default on Linux).
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
+                                                  initializer=_start_worker, initargs=(model, profile))
+    pending = collections.deque()  # futures of the tasks sent, oldest first: rows go out in input order
+    try:
+        for chunk in _chunks(paths, CHUNK):
+            pending.append((chunk[0], pool.submit(_read_chunk, chunk, number)))
+            if len(pending) >= jobs * IN_FLIGHT_PER_WORKER:
+                yield from _rows_of(*pending.popleft())
+        while pending:
+            yield from _rows_of(*pending.popleft())
+    finally:  # also on an interrupt, or when the caller stops early: no work left behind
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunks(iterable, size):
+    while chunk := list(itertools.islice(iterable, size)):
+        yield chunk
+
+
+def _rows_of(first_path, future):
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise DigitrecError(f"a worker process stopped (killed, or out of memory?) while reading {first_path} "
+                            "or a file soon after it") from None
+
+
+_worker = None  # the worker process's Recognizer
+
+
+def _start_worker(model, profile):
+    """Make a worker process's recogniser (once: tasks reuse it)."""
+    import signal
+
+    import cv2
+
+    global _worker
+    # Ctrl-C reaches every process of the terminal's group: the parent stops the work and
+    # writes what it has; a worker interrupted would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    cv2.setNumThreads(1)  # the workers fill the cores; OpenCV's own threads would only contend
+    answer_one_at_a_time()
+    _worker = Recognizer(model, profile=profile).load()
+
+
+def _read_chunk(paths, number):
+    return [read_one(_worker, path, number) for path in paths]
