@@ -49,7 +49,7 @@ from digitrec.files import atomic_path
 from digitrec.gui.dispatch import Dispatcher
 from digitrec.gui.inside import InsideView
 from digitrec.gui.learning import Learning
-from digitrec.gui.look import EDGE, ERROR, Look
+from digitrec.gui.look import ERROR, Look
 from digitrec.gui.panel import AnswerPanel
 from digitrec.gui.sketch import Sketch
 from digitrec.gui.statusbar import StatusBar
@@ -153,7 +153,7 @@ class App:
         root.columnconfigure(0, weight=1)
         root.rowconfigure(1, weight=1)
         self._build_toolbar().grid(row=0, column=0, columnspan=2, sticky="ew")
-        edge = tk.Frame(root, background=EDGE, padx=1, pady=1)
+        edge = ttk.Frame(root, style="Edge.TFrame", padding=1)
         self.canvas = Sketch(edge, self.pen, (px(CANVAS_SIZE[0]), px(CANVAS_SIZE[1])), "Draw a digit or a number here",
                              self.look)
         self.canvas.pack(fill="both", expand=True)
@@ -177,9 +177,9 @@ class App:
         self.why_button = ttk.Checkbutton(bar, text="Why?", variable=self.why, command=self._why_switched,
                                           takefocus=False)
         self.why_button.pack(side="left", padx=(px(6), 0))
-        tk.Scale(bar, from_=PEN_RANGE[0], to=PEN_RANGE[1], orient="horizontal", variable=self.pen,
-                 command=self._pen_changed, length=px(160), font=self.look.fonts["small"], takefocus=False,
-                 highlightthickness=0).pack(side="right")
+        ttk.Label(bar, textvariable=self.pen, width=3, font=self.look.fonts["text"]).pack(side="right")
+        ttk.Scale(bar, from_=PEN_RANGE[0], to=PEN_RANGE[1], orient="horizontal", variable=self.pen,
+                  command=self._pen_changed, length=px(160), takefocus=False).pack(side="right", padx=(0, px(6)))
         ttk.Label(bar, text="Pen width (px)", font=self.look.fonts["text"]).pack(side="right", padx=px(6))
         return bar
 
@@ -286,6 +286,7 @@ class App:
             self._show_digit()
 
     def _pen_changed(self, _value):
+        self.pen.set(round(float(self.pen.get())))  # a ttk.Scale slides through fractions: whole px only
         self.canvas.set_pen_width(self.pen.get())
         self._edited()
 
