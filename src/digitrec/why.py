@@ -10,6 +10,7 @@ The same maps and layers as the window's Why? view (`digitrec.explain`, coloured
 
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -44,7 +45,7 @@ def explain_file(path, out=None, number=False, as_json=False, model=None, profil
     explanations = Explainer(model).explain(result.digits, alone=True)
     examples = [_example_image(recognizer, d) for d in result.digits]
     if out is not None:
-        sheet = picture(str(path), image, result, explanations, examples)
+        sheet = picture(Path(path).name, image, result, explanations, examples)
         with atomic_path(out) as tmp:
             sheet.save(tmp, format="PNG")
     if as_json:
