@@ -13,7 +13,6 @@ import time
 import pytest
 
 import strokes
-from digitrec import settings
 from digitrec.recognize import Recognizer
 from test_gui import pump, settle
 
@@ -21,13 +20,6 @@ tk = pytest.importorskip("tkinter", reason="the drawing app needs tkinter (apt-g
 from digitrec import gui  # noqa: E402  (imports tkinter)
 
 FLAGGED_ONE = strokes.Drawing("1", [[(250, 80), (330, 40), (330, 260)]], 12, "flag")  # read '7', runner-up '1'
-
-
-@pytest.fixture(autouse=True)
-def own_settings(tmp_path, monkeypatch):
-    """The window's settings in a folder of the test's own, never the user's."""
-    monkeypatch.setenv(settings.CONFIG_ENV, str(tmp_path / "config"))
-    return tmp_path / "config" / settings.FILE
 
 
 @pytest.fixture(scope="module")
@@ -193,3 +185,15 @@ def test_an_answer_from_the_profile_shows_the_example_that_decided_it(display):
         assert app.inside.example.cget("image") and "by your example" in app.inside.example.cget("text")
     finally:
         app.root.destroy()
+
+
+def test_a_damaged_settings_file_is_ignored(display, recognizer, own_settings):
+    own_settings.parent.mkdir(parents=True, exist_ok=True)
+    own_settings.write_text("{not json")
+    app = open_app(recognizer)
+    try:
+        assert not app.why.get()
+        app.set_why(True)  # and written anew
+    finally:
+        app.root.destroy()
+    assert json.loads(own_settings.read_text()) == {"why": True}
