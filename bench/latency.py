@@ -6,13 +6,17 @@
   exported model on ONNX Runtime) vs the tutorial's way (whole-canvas resize +
   Keras `model.predict`); and digitrec's two parts apart: preprocessing, model;
 - a whole number of 6 digits -> answer, against one drawing's time;
+- the Why? view's extra cost for one drawing (`Explainer.explain` on its answer: the
+  evidence and every layer's output, as the window asks at each stroke's end), against
+  one drawing's answer;
 - `digitrec predict one.png`, a fresh process, against a bare
   `python -c "import numpy, PIL.Image"`, alternately, median of --starts each;
 - `digitrec predict --jobs 1` on N PNG files (one process), start-up included: files per second.
 
 Goals (ratios, so that they hold on any CPU): one drawing >= 30x faster than
 the tutorial's way, its preprocessing no slower than its model call; a 6-digit
-number <= 2.5x one drawing; `digitrec predict one.png` <= 4x a bare start.
+number <= 2.5x one drawing; the Why? view's extra cost <= 5x one drawing's answer;
+`digitrec predict one.png` <= 4x a bare start.
 """
 
 import argparse
@@ -26,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from digitrec import Recognizer, bundle, data, paper, preprocess, synthetic
+from digitrec.explain import Explainer
 from digitrec.recognize import answer_one_at_a_time
 
 
@@ -95,13 +100,17 @@ def main():
     numbers = [synthetic.drawn_number(images[i:i + 6], rng) for i in range(0, 300, 6)]
     recognizer = Recognizer().load()
     inputs = [preprocess.locate_digit(paper.to_ink(d))[1] for d in drawings]
+    answers = [recognizer.digit(d) for d in drawings]
+    explainer = Explainer().load()
     results = {
         "digitrec_digit": percentiles(recognizer.digit, drawings, args.runs),
         "preprocess_digit": percentiles(lambda d: preprocess.locate_digit(paper.to_ink(d)), drawings, args.runs),
         "model_digit": percentiles(lambda x: recognizer.probabilities(x[None]), inputs, args.runs),
         "tutorial_digit": percentiles(tutorial_answer(bundle.load_model()), drawings, min(args.runs, 200)),
         "digitrec_number_6": percentiles(recognizer.number, numbers, args.runs),
+        "why_digit": percentiles(lambda answer: explainer.explain([answer]), answers, args.runs),
     }
+    results["why_over_digit_p50"] = round(results["why_digit"]["p50_ms"] / results["digitrec_digit"]["p50_ms"], 2)
     results["speedup_p50"] = round(results["tutorial_digit"]["p50_ms"] / results["digitrec_digit"]["p50_ms"], 1)
     results["number_over_digit_p50"] = round(results["digitrec_number_6"]["p50_ms"]
                                              / results["digitrec_digit"]["p50_ms"], 2)
@@ -119,10 +128,12 @@ def main():
                         ("preprocess_digit", "  of which preprocessing"),
                         ("model_digit", "  of which the model"),
                         ("tutorial_digit", "one drawing -> digit (tutorial's way)"),
-                        ("digitrec_number_6", "6-digit number -> number (digitrec)")):
+                        ("digitrec_number_6", "6-digit number -> number (digitrec)"),
+                        ("why_digit", "the Why? view's extra, one drawing")):
         print(f"{label:42} {results[name]['p50_ms']:>7.2f} {results[name]['p99_ms']:>7.2f}")
     print(f"digitrec is {results['speedup_p50']}x faster than the tutorial's way (p50); "
-          f"a 6-digit number takes {results['number_over_digit_p50']}x one drawing")
+          f"a 6-digit number takes {results['number_over_digit_p50']}x one drawing; "
+          f"the Why? view adds {results['why_over_digit_p50']}x one drawing's answer")
     if args.starts:
         s = results["start"]
         print(f"`digitrec predict one.png` {s['predict_one_s']:.3f} s against a bare Python start "

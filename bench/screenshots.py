@@ -1,5 +1,5 @@
-"""Regenerate the README's screenshots of the drawing app: docs/gui-digit.png, docs/gui-number.png and
-docs/gui-correction.png.
+"""Regenerate the README's screenshots of the drawing app: docs/gui-digit.png, docs/gui-number.png,
+docs/gui-correction.png and docs/gui-why.png.
 
     python bench/screenshots.py [--out docs]
 
@@ -8,12 +8,13 @@ the X mouse (xdotool) the neat drawings of tests/strokes.py, points the mouse
 at a digit so its probabilities show, and captures the window (ImageMagick's
 `import`). For gui-correction.png it draws a '1' with a long flag, which the
 model reads as '7', and presses the key 1: the window shows the corrected
-answer and the profile that learnt it. Each launch reads and writes a
-handwriting profile of its own, in a temporary folder: never yours. Needs the
-bundled model.
+answer and the profile that learnt it. For gui-why.png it draws the same '1'
+with the Why? view on. Each launch reads and writes a handwriting profile and
+settings of its own, in temporary folders: never yours. Needs the bundled model.
 """
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 from digitrec.profile import PROFILES_ENV
+from digitrec.settings import CONFIG_ENV, FILE
 from xscreen import Gui, virtual_screen
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,10 +30,11 @@ sys.path.insert(0, str(ROOT / "tests"))  # the drawings are the tests' stroke da
 import strokes  # noqa: E402
 
 FLAGGED_ONE = strokes.Drawing("1", [[(250, 80), (330, 40), (330, 260)]], 12, "flag")  # read '7' (0.998)
-SHOTS = {  # file name: (drawing, which digit the mouse points at, the digit key pressed then, or None)
-    "gui-digit.png": (strokes.write("7", height=220, pen_width=14, origin=(250, 50), seed=3), 0, None),
-    "gui-number.png": (strokes.write("2048", height=150, pen_width=12, origin=(50, 85), seed=5), 1, None),
-    "gui-correction.png": (FLAGGED_ONE, 0, "1"),
+SHOTS = {  # file name: (drawing, which digit the mouse points at, the digit key pressed then or None, Why? on)
+    "gui-digit.png": (strokes.write("7", height=220, pen_width=14, origin=(250, 50), seed=3), 0, None, False),
+    "gui-number.png": (strokes.write("2048", height=150, pen_width=12, origin=(50, 85), seed=5), 1, None, False),
+    "gui-correction.png": (FLAGGED_ONE, 0, "1", False),
+    "gui-why.png": (FLAGGED_ONE, 0, None, True),
 }
 
 
@@ -41,10 +44,13 @@ def capture(app, path):
     subprocess.run(["import", "-window", window, str(path)], env=app.env, check=True)
 
 
-def shoot(env, drawing, pointed, key, path):
-    """Launch the app, draw, point at digit `pointed`, press `key` (a correction; None: none) and capture."""
-    with tempfile.TemporaryDirectory() as profiles:
-        app = Gui(dict(env, **{PROFILES_ENV: profiles}), "--pen-width", str(drawing.pen_width), "--print-answers")
+def shoot(env, drawing, pointed, key, why, path):
+    """Launch the app (with the Why? view on if `why`), draw, point at digit `pointed`, press `key` (a
+    correction; None: none) and capture."""
+    with tempfile.TemporaryDirectory() as profiles, tempfile.TemporaryDirectory() as config:
+        (Path(config) / FILE).write_text(json.dumps({"why": why}))
+        app = Gui(dict(env, **{PROFILES_ENV: profiles, CONFIG_ENV: config}), "--pen-width", str(drawing.pen_width),
+                  "--print-answers")
         try:
             _, mapped = app.wait_for("mapped")
             app.wait_for("ready")
@@ -75,8 +81,8 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with virtual_screen() as env:
-        for name, (drawing, pointed, key) in SHOTS.items():
-            shoot(env, drawing, pointed, key, out / name)
+        for name, (drawing, pointed, key, why) in SHOTS.items():
+            shoot(env, drawing, pointed, key, why, out / name)
             print(f"wrote {out / name}")
 
 

@@ -62,6 +62,17 @@ def own_profiles(tmp_path_factory, monkeypatch):
     return folder
 
 
+@pytest.fixture(autouse=True)
+def own_settings(tmp_path_factory, monkeypatch):
+    """Every test reads and writes the window's settings (the Why? switch) in a folder of its own, never the
+    user's; returns the settings file."""
+    from digitrec.settings import CONFIG_ENV, FILE
+
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv(CONFIG_ENV, str(folder))
+    return folder / FILE
+
+
 @pytest.fixture(scope="session")
 def display():
     """A virtual 1366x768 X screen for the session; DISPLAY points at it while tests run."""

@@ -81,6 +81,11 @@ class Adapter:
     def adjust(self, probabilities, forms):
         """probabilities float32 (n, 10), forms (n, G) -> (float32 (n, 10) rows summing to 1,
         bool (n,): which rows an example decided). Rows no example decides come back unchanged."""
+        adjusted, deciding = self.decide(probabilities, forms)
+        return adjusted, deciding >= 0
+
+    def decide(self, probabilities, forms):
+        """As `adjust`, with int (n,) for the second: the index of the example that decided each row, or -1."""
         probabilities = np.asarray(probabilities, np.float32)
         deciding = self.deciding_examples(forms)
         rows = np.nonzero(deciding >= 0)[0]
@@ -90,4 +95,4 @@ class Adapter:
             logits[np.arange(len(rows)), self.labels[deciding[rows]]] += EXAMPLE_WEIGHT
             exp = np.exp(logits - logits.max(axis=1, keepdims=True))
             adjusted[rows] = exp / exp.sum(axis=1, keepdims=True)
-        return adjusted, deciding >= 0
+        return adjusted, deciding

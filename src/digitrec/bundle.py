@@ -12,6 +12,7 @@ from digitrec.errors import DigitrecError
 
 BUNDLED_NAME = "digitrec.keras"
 EXPORT_SUFFIX = ".onnx"
+INSIDE_SUFFIX = ".inside.onnx"  # the network opened up, for the Why? view (`digitrec.inside`)
 
 
 def bundled_model_path():
@@ -37,6 +38,15 @@ def exported_path(model_path=None):
     if path.is_dir():
         raise DigitrecError(f"{path} is a folder, not a model file")
     raise DigitrecError(f"model file {path} does not exist")
+
+
+def inside_path(model_path=None):
+    """Where a model's opened-up network (`digitrec.inside`) lives: MODEL.inside.onnx beside MODEL.keras
+    or MODEL.onnx (it may not exist)."""
+    path = Path(model_path) if model_path else bundled_model_path()
+    if path.name.endswith(INSIDE_SUFFIX):
+        return path
+    return path.with_name(path.stem + INSIDE_SUFFIX)
 
 
 def load_session(model_path=None, threads=0):

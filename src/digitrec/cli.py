@@ -1,4 +1,4 @@
-"""The `digitrec` command: train, evaluate, export, predict, gui, profile.
+"""The `digitrec` command: train, evaluate, export, predict, explain, gui, profile.
 
 Every failure the user can act on ends as one line on stderr and a non-zero
 exit status; heavy modules are imported only by the command that needs them.
@@ -100,10 +100,13 @@ def add_export(commands):
 
 def run_export(args):
     need_training_extra("export")
-    from digitrec import export
+    from digitrec import export, inside
 
     out = export.export(args.model, data_dir=args.data)
     print(f"wrote {out}: the same answers as {args.model} on the 10,000 MNIST test digits, sha256 {export.sha256(out)}")
+    opened = inside.export_file(args.model, data_dir=args.data)
+    print(f"wrote {opened}: its layers and gradients for the Why? view, the same as Keras' on "
+          f"{inside.CHECK_DIGITS} MNIST test digits")
 
 
 def add_predict(commands):
@@ -156,6 +159,31 @@ def run_predict(args):
                                  as_json=args.json, profile=chosen_profile(args, must_exist=True),
                                  csv_path=getattr(args, "csv", None), jsonl_path=getattr(args, "jsonl", None),
                                  resume=args.resume, jobs=args.jobs, quiet=args.quiet)
+
+
+def add_explain(commands):
+    p = commands.add_parser("explain", help="why a digit (or each digit of a number) was read as it was: "
+                                            "a picture of the evidence and the layers, or its numbers",
+                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("file", metavar="FILE", help="an image file (PNG, JPEG, BMP, GIF, TIFF, WebP...)")
+    p.add_argument("-o", "--out", metavar="PNG", help="write the picture here: the file, what the model saw, the "
+                                                       "evidence for the answer and the runner-up, the layers")
+    p.add_argument("--json", action="store_true",
+                   help="print the numbers as JSON: the answer, the probabilities, each map as 28x28 floats")
+    p.add_argument("--number", action="store_true", help="read a whole number and explain each digit")
+    p.add_argument("--model", help="model file: a .keras with its exports (.onnx, .inside.onnx) beside it, or "
+                                   "the .onnx; default: the bundled model")
+    add_profile_option(p, "'default', if it exists")
+    p.set_defaults(run=run_explain)
+
+
+def run_explain(args):
+    from digitrec import why
+    from digitrec.recognize import answer_one_at_a_time
+
+    answer_one_at_a_time()
+    return why.explain_file(args.file, out=args.out, number=args.number, as_json=args.json, model=args.model,
+                            profile=chosen_profile(args, must_exist=True))
 
 
 def add_gui(commands):
@@ -277,6 +305,7 @@ def parser():
     add_evaluate(commands)
     add_export(commands)
     add_predict(commands)
+    add_explain(commands)
     add_gui(commands)
     add_profile(commands)
     return p

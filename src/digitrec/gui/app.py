@@ -42,12 +42,14 @@ import tkinter as tk
 from pathlib import Path
 from tkinter import filedialog, ttk
 
-from digitrec import bundle
+from digitrec import bundle, heatmap, settings
 from digitrec.errors import DigitrecError
+from digitrec.explain import Explainer
 from digitrec.files import atomic_path
 from digitrec.gui.dispatch import Dispatcher
+from digitrec.gui.inside import InsideView
 from digitrec.gui.learning import Learning
-from digitrec.gui.look import EDGE, ERROR, Look
+from digitrec.gui.look import ERROR, Look
 from digitrec.gui.panel import AnswerPanel
 from digitrec.gui.sketch import Sketch
 from digitrec.gui.statusbar import StatusBar
@@ -114,6 +116,7 @@ class App:
         self.root, self.recognizer = root, recognizer
         self.print_answers, self.events, self.out = print_answers, events, out
         self.answer = None
+        self.reading = None  # the work.Reading of `answer`: with the Why? view on, its explanations
         self.ready = False
         self.model_error = None
         self.focus_x = None  # the mouse's x on the canvas: the probabilities follow the digit under it
@@ -128,6 +131,9 @@ class App:
 
         self.look = Look(root)
         self.pen = tk.IntVar(root, pen_width)
+        # The Why? view: off unless it was on when the app last closed. Its network loads on first use.
+        self.why = tk.BooleanVar(root, bool(settings.load().get("why", False)))
+        self.explainer = Explainer(recognizer.model_path)
         self.learning = Learning(self) if recognizer.profile is not None else None  # the profile's commands
         keep_every_motion_event(root)
         self._build()
@@ -147,16 +153,20 @@ class App:
         root.columnconfigure(0, weight=1)
         root.rowconfigure(1, weight=1)
         self._build_toolbar().grid(row=0, column=0, columnspan=2, sticky="ew")
-        edge = tk.Frame(root, background=EDGE, padx=1, pady=1)
+        edge = ttk.Frame(root, style="Edge.TFrame", padding=1)
         self.canvas = Sketch(edge, self.pen, (px(CANVAS_SIZE[0]), px(CANVAS_SIZE[1])), "Draw a digit or a number here",
                              self.look)
         self.canvas.pack(fill="both", expand=True)
         edge.grid(row=1, column=0, sticky="nsew", padx=(px(8), 0), pady=px(4))
         self.panel = AnswerPanel(root, self.look, self.correct if self.learning else None)
-        self.panel.frame.grid(row=1, column=1, sticky="ns", padx=px(8), pady=px(4))
+        self.panel.frame.grid(row=1, column=1, rowspan=2, sticky="ns", padx=px(8), pady=px(4))
+        self.inside = InsideView(root, self.look)  # under the canvas, beside the panel: the window stays on a laptop screen
+        self.inside.frame.grid(row=2, column=0, sticky="nw")
+        if not self.why.get():
+            self.inside.frame.grid_remove()  # remembers its place for when the view is switched on
         commands = self.learning.commands() if self.learning else None  # the profile line's buttons
         self.status = StatusBar(root, self.look, self._model_line(), commands)
-        self.status.frame.grid(row=2, column=0, columnspan=2, sticky="ew")
+        self.status.frame.grid(row=3, column=0, columnspan=2, sticky="ew")
 
     def _build_toolbar(self):
         px = self.look.px
@@ -164,9 +174,12 @@ class App:
         for text, command in (("Clear (Esc)", self.clear), ("Undo (Ctrl+Z)", self.undo),
                               ("Open… (Ctrl+O)", self.open_dialog), ("Save… (Ctrl+S)", self.save_dialog)):
             ttk.Button(bar, text=text, command=command, takefocus=False).pack(side="left", padx=(0, px(6)))
-        tk.Scale(bar, from_=PEN_RANGE[0], to=PEN_RANGE[1], orient="horizontal", variable=self.pen,
-                 command=self._pen_changed, length=px(160), font=self.look.fonts["small"], takefocus=False,
-                 highlightthickness=0).pack(side="right")
+        self.why_button = ttk.Checkbutton(bar, text="Why?", variable=self.why, command=self._why_switched,
+                                          takefocus=False)
+        self.why_button.pack(side="left", padx=(px(6), 0))
+        ttk.Label(bar, textvariable=self.pen, width=3, font=self.look.fonts["text"]).pack(side="right")
+        ttk.Scale(bar, from_=PEN_RANGE[0], to=PEN_RANGE[1], orient="horizontal", variable=self.pen,
+                  command=self._pen_changed, length=px(160), takefocus=False).pack(side="right", padx=(0, px(6)))
         ttk.Label(bar, text="Pen width (px)", font=self.look.fonts["text"]).pack(side="right", padx=px(6))
         return bar
 
@@ -203,10 +216,14 @@ class App:
             return
         self._mapped = True
         self.root.update_idletasks()  # lay the children out, so their sizes below are real
-        # Shrinkable down to half the canvas, never so small that the panel is clipped.
-        self.root.minsize(self.root.winfo_reqwidth() - self.look.px(CANVAS_SIZE[0] // 2), self.root.winfo_reqheight())
+        self._set_min_size()
         c = self.canvas
         self._event("mapped", canvas=[c.winfo_rootx(), c.winfo_rooty(), c.winfo_width(), c.winfo_height()])
+
+    def _set_min_size(self):
+        # Shrinkable down to half the canvas, never so small that the panel (or the Why? view) is clipped.
+        self.root.update_idletasks()
+        self.root.minsize(self.root.winfo_reqwidth() - self.look.px(CANVAS_SIZE[0] // 2), self.root.winfo_reqheight())
 
     def _on_destroy(self, event):
         if event.widget is self.root:  # a binding on the root also fires for each of its children
@@ -269,6 +286,7 @@ class App:
             self._show_digit()
 
     def _pen_changed(self, _value):
+        self.pen.set(round(float(self.pen.get())))  # a ttk.Scale slides through fractions: whole px only
         self.canvas.set_pen_width(self.pen.get())
         self._edited()
 
@@ -340,6 +358,27 @@ class App:
             return False
         self._set_status(f"saved {path}")
         return True
+
+    def set_why(self, on):
+        """Switch the Why? view on or off (like its button)."""
+        self.why.set(on)
+        self._why_switched()
+
+    def _why_switched(self):
+        on = self.why.get()
+        problem = settings.save({"why": on})
+        if problem:
+            self._set_status(problem, error=True)
+        if on:
+            self.inside.frame.grid()
+            if self.ready and self._has_ink():
+                self.refresh()  # the answer again, with why
+        else:
+            self.inside.frame.grid_remove()
+            self.reading = None if self.reading is None else self.reading._replace(explanations=None)
+        self._show_answer()
+        if self._mapped:
+            self._set_min_size()
 
     # ------------------------------------------------------------ corrections (the rest of the profile: learning.py)
 
@@ -428,20 +467,21 @@ class App:
     def _ask(self, final):
         # A snapshot: the worker must not see strokes that grow while it renders them.
         c = self.canvas
-        ink = Ink(self._edits, c.picture, [list(s) for s in c.strokes], self.pen.get(), c.extent())
+        ink = Ink(self._edits, c.picture, [list(s) for s in c.strokes], self.pen.get(), c.extent(),
+                  self.explainer if self.why.get() else None)
         self.dispatcher.ask(ink, self._show_final if final else self._show_live, final)
 
     def _show_live(self, answer):
         # A live answer that failed is only a preview: the final answer reports the error.
         if answer.result is not None and answer.request.edits > self._answered:  # newer than the last final
-            self.answer = answer.result
+            self.reading, self.answer = answer.result, answer.result.number
             self._show_answer()
 
     def _show_final(self, answer):
         if answer.error is not None:
             self._report(answer.error, "cannot recognise the drawing")
             return
-        self.answer = answer.result
+        self.reading, self.answer = answer.result, answer.result.number
         self._show_answer()
         if self.print_answers:
             self._emit(answer_record(self.answer))
@@ -460,7 +500,17 @@ class App:
             self.selected = None  # the profile changed how the ink splits into digits
         self.panel.show_answer(self.answer, self._has_ink(), waiting=not self.model_error, selected=self.selected)
         self.canvas.show_boxes([d.box for d in digits], solid=self.selected)
+        explanations = self._explanations()
+        self.canvas.show_overlays([(heatmap.overlay(why.contrast, why.model_input, _size(d.box)), d.box)
+                                   for d, why in zip(digits, explanations or [])])
         self._show_digit()
+
+    def _explanations(self):
+        """The explain.Explanation of each digit on show, or None (the view is off, or they are not worked out)."""
+        reading = self.reading
+        if not self.why.get() or reading is None or reading.number is not self.answer:
+            return None
+        return reading.explanations
 
     def focus_index(self):
         """Index of the digit whose probabilities are shown: the one under the mouse, else the one selected,
@@ -476,6 +526,12 @@ class App:
         digits = self.answer.digits if self.answer else []
         self.panel.show_digit(None if index is None else digits[index], index, len(digits))
         self.canvas.highlight(index)
+        if self.why.get():
+            explanations, reading = self._explanations(), self.reading
+            shown = explanations is not None and index is not None
+            self.inside.show(explanations[index] if shown else None, index, len(digits),
+                             example=reading.examples[index] if shown and reading.examples else None,
+                             error=reading.why_error if reading is not None else None)
 
     # ------------------------------------------------------------ helpers
 
@@ -486,6 +542,10 @@ class App:
 
     def _has_ink(self):
         return self.canvas.has_ink()
+
+    def inside_shown(self):
+        """Whether the Why? view is on screen."""
+        return bool(self.inside.frame.winfo_manager())
 
     def _set_status(self, message=None, error=False):
         """Show `message`, or else what the app is doing: loading, ready, or why the model is missing."""
@@ -502,3 +562,8 @@ class App:
 
     def _emit(self, record):
         print(json.dumps(record), file=self.out, flush=True)
+
+
+def _size(box):
+    left, top, right, bottom = box
+    return right - left, bottom - top

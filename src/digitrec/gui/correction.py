@@ -1,6 +1,5 @@
 """The "Correct it" row under the answer: ten buttons 0-9, as the digit keys do."""
 
-import tkinter as tk
 from tkinter import ttk
 
 from digitrec.gui.look import QUIET
@@ -18,9 +17,9 @@ class CorrectionRow:
         row.pack(fill="x")
         self.buttons = []
         for d in range(10):
-            # tk buttons: ttk's themed padding leaves no room for ten in the panel's width
-            button = tk.Button(row, text=str(d), font=look.fonts["bold"], width=1, padx=0, pady=look.px(1),
-                               takefocus=False, command=lambda d=d: on_digit(d))
+            # Digit.TButton: the theme's usual padding leaves no room for ten in the panel's width
+            button = ttk.Button(row, text=str(d), style="Digit.TButton", takefocus=False,
+                                command=lambda d=d: on_digit(d))
             button.pack(side="left", fill="x", expand=True)
             self.buttons.append(button)
         self.enable(False)

@@ -1,4 +1,10 @@
-"""How the window looks: colours, fonts and sizes, shared by its parts."""
+"""How the window looks: one ttk theme, colours, fonts and sizes, shared by its parts.
+
+Every widget is a themed (ttk) one but the canvases and windows, which Tk has only
+classic; the theme is 'clam' on every platform, so the window looks the same on
+Linux, macOS and Windows, with its colours and sizes set here. Sizes are in px at
+96 dpi, scaled to the screen (`Look.px`), fonts in points: the window grows on a high-DPI screen.
+"""
 
 from tkinter import font, ttk
 
@@ -10,6 +16,8 @@ SELECTED = "#d6e6fa"  # behind the answer's digit chosen for a correction
 BAR, TOP_BAR, BAR_TRACK = "#7fa7d9", "#1f6fd1", "#eceff3"
 ERROR, NOT_SURE, QUIET = "#c62828", "#d35400", "#616161"
 EDGE = "#b0b0b0"  # the thin frame around a canvas drawn on
+THEME = "clam"  # plain and flat, and the same everywhere (the native ones differ by platform, 'aqua' most)
+BACKGROUND = "#eef0f3"  # the window's, behind every part
 
 
 class Look:
@@ -22,10 +30,23 @@ class Look:
                       "text": font.Font(root, family=base, size=TEXT_PT),
                       "bold": font.Font(root, family=base, size=TEXT_PT, weight="bold"),
                       "small": font.Font(root, family=base, size=TEXT_PT - 2)}
+        px = self.px
         style = ttk.Style(root)
-        style.configure("TButton", font=self.fonts["text"])
-        style.configure("Small.TButton", font=self.fonts["small"], padding=(self.px(4), 0))
-        self.background = root.cget("background")
+        style.theme_use(THEME)
+        style.configure(".", background=BACKGROUND, font=self.fonts["text"])
+        style.configure("TButton", font=self.fonts["text"], padding=(px(8), px(3)))
+        style.configure("Small.TButton", font=self.fonts["small"], padding=(px(4), 0))
+        # The correction row's ten digits share the panel's width: no more padding than the digit needs.
+        style.configure("Digit.TButton", font=self.fonts["bold"], padding=(0, px(1)), width=1, anchor="center")
+        style.configure("Selected.TLabel", background=SELECTED)  # the answer's digit chosen for a correction
+        style.configure("Edge.TFrame", background=EDGE)  # the thin frame around a canvas drawn on
+        # The theme draws its indicators, arrows and sliders in screen px: scale them as the fonts are.
+        style.configure("TCheckbutton", indicatorsize=px(12), indicatormargin=(0, 0, px(4), 0))
+        style.configure("TScrollbar", arrowsize=px(14))
+        style.configure("Horizontal.TScale", sliderlength=px(24), sliderthickness=px(16))
+        root.configure(background=BACKGROUND)  # the root and Toplevels are classic Tk: give them the theme's
+        root.option_add("*Toplevel.background", BACKGROUND)
+        self.background = BACKGROUND
 
     def px(self, n):
         """n px at 96 dpi, in this screen's px: sizes grow on high-dpi screens as fonts in points do."""

@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image, ImageTk
 
 from digitrec.gui.correction import CorrectionRow
-from digitrec.gui.look import BAR, BAR_TRACK, NOT_SURE, QUIET, SELECTED, TOP_BAR
+from digitrec.gui.look import BAR, BAR_TRACK, NOT_SURE, QUIET, TOP_BAR
 
 PREVIEW_ZOOM = 5  # the 28x28 model input is shown at 140x140
 ANSWER_DIGITS = 7  # the number's room, in digits: the panel keeps its width as a number grows to it
@@ -44,7 +44,7 @@ class AnswerPanel:
         self.digit_label.pack(anchor="w")
         body = ttk.Frame(frame)
         body.pack(fill="x")
-        self.preview = tk.Label(body, borderwidth=0, background="black")
+        self.preview = ttk.Label(body, borderwidth=0, padding=0)
         self.preview.pack(side="left", anchor="n")
         ttk.Label(body, text="what the\nmodel saw\n(28×28)", font=fonts["small"], foreground=QUIET,
                   justify="left").pack(side="left", anchor="n", padx=px(8))
@@ -79,8 +79,8 @@ class AnswerPanel:
 
     def _number_label(self, text, index=None, selected=None):
         """One digit of the answer (index: its place; None: a placeholder, not selectable)."""
-        label = tk.Label(self.number, text=text, font=self.look.fonts["answer"], borderwidth=0, padx=0,
-                         background=SELECTED if index is not None and index == selected else self.look.background)
+        label = ttk.Label(self.number, text=text, font=self.look.fonts["answer"], padding=0,
+                          style="Selected.TLabel" if index is not None and index == selected else "TLabel")
         label.pack(side="left")
         if index is not None:
             label.configure(cursor="hand2")

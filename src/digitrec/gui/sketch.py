@@ -33,6 +33,7 @@ class Sketch(tk.Canvas):
         self.boxes = []  # the digits' outlines, (left, top, right, bottom) canvas px
         self.drawing = False
         self._shown = None  # the PhotoImage on show: Tk forgets one Python no longer references
+        self._overlays = []  # the Why? view's evidence over each digit, PhotoImages likewise
         self.bind("<ButtonPress-1>", self._press)
         self.bind("<B1-Motion>", self._drag)
         self.bind("<ButtonRelease-1>", self._release)
@@ -101,6 +102,7 @@ class Sketch(tk.Canvas):
         self.strokes.clear()
         self.lines.clear()
         self.picture, self._shown, self.boxes = None, None, []
+        self.show_overlays([])
         self.delete("ink", "picture", "box")
         self.place_hint()
 
@@ -116,6 +118,18 @@ class Sketch(tk.Canvas):
         self.tag_lower("box")  # under the ink
         if self.picture is not None:
             self.tag_lower("picture")
+
+    def show_overlays(self, overlays):
+        """Lay images over the digits: [(Pillow RGBA image, box), ...], boxes as for `show_boxes`, each image
+        stretched onto its box (as shown); [] removes them."""
+        zoom, dx, dy = self.picture_place if self.picture is not None else (1.0, 0, 0)
+        self.delete("why")
+        self._overlays = []
+        for image, (left, top, right, bottom) in overlays:
+            size = (max(1, round((right - left) * zoom)), max(1, round((bottom - top) * zoom)))
+            self._overlays.append(ImageTk.PhotoImage(image.resize(size), master=self))
+            self.create_image(dx + left * zoom, dy + top * zoom, image=self._overlays[-1], anchor="nw", tags="why")
+        self.tag_raise("why")  # over the ink: it shows through
 
     def box_at(self, x):
         """The index of the outline that spans x, or None."""

@@ -12,7 +12,7 @@ import random
 import tkinter as tk
 from tkinter import ttk
 
-from digitrec.gui.look import EDGE, ERROR, NOT_SURE, QUIET
+from digitrec.gui.look import ERROR, NOT_SURE, QUIET
 from digitrec.gui.sketch import Sketch
 from digitrec.gui.statusbar import MessageLine
 from digitrec.gui.work import Teach
@@ -43,7 +43,7 @@ class TeachWindow:
         self.prompt.pack(side="left")
         self.progress = ttk.Label(top, font=fonts["text"], foreground=QUIET)
         self.progress.pack(side="left", anchor="s", padx=px(10), pady=px(10))
-        edge = tk.Frame(frame, background=EDGE, padx=1, pady=1)
+        edge = ttk.Frame(frame, style="Edge.TFrame", padding=1)
         edge.pack(pady=px(6))
         # A pen of its own, as wide as the main window's now: a drawing is learnt as it is seen here.
         self.sketch = Sketch(edge, tk.IntVar(window, app.pen.get()), (px(CANVAS_SIDE), px(CANVAS_SIDE)),

@@ -1,7 +1,7 @@
 """What the answerer's thread does for the window: answer the ink, learn an example, change or read the profile.
 
     answerer = Answerer(functools.partial(do, recognizer))
-    answerer.ask(Ink(...), final=True)        # -> a NumberResult
+    answerer.ask(Ink(...), final=True)        # -> a Reading: the NumberResult (and, with the Why? view, why)
     answerer.ask(Correct(digit.model_input, 1), final=True)   # -> the stored profile.Example
 
 Each request is a small immutable object whose `run(recognizer)` does the work;
@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from digitrec.errors import DigitrecError
 from digitrec.image import render_strokes
 from digitrec.recognize import NumberResult
 
@@ -25,16 +26,45 @@ def do(recognizer, request):
 
 
 class Ink(NamedTuple):
-    """What is on the canvas when an answer is asked for, as the answerer's thread gets it. -> a NumberResult"""
+    """What is on the canvas when an answer is asked for, as the answerer's thread gets it. -> a Reading"""
 
     edits: int  # App._edits then: tells a live answer's age
     picture: object  # the opened Pillow image, or None
     strokes: list  # [[(x, y), ...], ...] canvas px, copied
     pen_width: int
     size: tuple  # the canvas's (width, height) px
+    explainer: object = None  # an explain.Explainer while the Why? view is on: why, in the same request
 
     def run(self, recognizer):
-        return answer_ink(recognizer, self)
+        number = answer_ink(recognizer, self)
+        if self.explainer is None:
+            return Reading(number)
+        try:
+            return Reading(number, self.explainer.explain(number.digits), examples=_examples(recognizer, number))
+        except DigitrecError as error:  # no opened-up network: the answer stands, the view says why
+            return Reading(number, why_error=str(error))
+
+
+class Reading(NamedTuple):
+    """An Ink's answer: the NumberResult, and while the Why? view is on, an explain.Explanation a digit
+    (or why there is none) and the profile example that decided each (float32 (28, 28), or None)."""
+
+    number: NumberResult
+    explanations: list = None
+    why_error: str = None
+    examples: list = None
+
+
+def _examples(recognizer, number):
+    """The image of the profile example that decided each digit, float32 (28, 28) ink 1 on 0, or None."""
+    decided = [d.example for d in number.digits]
+    if not any(decided):
+        return [None] * len(decided)
+    try:
+        images = iter(recognizer.profile.images([e for e in decided if e is not None]))
+    except DigitrecError:  # deleted meanwhile: the view does without it
+        return [None] * len(decided)
+    return [next(images) if e is not None else None for e in decided]
 
 
 def answer_ink(recognizer, ink):

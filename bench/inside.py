@@ -1,0 +1,236 @@
+"""How faithful the Why? view's evidence is: the deletion test, for each candidate method.
+
+    python bench/inside.py [--digits 1000] [--pendigits FILE] [--figure docs/inside-deletion.png] [--json]
+
+A map of evidence for the answer is faithful if the ink it ranks highest is the
+ink the answer rests on. So for each digit its ink pixels (model input > INK)
+are ranked by the map, the top 0%, 5%, ..., 50% are deleted (set to 0), and the
+answering model reads the digit again: how far does the answer's probability
+fall? Against it, the same share of the ink deleted at random (mean of
+RANDOM_DRAWS draws). The claim (issue #25): at 10%, the map's deletion lowers
+the answer's probability at least 3x as much as random deletion does.
+
+Digits: the first --digits MNIST test digits, as the model sees them, and the
+pen-drawn digits of the dev writers 21-30 (../shared/data/pendigits), drawn the
+window's way (fitted to its 280 px canvas, its 12 px pen, read by the recogniser).
+
+Methods: integrated gradients (4, 8 and 16 steps from a blank input) and gradient
+x input (one step), of the answer's score against the runner-up's (contrast, what
+the window shows) or of the answer's alone; the gradient's size; and occlusion
+(each ink pixel: how far the answer's log-probability falls with the 3x3 patch
+around it deleted: a forward pass a pixel, far too slow for the window, the
+yardstick). The cost of each, in ms a digit, one digit at a time on one thread as
+the window asks, is measured beside a plain answer (one drawing -> digit), in one run.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import pendigits
+from digitrec import Recognizer, data
+from digitrec.explain import Explainer
+from digitrec.image import render_strokes
+from digitrec.recognize import answer_one_at_a_time
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_PENDIGITS = ROOT.parent / "shared" / "data" / "pendigits" / "pendigits-train.gz"
+DEV_WRITERS = range(21, 31)
+INK = 0.1  # a model-input pixel above this is ink
+FRACTIONS = np.round(np.arange(0, 0.51, 0.05), 2)
+AT = 0.10  # the share of the ink the claim is about
+RANDOM_DRAWS = 5
+METHODS = ("contrast, integrated gradients 8 steps", "contrast, integrated gradients 4 steps",
+           "contrast, integrated gradients 16 steps", "contrast, gradient x input",
+           "integrated gradients 8 steps", "gradient x input", "gradient size", "occlusion 3x3")
+CHOSEN = "contrast, integrated gradients 8 steps"  # what the window shows (digitrec.explain)
+
+
+# ---------------------------------------------------------------- the maps
+
+def maps_of(method, explainer, recognizer, x, answers, seconds):
+    """float32 (n, 28, 28): each digit's map of evidence for its answer, by `method` (a contrast: for its
+    answer against its runner-up, `seconds`)."""
+    weights = np.eye(10, dtype=np.float32)[answers]
+    if method.startswith("contrast, "):
+        weights -= np.eye(10, dtype=np.float32)[seconds]
+        method = method[len("contrast, "):]
+    if method.startswith("integrated gradients"):
+        explainer.steps = int(method.split()[2])
+        return np.concatenate([explainer.evidence(x[i:i + 100], weights[i:i + 100])[0] for i in range(0, len(x), 100)])
+    if method == "gradient x input":
+        explainer.steps = 1
+        return np.concatenate([explainer.evidence(x[i:i + 100], weights[i:i + 100])[0] for i in range(0, len(x), 100)])
+    if method == "gradient size":
+        return np.abs(np.concatenate([explainer.run(x[i:i + 100], weights[i:i + 100])[1]
+                                      for i in range(0, len(x), 100)]))
+    if method == "occlusion 3x3":
+        return np.stack([occlusion(recognizer, image, answer) for image, answer in zip(x, answers)])
+    raise ValueError(method)
+
+
+def occlusion(recognizer, image, answer):
+    """float32 (28, 28): for each ink pixel, how far log p(answer) falls with the 3x3 patch around it deleted."""
+    ys, xs = np.nonzero(image > INK)
+    batch = np.repeat(image[None], len(ys), axis=0)
+    for k, (y, x) in enumerate(zip(ys, xs)):
+        batch[k, max(0, y - 1):y + 2, max(0, x - 1):x + 2] = 0
+    base = np.log(max(float(recognizer.probabilities(image[None])[0, answer]), 1e-12))
+    fallen = base - np.log(np.maximum(recognizer.probabilities(batch)[:, answer], 1e-12))
+    out = np.zeros_like(image)
+    out[ys, xs] = fallen
+    return out
+
+
+# ---------------------------------------------------------------- the deletion test
+
+def deletion_curve(probabilities, x, answers, ranking, fractions=FRACTIONS):
+    """Mean probability of each digit's answer with the top `fraction` of its ink deleted, for each fraction.
+
+    probabilities: float (n, 28, 28) -> float (n, 10); x: float32 (n, 28, 28); answers: int (n,);
+    ranking: float (n, 28, 28), higher = deleted first (ink pixels only are ranked). -> float (len(fractions),)
+    """
+    deleted = []
+    order = [_ink_order(image, rank) for image, rank in zip(x, ranking)]
+    for fraction in fractions:
+        batch = x.copy()
+        for image, (ys, xs) in zip(batch, order):
+            k = int(round(fraction * len(ys)))
+            image[ys[:k], xs[:k]] = 0
+        deleted.append(float(probabilities(batch)[np.arange(len(x)), answers].mean()))
+    return np.array(deleted)
+
+
+def _ink_order(image, rank):
+    ys, xs = np.nonzero(image > INK)
+    first = np.argsort(-rank[ys, xs], kind="stable")
+    return ys[first], xs[first]
+
+
+def random_curve(probabilities, x, answers, seed=0, draws=RANDOM_DRAWS, fractions=FRACTIONS):
+    """As deletion_curve, the ink deleted in a random order: the mean of `draws` orders."""
+    rng = np.random.default_rng(seed)
+    return np.mean([deletion_curve(probabilities, x, answers, rng.random(x.shape), fractions) for _ in range(draws)],
+                   axis=0)
+
+
+def ratio(curve, random, fractions=FRACTIONS, at=AT):
+    """How many times as far the answer's probability falls with the map's deletion as with random, at `at`."""
+    i = int(np.argmin(np.abs(fractions - at)))
+    return float((curve[0] - curve[i]) / max(random[0] - random[i], 1e-9))
+
+
+# ---------------------------------------------------------------- the digits
+
+def mnist_digits(count, data_dir=None):
+    _, (images, _) = data.load_mnist(data_dir)
+    return images[:count].astype(np.float32) / 255
+
+
+def pen_digits(recognizer, path):
+    """float32 (n, 28, 28): the dev writers' digits as the window's recogniser sees them."""
+    digits = [d for d in pendigits.read(path) if d.writer in DEV_WRITERS]
+    return np.stack([recognizer.digit(render_strokes(pendigits.fitted(d.strokes), 12)).model_input for d in digits])
+
+
+def cost_ms(call, inputs, runs=200):
+    """Median ms of call(x), cycling through inputs."""
+    for x in inputs[:3]:
+        call(x)
+    times = []
+    for i in range(runs):
+        started = time.perf_counter()
+        call(inputs[i % len(inputs)])
+        times.append((time.perf_counter() - started) * 1000)
+    return float(np.median(times))
+
+
+def measure(name, x, recognizer, explainer, methods):
+    probabilities = recognizer.probabilities(x)
+    answers = probabilities.argmax(axis=1)
+    seconds = np.argsort(-probabilities, axis=1)[:, 1]
+    random = random_curve(recognizer.probabilities, x, answers)
+    result = {"digits": len(x), "random": random.round(4).tolist(), "methods": {}}
+    for method in methods:
+        started = time.perf_counter()
+        curve = deletion_curve(recognizer.probabilities, x, answers, maps_of(method, explainer, recognizer, x, answers, seconds))
+        result["methods"][method] = {"curve": curve.round(4).tolist(), "ratio_at_10": round(ratio(curve, random), 2)}
+        print(f"{name}: {method}: {ratio(curve, random):.1f}x random at {AT:.0%} "
+              f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    return result
+
+
+def costs(recognizer, explainer, x, methods):
+    """ms a digit of each method (one digit at a time, as the window asks), and of a plain answer."""
+    drawings = [render_strokes([[(40, 40), (200, 40), (110, 240)]], 12), render_strokes([[(140, 30), (140, 250)]], 12)]
+    plain = cost_ms(recognizer.digit, drawings)
+    out = {"plain_answer_ms": round(plain, 2)}
+    for method in methods:
+        if method == "occlusion 3x3":
+            ms = cost_ms(lambda i: occlusion(recognizer, x[i], 0), list(range(10)), runs=20)
+        else:
+            ms = cost_ms(lambda i: maps_of(method, explainer, recognizer, x[i:i + 1], [0], [1]), list(range(10)))
+        out[method] = {"ms": round(ms, 2), "over_plain_answer": round(ms / plain, 1)}
+    return out
+
+
+def figure(results, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(results), figsize=(5.5 * len(results), 4), squeeze=False)
+    for ax, (name, result) in zip(axes[0], results.items()):
+        percent = FRACTIONS * 100
+        ax.plot(percent, result["random"], "k--", label="random ink")
+        for method, values in result["methods"].items():
+            ax.plot(percent, values["curve"], lw=2.5 if method == CHOSEN else 1.2,
+                    label=f"{method} ({values['ratio_at_10']:.1f}x at 10%)")
+        ax.axvline(AT * 100, color="0.8", lw=0.8)
+        ax.set(title=f"{name} ({result['digits']:,} digits)", xlabel="ink deleted, % (highest-ranked first)",
+               ylabel="probability of the answer", ylim=(0, 1.02))
+        ax.legend(fontsize=7.5, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--digits", type=int, default=1000, help="MNIST test digits")
+    parser.add_argument("--pendigits", default=str(DEFAULT_PENDIGITS), help="the UNIPEN file ('' to skip)")
+    parser.add_argument("--methods", default=";".join(METHODS), help="separated by ';', of: " + "; ".join(METHODS))
+    parser.add_argument("--figure", default="inside-deletion.png", help="the curves' picture ('' for none)")
+    parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    methods = args.methods.split(";")
+    recognizer, explainer = Recognizer().load(), Explainer(threads=0).load()  # big batches: every core
+    sets = {"MNIST test": mnist_digits(args.digits, args.data)}
+    if args.pendigits:
+        sets["pen, dev writers 21-30"] = pen_digits(recognizer, args.pendigits)
+    results = {name: measure(name, x, recognizer, explainer, methods) for name, x in sets.items()}
+    answer_one_at_a_time()  # as the window answers, and explains
+    cost = costs(Recognizer().load(), Explainer().load(), sets["MNIST test"], methods)
+    if args.figure:
+        figure(results, args.figure)
+    if args.json:
+        print(json.dumps({"deletion": results, "cost": cost}, indent=2))
+        return
+    print(f"the answer's probability, with the ink each map ranks highest deleted ({', '.join(f'{f:.0%}' for f in FRACTIONS)}):")
+    for name, result in results.items():
+        print(f"  {name} ({result['digits']} digits); random: {' '.join(f'{v:.3f}' for v in result['random'])}")
+        for method, values in result["methods"].items():
+            print(f"    {method:32} {values['ratio_at_10']:>6.1f}x random at {AT:.0%}: "
+                  + " ".join(f"{v:.3f}" for v in values["curve"]))
+    print(f"cost a digit (a plain answer: {cost['plain_answer_ms']:.2f} ms):")
+    for method in methods:
+        print(f"    {method:32} {cost[method]['ms']:>7.2f} ms, {cost[method]['over_plain_answer']}x a plain answer")
+
+
+if __name__ == "__main__":
+    main()

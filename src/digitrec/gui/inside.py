@@ -1,0 +1,190 @@
+"""The Why? view under the canvas: for the digit in focus, which ink pushed toward its answer and which
+toward the runner-up, the profile example that decided it (if one did), and what each layer of the
+network output for it, its strongest channels first; pointing at a channel (or clicking it) shows it large.
+
+It only shows what the answerer's thread worked out (`work.Reading`): no maths on the Tk thread
+beyond turning arrays into pictures (`digitrec.heatmap`).
+"""
+
+import tkinter as tk
+from tkinter import ttk
+
+import numpy as np
+from PIL import Image, ImageTk
+
+from digitrec import heatmap
+from digitrec.gui.look import ERROR, QUIET
+
+MAP_ZOOM = 5  # the 28x28 evidence is shown at 140x140 px (at 96 dpi)
+EXAMPLE_ZOOM = 3
+CHANNELS = 10  # of each layer, the strongest shown
+TILE = 20  # px at 96 dpi a side of a channel's tile
+NAME_GAP = 6  # px at 96 dpi between a layer's name and size and its tiles
+
+
+class InsideView:
+    """The view's widgets (`frame`). `show(...)` fills it for one digit; `layer_rows` (the labels shown
+    beside the tiles) and `large_label` (what the large view shows) are there for a look from outside."""
+
+    def __init__(self, parent, look):
+        self.look = look
+        px, fonts = look.px, look.fonts
+        self._why = None  # the explain.Explanation shown
+        self._images = {}  # the PhotoImages on show: Tk forgets one Python no longer references
+        self._pinned = (0, None)  # (layer, channel) clicked last: the large view's, when not pointing at one
+        self.layer_rows = []  # (the layer's name and size, its y on the layers' canvas)
+        self.frame = frame = ttk.Frame(parent, padding=(px(8), 0, 0, px(4)))
+
+        evidence = ttk.Frame(frame)
+        evidence.grid(row=0, column=0, sticky="n")
+        self.title = ttk.Label(evidence, font=fonts["bold"])
+        self.title.pack(anchor="w")
+        self.map = ttk.Label(evidence)
+        self.map.pack(anchor="w", pady=(px(2), 0))
+        self.legend = ttk.Label(evidence)
+        self.legend.pack(anchor="w", pady=(px(4), 0))
+        ends = ttk.Frame(evidence)
+        ends.pack(fill="x")
+        self.toward_second = ttk.Label(ends, font=fonts["small"], foreground=QUIET)
+        self.toward_second.pack(side="left")
+        self.toward_answer = ttk.Label(ends, font=fonts["small"], foreground=QUIET)
+        self.toward_answer.pack(side="right")
+        self.words = ttk.Label(evidence, font=fonts["small"], foreground=QUIET, justify="left",
+                               wraplength=px(28 * MAP_ZOOM + 20))
+        self.words.pack(anchor="w", pady=(px(2), 0))
+
+        large = ttk.Frame(frame)
+        large.grid(row=0, column=1, sticky="n", padx=px(10))
+        ttk.Label(large, text="A channel, large", font=fonts["bold"]).pack(anchor="w")
+        self.large = ttk.Label(large)
+        self.large.pack(anchor="w", pady=(px(2), 0))
+        self.large_label = ttk.Label(large, font=fonts["small"], foreground=QUIET, justify="left",
+                                     wraplength=px(28 * MAP_ZOOM))
+        self.large_label.pack(anchor="w")
+        self.example = ttk.Label(large, font=fonts["small"], foreground=QUIET, compound="top")
+        self.example.pack(anchor="w", pady=(px(6), 0))
+
+        layers = ttk.Frame(frame)
+        layers.grid(row=0, column=2, sticky="nw")
+        ttk.Label(layers, text="What each layer saw", font=fonts["bold"]).pack(anchor="w")
+        self.row_height = px(TILE) + px(5)
+        self.name_width = fonts["small"].measure("conv 0 · 26×26 · 128") + px(NAME_GAP)  # tiles start here
+        self.layers = tk.Canvas(layers, width=self.name_width + CHANNELS * (px(TILE) + 2), height=7 * self.row_height,
+                                highlightthickness=0, background=look.background)
+        self.layers.pack(anchor="w", pady=(px(2), 0))
+        ttk.Label(layers, text="strongest channels first; point at one to see it large", font=fonts["small"],
+                  foreground=QUIET).pack(anchor="w")
+        self.layers.bind("<Motion>", lambda event: self._point(event.x, event.y))
+        self.layers.bind("<Leave>", lambda event: self._show_large(*self._pinned))
+        self.layers.bind("<Button-1>", lambda event: self._pin(event.x, event.y))
+        self.message = ttk.Label(frame, font=fonts["small"], foreground=ERROR)
+        self.message.grid(row=1, column=0, columnspan=3, sticky="w")
+
+    def show(self, why, index=None, count=1, example=None, error=None):
+        """Show an explain.Explanation (None: nothing to show) for digit `index` of `count`; example:
+        the profile example that decided it, float (28, 28), or None; error: why there is nothing (one line)."""
+        self._why = why
+        self.message.configure(text=error or "")
+        if why is None:
+            self._clear()
+            return
+        px, a, b = self.look.px, why.answer, why.runner_up
+        which = f"Digit {index + 1} of {count}: " if count > 1 else ""
+        self.title.configure(text=f"{which}why {a} and not {b}?")
+        self._set(self.map, "map", heatmap.map_image(why.contrast, why.model_input, px(28 * MAP_ZOOM)))
+        self._set(self.legend, "legend", heatmap.legend(px(28 * MAP_ZOOM), px(10)))
+        self.toward_second.configure(text=f"← toward {b}")
+        self.toward_answer.configure(text=f"toward {a} →")
+        p = why.probabilities
+        self.words.configure(text=f"Red: ink that made it a {a} ({p[a]:.1%}). Blue: ink that looked like a {b} "
+                                  f"({p[b]:.1%}). White: no say either way.")
+        if example is not None:
+            shown = Image.fromarray(np.round(np.clip(example, 0, 1) * 255).astype(np.uint8))
+            self._set(self.example, "example", shown.resize((px(28 * EXAMPLE_ZOOM),) * 2, Image.Resampling.NEAREST))
+            self.example.configure(text=f"Answered {a} by your example\n(the nearest one you taught)")
+        else:
+            self.example.configure(image="", text="")
+            self._images.pop("example", None)
+        self._draw_layers()
+        layer, channel = self._pinned
+        self._show_large(min(layer, len(why.layers) - 1), channel)
+
+    def _clear(self):
+        for label in (self.map, self.legend, self.large, self.example):
+            label.configure(image="", text="")
+        for label in (self.title, self.toward_second, self.toward_answer, self.words, self.large_label):
+            label.configure(text="")
+        self.title.configure(text="Why? Draw a digit")
+        self.layers.delete("all")
+        self.layer_rows = []
+        self._images.clear()
+
+    def _set(self, label, name, image):
+        self._images[name] = ImageTk.PhotoImage(image, master=self.frame)
+        label.configure(image=self._images[name])
+
+    def _draw_layers(self):
+        """Each layer a row: its name and size, then its strongest channels' tiles."""
+        canvas, px, small = self.layers, self.look.px, self.look.fonts["small"]
+        canvas.delete("all")
+        self.layer_rows = []
+        canvas.configure(height=len(self._why.layers) * self.row_height)
+        for i, layer in enumerate(self._why.layers):
+            y = i * self.row_height
+            h, w, c = layer.activations.shape
+            name = f"{layer.name} · {c} values" if (h, w) == (1, 1) else f"{layer.name} · {h}×{w} · {c}"
+            canvas.create_text(0, y + self.row_height / 2, text=name, anchor="w", font=small)
+            tiles = heatmap.channel_tiles(layer, CHANNELS, px(TILE))
+            self._images[f"layer{i}"] = ImageTk.PhotoImage(tiles, master=self.frame)
+            canvas.create_image(self.name_width, y + (self.row_height - tiles.height) / 2,
+                                image=self._images[f"layer{i}"], anchor="nw", tags=("tiles", f"tiles{i}"))
+            self.layer_rows.append((name, y))
+
+    def _at(self, x, y):
+        """(layer index, channel) of the tile at canvas (x, y); channel None for a 1x1 layer; None off the tiles."""
+        if self._why is None:
+            return None
+        i, left = int(y // self.row_height), x - self.name_width
+        if not 0 <= i < len(self._why.layers) or left < 0:
+            return None
+        layer = self._why.layers[i]
+        if layer.activations.shape[:2] == (1, 1):
+            return i, None
+        k = int(left // (self.look.px(TILE) + heatmap.TILE_GAP))
+        return (i, int(layer.order[k])) if k < min(CHANNELS, len(layer.order)) else None
+
+    def _point(self, x, y):
+        at = self._at(x, y)
+        self._show_large(*(at or self._pinned))
+
+    def _pin(self, x, y):
+        at = self._at(x, y)
+        if at is not None:
+            self._pinned = at
+            self._show_large(*at)
+
+    def _show_large(self, index, channel):
+        """A layer's channel large (None: its strongest; a 1x1 layer: all its values, strongest first)."""
+        if self._why is None:
+            return
+        layer, side = self._why.layers[index], self.look.px(28 * MAP_ZOOM)
+        h, w, c = layer.activations.shape
+        if (h, w) == (1, 1):
+            columns = 16
+            values = np.zeros(-(-c // columns) * columns, np.float32)
+            values[:c] = layer.activations[0, 0, layer.order] / (float(layer.activations.max()) or 1.0)
+            grid = np.round(np.clip(values.reshape(-1, columns), 0, 1) * 255).astype(np.uint8)
+            image = Image.fromarray(grid).resize((side, side * grid.shape[0] // columns), Image.Resampling.NEAREST)
+            text = f"{layer.label}\nall {c}, strongest first, in rows of {columns}"
+        else:
+            channel = int(layer.order[0]) if channel is None else channel
+            rank = int(np.nonzero(layer.order == channel)[0][0]) + 1
+            image = heatmap.channel_image(layer, channel, side)
+            text = f"{layer.label}\nchannel {channel + 1} of {c}, the {_ordinal(rank)}strongest"
+        self._set(self.large, "large", image)
+        self.large_label.configure(text=text)
+
+
+def _ordinal(n):
+    """"", "2nd ", "3rd ", "4th ", ...: as in "the 2nd strongest" ("the strongest" for 1)."""
+    return "" if n == 1 else f"{n}{'tsnrhtdd'[(n // 10 % 10 != 1) * (n % 10 < 4) * n % 10::4]} "

@@ -1,0 +1,100 @@
+"""The Why? view's pictures, as Pillow images: the evidence in colour, the layers' channels as tiles.
+
+Shared by the window (`digitrec.gui.inside`) and `digitrec explain`'s picture (`digitrec.why`),
+so both show the same thing the same way. Pure NumPy and Pillow: the default install draws them.
+
+Colours: red where the ink pushed toward the answer, blue where it pushed toward the runner-up
+(or away from the answer), white where it did neither; the ink itself shows in grey under weak
+evidence, so the digit stays readable. A map is scaled to its own strongest pixel (the 99th
+percentile, so one pixel does not wash the rest out): colours compare within a map, not across maps.
+"""
+
+import numpy as np
+from PIL import Image
+
+TOWARD = np.array([214, 39, 40], np.float32)  # red: pushed toward the answer
+AGAINST = np.array([31, 119, 180], np.float32)  # blue: pushed toward the runner-up
+PAPER = np.array([255, 255, 255], np.float32)
+INK_GREY = np.array([200, 200, 200], np.float32)  # the ink under the evidence
+STRONGEST = 99  # percentile of |map| over the ink that gets full colour
+TILE_GAP = 2  # px between a layer's channel tiles
+
+
+def strength(values):
+    """float (28, 28) -> the same scaled to [-1, 1] by its STRONGEST percentile of |value| (0 stays 0)."""
+    values = np.asarray(values, np.float32)
+    nonzero = np.abs(values[values != 0])
+    top = float(np.percentile(nonzero, STRONGEST)) if nonzero.size else 0.0
+    return np.clip(values / top, -1, 1) if top > 0 else np.zeros_like(values)
+
+
+def coloured(values, ink=None):
+    """A map float (h, w), signed -> uint8 (h, w, 3): red > 0, blue < 0, white 0; ink float (h, w)
+    in [0, 1] (the model's input), if given, shows in grey where the evidence is weak."""
+    s = strength(values)[..., None]
+    base = PAPER if ink is None else PAPER + (INK_GREY - PAPER) * np.clip(np.asarray(ink, np.float32), 0, 1)[..., None]
+    colour = np.where(s > 0, TOWARD, AGAINST)
+    return np.round(base + (colour - base) * np.abs(s)).astype(np.uint8)
+
+
+def map_image(values, ink, side):
+    """A Pillow RGB image side x side px of a 28x28 map (square pixels)."""
+    return Image.fromarray(coloured(values, ink)).resize((side, side), Image.Resampling.NEAREST)
+
+
+def overlay(values, model_input, size):
+    """A map laid over the drawing: a Pillow RGBA image of `size` (w, h), to be placed on the digit's box.
+
+    The model input is the digit's ink scaled into 28x28 and centred, so the part of the map
+    within the input's ink extent is stretched onto the box (the ink's extent in the drawing).
+    Transparent where the map is 0.
+    """
+    model_input = np.asarray(model_input, np.float32)
+    rows, cols = np.nonzero(model_input > 0)
+    if not rows.size:
+        return Image.new("RGBA", size, (0, 0, 0, 0))
+    crop = (slice(rows.min(), rows.max() + 1), slice(cols.min(), cols.max() + 1))
+    s = strength(values)[crop]
+    rgb = np.where(s[..., None] > 0, TOWARD, AGAINST)
+    alpha = np.abs(s) * 230  # never quite opaque: the ink shows through
+    rgba = np.dstack([rgb, alpha]).round().astype(np.uint8)
+    return Image.fromarray(rgba, "RGBA").resize((max(1, size[0]), max(1, size[1])), Image.Resampling.BILINEAR)
+
+
+def legend(width, height=12):
+    """A colour bar, blue (toward the runner-up) through white to red (toward the answer): uint8 RGB Pillow image."""
+    s = np.linspace(-1, 1, width, dtype=np.float32)[None, :, None]
+    row = np.where(s > 0, TOWARD, AGAINST)
+    bar = PAPER + (row - PAPER) * np.abs(s)
+    return Image.fromarray(np.repeat(bar, height, axis=0).round().astype(np.uint8))
+
+
+def channel_tiles(layer, count, tile, columns=None):
+    """A layer's `count` strongest channels (explain.Layer) side by side, each tile x tile px, white on
+    black on one scale for the whole layer (a weak channel looks weak). A 1x1 layer's channels (c values)
+    show as one strip of cells instead, strongest first. Returns a Pillow "L" image."""
+    activations = layer.activations
+    top = float(activations.max()) or 1.0
+    h, w, _ = activations.shape
+    if (h, w) == (1, 1):
+        values = activations[0, 0, layer.order] / top
+        cells = min(len(values), count * 4)
+        strip = np.round(np.clip(values[:cells], 0, 1) * 255).astype(np.uint8)[None]
+        cell = max(2, (count * (tile + TILE_GAP)) // cells)
+        return Image.fromarray(strip).resize((cells * cell, tile // 2), Image.Resampling.NEAREST)
+    channels = layer.order[:count]
+    columns = columns or len(channels)
+    rows = -(-len(channels) // columns)
+    sheet = Image.new("L", (columns * (tile + TILE_GAP) - TILE_GAP, rows * (tile + TILE_GAP) - TILE_GAP), 255)
+    for k, channel in enumerate(channels):
+        values = np.round(np.clip(activations[..., channel] / top, 0, 1) * 255).astype(np.uint8)
+        image = Image.fromarray(values).resize((tile, tile), Image.Resampling.NEAREST)
+        sheet.paste(image, ((k % columns) * (tile + TILE_GAP), (k // columns) * (tile + TILE_GAP)))
+    return sheet
+
+
+def channel_image(layer, channel, side):
+    """One channel of a layer large, side x side px, white on black on the layer's scale: Pillow "L"."""
+    top = float(layer.activations.max()) or 1.0
+    values = np.round(np.clip(layer.activations[..., channel] / top, 0, 1) * 255).astype(np.uint8)
+    return Image.fromarray(values).resize((side, side), Image.Resampling.NEAREST)

@@ -1,0 +1,176 @@
+"""`digitrec explain`: why an image file's digits were read as they were, as a picture and as numbers.
+
+    digitrec explain photo.png -o why.png           # the picture: the file, what the model saw, the
+                                                    # evidence for the answer and the runner-up, the layers
+    digitrec explain --number cheque.png --json     # the numbers: answer, probabilities, each map 28x28
+
+The same maps and layers as the window's Why? view (`digitrec.explain`, coloured by
+`digitrec.heatmap`), drawn with Pillow alone: the default install writes them.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from digitrec import heatmap
+from digitrec.errors import DigitrecError
+from digitrec.explain import Explainer
+from digitrec.files import atomic_path
+from digitrec.image import open_image
+from digitrec.recognize import NoInkError, NumberResult, Recognizer
+
+ZOOM = 6  # a 28x28 map is drawn 168 px a side
+CHANNELS = 12  # of each layer, the strongest channels shown
+TILE = 44  # px a side of a channel's tile
+MARGIN, GAP = 16, 12  # px
+FILE_HEIGHT = 200  # the file's picture is fitted into this height (and the sheet's width)
+BACKGROUND, TEXT, QUIET = (255, 255, 255), (30, 30, 30), (110, 110, 110)
+
+
+def explain_file(path, out=None, number=False, as_json=False, model=None, profile=None):
+    """Explain the digit (number=True: each digit of the number) of an image file: write the picture to
+    `out` (PNG), print JSON (as_json). Returns the exit status; raises DigitrecError (one line)."""
+    if out is None and not as_json:
+        raise DigitrecError("say what to write: -o why.png (the picture) or --json (the numbers), or both")
+    recognizer = Recognizer(model, profile=profile).load()
+    if recognizer.profile_error:
+        print(f"digitrec explain: warning: {recognizer.profile_error}", file=sys.stderr)
+    image = open_image(path)
+    result = recognizer.number(image) if number else NumberResult([recognizer.digit(image)])
+    if not result.digits:
+        raise NoInkError(f"{path}: no ink found: the image is blank")
+    explanations = Explainer(model).explain(result.digits, alone=True)
+    examples = [_example_image(recognizer, d) for d in result.digits]
+    if out is not None:
+        sheet = picture(Path(path).name, image, result, explanations, examples)
+        with atomic_path(out) as tmp:
+            sheet.save(tmp, format="PNG")
+    if as_json:
+        print(json.dumps(to_dict(str(path), result, explanations)))
+    return 0
+
+
+def _example_image(recognizer, digit):
+    """The profile example that decided a digit, float32 (28, 28), or None."""
+    if digit.example is None:
+        return None
+    return recognizer.profile.images([digit.example])[0]
+
+
+def to_dict(path, result, explanations):
+    """The JSON of `--json`: the answer, and for each digit its probabilities and maps (28x28 lists of floats)."""
+    digits = []
+    for digit, why in zip(result.digits, explanations):
+        digits.append({
+            "digit": digit.digit, "runner_up": why.runner_up, "confidence": round(digit.confidence, 4),
+            "confident": digit.confident, "from_profile": digit.from_profile, "box": list(digit.box),
+            "probabilities": [round(float(p), 4) for p in digit.probabilities],
+            "model_input": _rounded(why.model_input),
+            "maps": {name: _rounded(values) for name, values in why.maps().items()},
+        })
+    return {"file": path, "number": result.text, "confident": result.confident,
+            "maps": {"evidence": "how each pixel's ink moved the answer's score (logit units; > 0: toward it)",
+                     "runner_up_evidence": "the same for the runner-up's score",
+                     "contrast": "evidence - runner_up_evidence: > 0 toward the answer, < 0 toward the runner-up"},
+            "digits": digits}
+
+
+def _rounded(values):
+    return [[round(float(v), 5) for v in row] for row in np.asarray(values)]
+
+
+# ---------------------------------------------------------------- the picture
+
+def _font(size):
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1: one small bitmap font
+        return ImageFont.load_default()
+
+
+def _plain(text):
+    """Text in the characters Pillow's own font has (it has no × or arrows)."""
+    return text.replace("×", "x").replace("←", "<-").replace("→", "->")
+
+
+class _Sheet:
+    """A white sheet drawn top to bottom: each `row` of images with captions under them, text lines."""
+
+    def __init__(self, width):
+        self.width, self.y, self.items = width, MARGIN, []
+        self.fonts = {"title": _font(20), "text": _font(14), "small": _font(12)}
+
+    def text(self, text, font="text", colour=TEXT, x=MARGIN):
+        self.items.append(("text", (x, self.y), _plain(text), font, colour))
+        self.y += self.fonts[font].size + 6
+
+    def row(self, images, captions=(), x=MARGIN):
+        """Images side by side, each with its caption lines under it."""
+        height = max(image.height for image in images)
+        for image, caption in zip(images, [*captions, *[""] * len(images)]):
+            self.items.append(("image", (x, self.y), image))
+            for k, line in enumerate(caption.splitlines()):
+                self.items.append(("text", (x, self.y + height + 4 + k * 15), _plain(line), "small", QUIET))
+            x += image.width + GAP
+        self.y += height + 4 + 15 * max([len(c.splitlines()) for c in captions] + [0]) + GAP
+
+    def render(self):
+        sheet = Image.new("RGB", (self.width, self.y + MARGIN), BACKGROUND)
+        draw = ImageDraw.Draw(sheet)
+        for item in self.items:
+            if item[0] == "image":
+                sheet.paste(item[2], item[1], item[2] if item[2].mode == "RGBA" else None)
+            else:
+                draw.text(item[1], item[2], font=self.fonts[item[3]], fill=item[4])
+        return sheet
+
+
+def picture(name, image, result, explanations, examples):
+    """The sheet `digitrec explain -o` writes, a Pillow RGB image: the file with each digit's box and
+    evidence; then for each digit what the model saw, the evidence for it against the runner-up, for it
+    alone and for the runner-up alone, the deciding profile example (if any), a legend, and its layers."""
+    side = 28 * ZOOM
+    sheet = _Sheet(MARGIN * 2 + 5 * (side + GAP))
+    sure = "" if result.confident else "  (not sure)"
+    sheet.text(f"{name}: read {result.text}{sure}", "title")
+    sheet.row([_file_with_evidence(image, result, explanations, sheet.width - 2 * MARGIN)],
+              ["the file, each digit's box over the evidence (red: toward the answer, blue: toward the runner-up)"])
+    for i, (digit, why, example) in enumerate(zip(result.digits, explanations, examples)):
+        a, b = why.answer, why.runner_up
+        p = why.probabilities
+        heading = f"digit {i + 1} of {len(result.digits)}: " if len(result.digits) > 1 else ""
+        sheet.text(f"{heading}{a} ({p[a]:.1%}); runner-up {b} ({p[b]:.1%})", "title")
+        ink = why.model_input
+        images = [Image.fromarray(np.round(ink * 255).astype(np.uint8)).resize((side, side), Image.Resampling.NEAREST),
+                  heatmap.map_image(why.contrast, ink, side), heatmap.map_image(why.evidence, ink, side),
+                  heatmap.map_image(why.runner_up_evidence, ink, side)]
+        captions = ["what the model saw\n(28×28)", f"why {a} and not {b}:\nred for {a}, blue for {b}",
+                    f"for {a} alone:\nred for, blue against", f"for {b} alone:\nred for, blue against"]
+        if example is not None:
+            images.append(Image.fromarray(np.round(example * 255).astype(np.uint8)).resize((side, side)))
+            captions.append(f"your example that\ndecided it: a {digit.example.label}")
+        sheet.row(images, captions)
+        sheet.row([heatmap.legend(side * 2)], [f"pushed toward {b}  ←  nothing  →  pushed toward {a}"])
+        sheet.text("what each layer saw (its strongest channels first; white = strong):", "text")
+        for layer in why.layers:
+            sheet.row([heatmap.channel_tiles(layer, CHANNELS, TILE)], [layer.label])
+    return sheet.render()
+
+
+def _file_with_evidence(image, result, explanations, max_width):
+    """The file's picture, greyed, each digit's contrast map laid over its box and the box outlined."""
+    grey = image.convert("L").convert("RGBA")
+    for digit, why in zip(result.digits, explanations):
+        left, top, right, bottom = digit.box
+        grey.alpha_composite(heatmap.overlay(why.contrast, why.model_input, (right - left, bottom - top)), (left, top))
+    zoom = min(FILE_HEIGHT / grey.height, max_width / grey.width)
+    shown = grey.resize((max(1, round(grey.width * zoom)), max(1, round(grey.height * zoom))),
+                        Image.Resampling.LANCZOS).convert("RGB")
+    draw = ImageDraw.Draw(shown)
+    for digit in result.digits:
+        left, top, right, bottom = (v * zoom for v in digit.box)
+        draw.rectangle((left - 2, top - 2, right + 2, bottom + 2), outline=(31, 111, 209), width=1)
+    return shown
