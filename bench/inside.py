@@ -31,8 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-import pendigits
-from digitrec import Recognizer, data
+from digitrec import Recognizer, data, pendigits
 from digitrec.explain import Explainer
 from digitrec.image import render_strokes
 from digitrec.recognize import answer_one_at_a_time

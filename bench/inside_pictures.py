@@ -18,8 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-import pendigits
-from digitrec import Recognizer, data, synthetic
+from digitrec import Recognizer, data, pendigits, synthetic
 from digitrec.image import render_strokes
 from inside import DEFAULT_PENDIGITS, DEV_WRITERS
 

@@ -79,7 +79,8 @@ def test_export_writes_a_checked_onnx_file_beside_the_model(tmp_path, data_env, 
     assert "the same answers as" in capsys.readouterr().out
     assert Recognizer(model).digit(np.pad(np.ones((20, 4)), 8)).digit == 1
     assert Recognizer(tmp_path / "copy.onnx").digit(np.pad(np.ones((20, 4)), 8)).digit == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.keras", "copy.onnx"]  # no temporary left
+    # The export and the Why? view's network beside it, and no temporary file left.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.inside.onnx", "copy.keras", "copy.onnx"]
 
 
 def test_a_keras_model_without_its_export_says_how_to_make_one(tmp_path):
