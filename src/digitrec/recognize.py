@@ -2,6 +2,7 @@
 
     r = Recognizer()                 # the bundled model, loaded on first use
     r.digit(image)                   # DigitResult: .digit, .probabilities, .confident, .model_input
+                                     # (with a profile: .example, the person's example that decided it)
     r.number(image)                  # NumberResult: .text and one DigitResult per digit, left to right
     r.digit_from_strokes(strokes)    # strokes as a canvas records them
 
@@ -78,6 +79,7 @@ class DigitResult:
     model_input: np.ndarray
     box: tuple
     from_profile: bool = False  # the answer comes from one of the person's examples
+    example: object = None  # the profile.Example that decided it (from_profile), or None
 
     @property
     def confidence(self):
@@ -317,16 +319,19 @@ class Recognizer:
         if not boxed_inputs:
             return []
         boxes, inputs = zip(*boxed_inputs)
-        adapter = self.load()._adapter  # one profile state for the whole batch, even if a correction lands meanwhile
+        self.load()
+        with self._lock:  # one profile state for the whole batch, even if a correction lands meanwhile
+            adapter, examples = self._adapter, self._examples
         if adapter is not None and len(adapter):
-            probabilities, from_profile = adapter.adjust(*self._run_both(np.stack(inputs)))
+            probabilities, deciding = adapter.adjust(*self._run_both(np.stack(inputs)))
         else:
-            probabilities, from_profile = self.probabilities(np.stack(inputs)), [False] * len(inputs)
+            probabilities, deciding = self.probabilities(np.stack(inputs)), [-1] * len(inputs)
         return [
             DigitResult(digit=int(p.argmax()), probabilities=p,
                         confident=bool(p.max() >= self.threshold and x.mean() <= MAX_MEAN_INK),
-                        model_input=x, box=tuple(int(v) for v in box), from_profile=bool(mine))
-            for box, x, p, mine in zip(boxes, inputs, probabilities, from_profile)
+                        model_input=x, box=tuple(int(v) for v in box), from_profile=bool(by >= 0),
+                        example=examples[by] if by >= 0 else None)
+            for box, x, p, by in zip(boxes, inputs, probabilities, deciding)
         ]
 
 
