@@ -170,11 +170,13 @@ def run(writers="dev", model=None, mnist_writers=5, teach=TEACH_ROUNDS, sizes=()
             rows.append(row)
             recognizers[writer] = recognizer
             learn_s += times
-        _, (images, labels) = data.load_mnist()
         heaviest = sorted(rows, key=lambda r: -r["examples"])[:mnist_writers]
-        mnist = {row["writer"]: mnist_accuracy(recognizers[row["writer"]], images, labels) for row in heaviest}
-        mnist_plain = mnist_accuracy(plain, images, labels)
-    learn_by_size = learn_ms_by_size(model, sizes, images, labels)
+        mnist, mnist_plain, learn_by_size = {}, None, {}
+        if heaviest or sizes:  # only these need MNIST
+            _, (images, labels) = data.load_mnist()
+            mnist = {row["writer"]: mnist_accuracy(recognizers[row["writer"]], images, labels) for row in heaviest}
+            mnist_plain = mnist_accuracy(plain, images, labels)
+            learn_by_size = learn_ms_by_size(model, sizes, images, labels)
     without = sum(r["errors_without"] for r in rows)
     with_profile = sum(r["errors_with"] for r in rows)
     drawn, corrections = sum(r["drawn"] for r in rows), sum(r["corrections"] for r in rows)
@@ -259,16 +261,18 @@ def report(results):
           f"({results['corrections_per_50']:.2f} per 50; {results['conflicts']} examples reported as contradicting "
           f"earlier ones, learnt anyway); an example counts after {results['learn_ms_median']:.0f} ms "
           f"(median; longest {results['learn_ms_max']:.0f} ms)")
+    print("goals: " + "; ".join(f"{goal}: {'met' if met else 'NOT met'}" for goal, met in results["goals"].items()))
     if results["learn_ms_by_profile_size"]:
         print("in a profile that holds already "
               + ", ".join(f"{size} examples: {ms:.0f} ms" for size, ms in results["learn_ms_by_profile_size"].items()))
+    print(f"an example counts from a similarity of {results['min_similarity']:.3f}: the model's "
+          "min_similarity, which two MNIST training digits of different classes reach once in 10,000 pairs")
+    if results["mnist_without"] is None:
+        return
     with_profiles = "; with the profiles of " + ", ".join(
         f"writer {w} ({results['mnist_with_examples'][w]} examples): {a:.2%}"
         for w, a in results["mnist_with"].items()) if results["mnist_with"] else ""
     print(f"MNIST test accuracy (information): {results['mnist_without']:.2%} without a profile{with_profiles}")
-    print(f"an example counts from a similarity of {results['min_similarity']:.3f}: the model's "
-          "min_similarity, which two MNIST training digits of different classes reach once in 10,000 pairs")
-    print("goals: " + "; ".join(f"{goal}: {'met' if met else 'NOT met'}" for goal, met in results["goals"].items()))
 
 
 if __name__ == "__main__":

@@ -29,8 +29,9 @@ docs/personal.md has the measurements.
 
 import numpy as np
 
-# How much the nearest example outweighs the model: its digit's probability is multiplied by
-# a million, enough to overrule even a sure answer (a flagged '1' is a '7' at 0.99999).
+# How much the deciding example outweighs the model: its digit becomes a million times likelier than the
+# model's likeliest digit, so it is the answer however sure the model is (a flagged '1' is a '7' at 0.99999,
+# and the '1' can be under a millionth), and the answer is marked sure.
 EXAMPLE_WEIGHT = np.log(1e6)
 
 
@@ -95,7 +96,7 @@ class Adapter:
         adjusted = probabilities.copy()
         if len(rows):
             logits = np.log(np.maximum(probabilities[rows], 1e-12)).astype(np.float64)
-            logits[np.arange(len(rows)), self.labels[deciding[rows]]] += EXAMPLE_WEIGHT
+            logits[np.arange(len(rows)), self.labels[deciding[rows]]] = logits.max(axis=1) + EXAMPLE_WEIGHT
             exp = np.exp(logits - logits.max(axis=1, keepdims=True))
             adjusted[rows] = exp / exp.sum(axis=1, keepdims=True)
         return adjusted, deciding
