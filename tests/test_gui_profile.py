@@ -197,6 +197,32 @@ def test_learning_runs_off_the_tk_thread(app, monkeypatch):
     assert threading.current_thread() not in threads  # the test's thread is the Tk thread
 
 
+# ---------------------------------------------------------------- the example that decided the answer
+
+def test_the_example_that_decided_an_answer_shows_under_it_and_can_be_forgotten(app):
+    corrected(app, FLAGGED_ONE, "1")
+    [example] = stored()
+    app.clear()
+    assert draw(app, FLAGGED_ONE_AGAIN) == "1"
+    settle(app)
+    deciding = app.deciding
+    assert deciding.example == example and deciding.picture.cget("image") == str(deciding._thumbnail)
+    assert deciding.text.winfo_ismapped() and deciding.text.cget("text").startswith("read as your '1':")
+    app.clear()
+    assert draw(app, PLAIN_SEVEN) == "7"  # the model's own answer: no example shown
+    settle(app)
+    assert deciding.example is None and not deciding.button.winfo_ismapped()
+    app.clear()
+    draw(app, FLAGGED_ONE_AGAIN)
+    settle(app)
+    gallery = deciding.open_gallery()  # a click on the thumbnail: the examples, this one selected
+    settle(app)
+    assert gallery.selected == example.id
+    deciding.button.invoke()  # "Forget this example"
+    settle(app)
+    assert stored() == [] and app.answer.text == "7" and deciding.example is None
+
+
 # ---------------------------------------------------------------- the profile's windows and commands
 
 def test_the_gallery_shows_the_examples_and_delete_removes_one(app):

@@ -45,6 +45,7 @@ from tkinter import filedialog, ttk
 from digitrec import bundle
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path
+from digitrec.gui.deciding import DecidingExample
 from digitrec.gui.dispatch import Dispatcher
 from digitrec.gui.learning import Learning
 from digitrec.gui.look import EDGE, ERROR, Look
@@ -154,6 +155,10 @@ class App:
         edge.grid(row=1, column=0, sticky="nsew", padx=(px(8), 0), pady=px(4))
         self.panel = AnswerPanel(root, self.look, self.correct if self.learning else None)
         self.panel.frame.grid(row=1, column=1, sticky="ns", padx=px(8), pady=px(4))
+        # With a profile, under the answer: the example of theirs that decided it (gui.deciding).
+        self.deciding = DecidingExample(self.panel.frame, self.look, self.learning) if self.learning else None
+        if self.deciding:
+            self.deciding.frame.pack(after=self.panel.sure_label, fill="x", pady=(px(2), 0))
         commands = self.learning.commands() if self.learning else None  # the profile line's buttons
         self.status = StatusBar(root, self.look, self._model_line(), commands)
         self.status.frame.grid(row=2, column=0, columnspan=2, sticky="ew")
@@ -475,6 +480,8 @@ class App:
         index = self.focus_index()
         digits = self.answer.digits if self.answer else []
         self.panel.show_digit(None if index is None else digits[index], index, len(digits))
+        if self.deciding:
+            self.deciding.show(None if index is None else digits[index])
         self.canvas.highlight(index)
 
     # ------------------------------------------------------------ helpers

@@ -119,3 +119,13 @@ class ReadExamples:
     def run(self, recognizer):
         examples = recognizer.examples
         return examples, recognizer.profile.images(examples)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadExample:
+    """-> float32 (28, 28), one profile.Example's image, ink 1 on 0 (the deciding example's thumbnail)"""
+
+    example: object  # a profile.Example
+
+    def run(self, recognizer):
+        return recognizer.profile.images([self.example])[0]
