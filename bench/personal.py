@@ -1,6 +1,6 @@
 """How much a handwriting profile helps: the dev writers, each teaching digitrec as the window asks.
 
-    python bench/personal.py [--model PATH] [--teach ROUNDS] [--writers dev|design] [--json]
+    python bench/personal.py [--model PATH] [--teach ROUNDS] [--no-keep] [--writers dev|design] [--json]
                              [--mnist-writers N] [--sizes 0,500,2000] [--pendigits FILE] [--unipen FILE]
 
 The writers are users with an empty profile (in a temporary folder), and no model has
@@ -13,7 +13,9 @@ writers 107, 108 and 109 (../shared/data/unipen-dev), 13 in all. Each one:
 2. draws the first half of the rest of their digits, in the order they recorded them,
    through `Recognizer.digit` (the window's pen: 12 px on a 280 px canvas), and corrects
    every wrong answer at once with `Recognizer.learn` and the true digit (an example reported
-   as contradicting earlier ones is learnt anyway, as the window's button does);
+   as contradicting earlier ones is learnt anyway, as the window's button does); each right
+   answer they keep is learnt too, as the window does (source "kept"; one that would contradict
+   earlier examples is left out, as the window leaves it); --no-keep: corrections only;
 3. the second half is read with their profile and without.
 
 Prints per writer (worst with the profile first) what they taught, drew and corrected, the
@@ -79,7 +81,7 @@ def taught_first(digits, rounds):
     return sorted(taught)
 
 
-def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS):
+def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
     """One writer's session: returns their row of figures, their Recognizer (with the profile) and
     how long each example took to count (s)."""
     mine = Recognizer(model, profile=folder).load()
@@ -87,7 +89,7 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS):
     taught = taught_first(digits, teach)
     rest = [i for i in range(len(digits)) if i not in set(taught)]
     drawn, second = rest[:len(rest) // 2], rest[len(rest) // 2:]
-    learn_s, conflicts, corrections = [], 0, 0
+    learn_s, conflicts, corrections, kept = [], 0, 0, 0
 
     def learn(i, source):
         nonlocal conflicts
@@ -102,9 +104,16 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS):
     for i in taught:
         learn(i, "teach")
     for i in drawn:
-        if mine.digit(drawings[i]).digit != digits[i].label:
+        answer = mine.digit(drawings[i])
+        if answer.digit != digits[i].label:
             corrections += 1
             learn(i, "correction")
+        elif keep:
+            try:
+                mine.learn_input(answer.model_input, answer.digit, source="kept")
+                kept += 1
+            except ProfileConflict:
+                pass
     plain_answers = [plain.digit(drawings[i]).digit for i in second]
     without = sum(answer != digits[i].label for answer, i in zip(plain_answers, second))
     # Errors on a digit the profile holds no example of: nothing the writer taught showed the app their form of it.
@@ -113,7 +122,7 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS):
                   for answer, i in zip(plain_answers, second))
     with_profile = sum(mine.digit(drawings[i]).digit != digits[i].label for i in second)
     row = {"writer": digits[0].writer, "digits": len(digits), "taught": len(taught), "drawn": len(drawn),
-           "corrections": corrections, "conflicts": conflicts, "second_half": len(second),
+           "corrections": corrections, "conflicts": conflicts, "kept": kept, "second_half": len(second),
            "errors_without": without, "errors_with": with_profile, "errors_unshown": unshown,
            "examples": len(mine.examples), "accuracy_with": 1 - with_profile / len(second),
            "accuracy_without": 1 - without / len(second)}
@@ -160,13 +169,13 @@ def min_similarity(model):
 
 
 def run(writers="dev", model=None, mnist_writers=5, teach=TEACH_ROUNDS, sizes=(),
-        pendigits_file=DEFAULT_FILE, unipen_file=UNIPEN_FILE):
+        pendigits_file=DEFAULT_FILE, unipen_file=UNIPEN_FILE, keep=True):
     """The figures, as a dict of plain values (what --json prints). writers: "dev" or "design"."""
     plain = Recognizer(model).load()
     rows, recognizers, learn_s = [], {}, []
     with tempfile.TemporaryDirectory() as root:
         for writer, digits in writers_of(writers, pendigits_file, unipen_file).items():
-            row, recognizer, times = simulate(digits, plain, model, Path(root) / f"writer-{writer}", teach)
+            row, recognizer, times = simulate(digits, plain, model, Path(root) / f"writer-{writer}", teach, keep)
             rows.append(row)
             recognizers[writer] = recognizer
             learn_s += times
@@ -184,6 +193,8 @@ def run(writers="dev", model=None, mnist_writers=5, teach=TEACH_ROUNDS, sizes=()
     results = {
         "writers": len(rows),
         "teach_rounds": teach,
+        "learn_kept": keep,
+        "kept": sum(r["kept"] for r in rows),
         "second_half_digits": sum(r["second_half"] for r in rows),
         "errors_without": without,
         "errors_with": with_profile,
@@ -231,10 +242,13 @@ def main():
                         help="each writer first teaches each digit this many times, 0: none (default: %(default)s)")
     parser.add_argument("--sizes", default="0,500,2000",
                         help="time a correction in profiles already holding these many examples (default: %(default)s)")
+    parser.add_argument("--no-keep", action="store_true",
+                        help="learn only from corrections, not from the right answers kept (the window's setting off)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
-    results = run(args.writers, args.model, args.mnist_writers, args.teach, sizes, args.pendigits, args.unipen)
+    results = run(args.writers, args.model, args.mnist_writers, args.teach, sizes, args.pendigits, args.unipen,
+                  keep=not args.no_keep)
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -245,7 +259,9 @@ def report(results):
     print(f"{results['writers']} writers; each teaches each digit {results['teach_rounds']} times "
           f"({results['taught']} in all), corrects every wrong answer on the first half of the rest of their\n"
           f"digits, then reads the second half ({results['second_half_digits']} digits in all) "
-          "with and without the profile\n")
+          "with and without the profile\n"
+          + (f"each right answer in the first halves kept and learnt ({results['kept']} in all)\n" if results["learn_kept"]
+             else "learning from kept answers off: corrections only\n"))
     print("writer  taught  drawn  corrections  second half  errors without  with  accuracy with")
     for r in results["per_writer"]:
         print(f"{r['writer']:>6} {r['taught']:>7} {r['drawn']:>6} {r['corrections']:>12} {r['second_half']:>12} "
