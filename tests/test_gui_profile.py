@@ -17,7 +17,7 @@ import pytest
 import strokes
 from digitrec.profile import INDEX, PROFILES_ENV, Profile
 from digitrec.recognize import Recognizer
-from test_gui import GuiProcess, draw, printed, pump, settle, stroke_events
+from test_gui import GuiProcess, draw, draw_ink, printed, pump, settle, stroke_events
 
 tk = pytest.importorskip("tkinter", reason="the drawing app needs tkinter (apt-get install python3-tk)")
 from digitrec import gui  # noqa: E402  (imports tkinter)
@@ -200,6 +200,7 @@ def test_learning_runs_off_the_tk_thread(app, monkeypatch):
 # ---------------------------------------------------------------- the example that decided the answer
 
 def test_the_example_that_decided_an_answer_shows_under_it_and_can_be_forgotten(app):
+    app.learn_kept.set(False)  # only the correction is learnt
     corrected(app, FLAGGED_ONE, "1")
     [example] = stored()
     app.clear()
@@ -221,6 +222,32 @@ def test_the_example_that_decided_an_answer_shows_under_it_and_can_be_forgotten(
     deciding.button.invoke()  # "Forget this example"
     settle(app)
     assert stored() == [] and app.answer.text == "7" and deciding.example is None
+
+
+# ---------------------------------------------------------------- learning from the answers kept
+
+def test_an_answer_kept_is_learnt_when_cleared_and_undo_takes_it_back(app):
+    assert draw(app, strokes.write("4", height=200)) == "4"
+    app.clear()
+    settle(app)
+    assert [(e.label, e.source) for e in stored()] == [(4, "kept")]
+    assert status(app) == "Kept 4: learnt it (Undo correction forgets it). Profile default: 1 example."
+    app.learning.undo()
+    settle(app)
+    assert stored() == []
+
+
+def test_an_answer_not_shown_or_corrected_or_with_the_switch_off_is_not_learnt(app):
+    draw_ink(app, strokes.write("4", height=200))  # cleared before its answer showed
+    app.clear()
+    settle(app)
+    corrected(app, FLAGGED_ONE, "1")  # corrected: the correction is the example
+    app.clear()
+    app.learn_kept.set(False)
+    draw(app, strokes.write("4", height=200))
+    app.clear()
+    settle(app)
+    assert [(e.label, e.source) for e in stored()] == [(1, "correction")]
 
 
 # ---------------------------------------------------------------- the profile's windows and commands

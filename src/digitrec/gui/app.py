@@ -47,7 +47,7 @@ from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path
 from digitrec.gui.deciding import DecidingExample
 from digitrec.gui.dispatch import Dispatcher
-from digitrec.gui.learning import Learning
+from digitrec.gui.learning import LEARN_KEPT, Learning
 from digitrec.gui.look import EDGE, ERROR, Look
 from digitrec.gui.panel import AnswerPanel
 from digitrec.gui.sketch import Sketch
@@ -122,6 +122,8 @@ class App:
         self._live_job = None  # a pending `after` that asks for a live answer
         self._edits = 0  # counts changes to the drawing, to tell a live answer's age
         self._answered = 0  # the value of _edits when the last final answer was asked for
+        self._shown = None  # the value of _edits when the final answer on display was asked for
+        self._corrected = None  # the value of _edits when a digit of the ink was last corrected
         self.dispatcher = Dispatcher(root, recognizer)  # every answer and profile change, off the Tk thread
         self._loader = None
         self._loaded = queue.Queue()
@@ -129,6 +131,7 @@ class App:
 
         self.look = Look(root)
         self.pen = tk.IntVar(root, pen_width)
+        self.learn_kept = tk.BooleanVar(root, True)  # with a profile: learn the answers kept (gui.learning)
         self.learning = Learning(self) if recognizer.profile is not None else None  # the profile's commands
         keep_every_motion_event(root)
         self._build()
@@ -162,6 +165,8 @@ class App:
         commands = self.learning.commands() if self.learning else None  # the profile line's buttons
         self.status = StatusBar(root, self.look, self._model_line(), commands)
         self.status.frame.grid(row=2, column=0, columnspan=2, sticky="ew")
+        if self.learning:
+            self.status.add_switch(LEARN_KEPT, self.learn_kept)
 
     def _build_toolbar(self):
         px = self.look.px
@@ -285,7 +290,9 @@ class App:
     # ------------------------------------------------------------ commands
 
     def clear(self):
-        """Wipe the canvas; the answer becomes empty."""
+        """Wipe the canvas; the answer becomes empty. An answer on display that was kept is learnt (gui.learning)."""
+        if self.learning and self._kept():
+            self.learning.keep(self.answer.digits)
         self._wipe()
         self._set_status()
         self.refresh()
@@ -371,6 +378,7 @@ class App:
             self._set_status(f"which digit is a {label}? Click it in the answer, or right-click it on the canvas; "
                              f"then press {label}")
         else:
+            self._corrected = self._edits
             self.learning.learn(Correct(digits[index].model_input, label))
 
     def ask(self, request, done):
@@ -447,6 +455,7 @@ class App:
             self._report(answer.error, "cannot recognise the drawing")
             return
         self.answer = answer.result
+        self._shown = answer.request.edits
         self._show_answer()
         if self.print_answers:
             self._emit(answer_record(self.answer))
@@ -458,6 +467,12 @@ class App:
             return
         self._set_status(f"{failed}: {type(error).__name__}: {error}".splitlines()[0], error=True)
         self.root.report_callback_exception(type(error), error, error.__traceback__)
+
+    def _kept(self):
+        """True if the answer on display is one the person kept: the final answer to the drawing as it is,
+        shown (not one replaced before it showed), none newer on its way, and no digit of it corrected."""
+        return (bool(self.answer and self.answer.digits) and self.canvas.picture is None and not self.answering
+                and self._shown == self._edits and self._corrected != self._edits)
 
     def _show_answer(self):
         digits = self.answer.digits if self.answer else []

@@ -25,6 +25,7 @@ class Look:
         style = ttk.Style(root)
         style.configure("TButton", font=self.fonts["text"])
         style.configure("Small.TButton", font=self.fonts["small"], padding=(self.px(4), 0))
+        style.configure("Small.TCheckbutton", font=self.fonts["small"])
         self.background = root.cget("background")
 
     def px(self, n):

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from digitrec.image import render_strokes
-from digitrec.recognize import NumberResult
+from digitrec.recognize import NumberResult, ProfileConflict
 
 
 def do(recognizer, request):
@@ -129,3 +129,21 @@ class ReadExample:
 
     def run(self, recognizer):
         return recognizer.profile.images([self.example])[0]
+
+
+@dataclasses.dataclass(frozen=True)
+class Keep:
+    """The answer's digits were kept (the person moved on without correcting them): learn each. -> (the stored
+    profile.Examples, the labels left out because they would contradict earlier examples)"""
+
+    model_inputs: tuple  # float32 (28, 28) in [0, 1], ink 1: each DigitResult.model_input
+    labels: tuple
+
+    def run(self, recognizer):
+        learnt, left_out = [], []
+        for model_input, label in zip(self.model_inputs, self.labels):
+            try:
+                learnt.append(recognizer.learn_input(model_input, label, source="kept"))
+            except ProfileConflict:  # a kept answer is no reason to replace what the person taught
+                left_out.append(label)
+        return learnt, left_out
