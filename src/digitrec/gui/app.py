@@ -29,6 +29,8 @@ A correction: the digit to correct is selected (a one-digit answer's is; of
 several, a click on its digit in the answer, or a right click on its box),
 then a digit key or a button of the correction row says what it is. Once the
 profile has learnt it, the answer is worked out again, now with the example.
+An answer kept (the canvas cleared once it showed, no digit of it corrected)
+is learnt too, unless the profile line's switch is off (`Learning.keep`).
 """
 
 import functools
