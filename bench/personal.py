@@ -260,8 +260,8 @@ def report(results):
           f"({results['taught']} in all), corrects every wrong answer on the first half of the rest of their\n"
           f"digits, then reads the second half ({results['second_half_digits']} digits in all) "
           "with and without the profile\n"
-          + (f"each right answer in the first halves kept and learnt ({results['kept']} in all)\n" if results["learn_kept"]
-             else "learning from kept answers off: corrections only\n"))
+          + (f"each right answer in the first halves kept and learnt ({results['kept']} in all)\n"
+             if results["learn_kept"] else "learning from kept answers off: corrections only\n"))
     print("writer  taught  drawn  corrections  second half  errors without  with  accuracy with")
     for r in results["per_writer"]:
         print(f"{r['writer']:>6} {r['taught']:>7} {r['drawn']:>6} {r['corrections']:>12} {r['second_half']:>12} "

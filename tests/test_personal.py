@@ -202,7 +202,9 @@ FLAGGED = form(1, 0.6)  # a person's flagged '1': nearer MNIST's '7' (0.86) than
 def adapter(*examples):
     """An Adapter holding (form, label) examples, min_similarity 0.6."""
     base = Adapter(PROTOTYPES, PROTOTYPE_LABELS, 0.6)
-    return base.with_examples(np.stack([f for f, _ in examples]), [label for _, label in examples]) if examples else base
+    if not examples:
+        return base
+    return base.with_examples(np.stack([f for f, _ in examples]), [label for _, label in examples])
 
 
 def test_rule_a_taught_flagged_one_beats_mnists_seven_once_the_persons_sevens_are_taught():
