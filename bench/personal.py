@@ -19,7 +19,8 @@ writers 107, 108 and 109 (../shared/data/unipen-dev), 13 in all. Each one:
 3. the second half is read with their profile and without.
 
 Prints per writer (worst with the profile first) what they taught, drew and corrected, the
-errors on the second half without and with the profile; the totals, the corrections per 50
+errors on the second half without and with the profile, and what was misread with it (true->answer,
+"by their d": an example of their d decided it); the totals, the corrections per 50
 digits drawn after Teach mode, the issue's goals met or not; how long a correction takes to
 count; MNIST's test accuracy with the N heaviest profiles (information: a profile of someone
 whose '1' is MNIST's '7' reads MNIST's '7's as '1's, and that is right for that person); and
@@ -120,10 +121,13 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
     shown = {example.label for example in mine.examples}
     unshown = sum(answer != digits[i].label and digits[i].label not in shown
                   for answer, i in zip(plain_answers, second))
-    with_profile = sum(mine.digit(drawings[i]).digit != digits[i].label for i in second)
+    answers = [mine.digit(drawings[i]) for i in second]
+    misread = [f"{digits[i].label}->{a.digit}" + ("" if a.example is None else f" (by their {a.example.label})")
+               for a, i in zip(answers, second) if a.digit != digits[i].label]
+    with_profile = len(misread)
     row = {"writer": digits[0].writer, "digits": len(digits), "taught": len(taught), "drawn": len(drawn),
            "corrections": corrections, "conflicts": conflicts, "kept": kept, "second_half": len(second),
-           "errors_without": without, "errors_with": with_profile, "errors_unshown": unshown,
+           "errors_without": without, "errors_with": with_profile, "errors_unshown": unshown, "misread_with": misread,
            "examples": len(mine.examples), "accuracy_with": 1 - with_profile / len(second),
            "accuracy_without": 1 - without / len(second)}
     return row, mine, learn_s
@@ -262,10 +266,11 @@ def report(results):
           "with and without the profile\n"
           + (f"each right answer in the first halves kept and learnt ({results['kept']} in all)\n"
              if results["learn_kept"] else "learning from kept answers off: corrections only\n"))
-    print("writer  taught  drawn  corrections  second half  errors without  with  accuracy with")
+    print("writer  taught  drawn  corrections  second half  errors without  with  accuracy with  misread with")
     for r in results["per_writer"]:
         print(f"{r['writer']:>6} {r['taught']:>7} {r['drawn']:>6} {r['corrections']:>12} {r['second_half']:>12} "
-              f"{r['errors_without']:>15} {r['errors_with']:>5} {r['accuracy_with']:>14.2%}")
+              f"{r['errors_without']:>15} {r['errors_with']:>5} {r['accuracy_with']:>14.2%}  "
+              + ", ".join(r["misread_with"]))
     print(f"\nerrors on the second halves: {results['errors_without']} without the profile, "
           f"{results['errors_with']} with it ({results['errors_cut']:.0%} fewer); "
           f"writers read worse with it: {results['writers_worse']}")
