@@ -42,10 +42,10 @@ def test_the_flagged_one_is_misread_without_a_profile(alice):
 
 
 def test_one_correction_fixes_the_same_form_drawn_again_anywhere(alice):
-    alice.learn(flagged_one(), 1, source="correction")
+    example = alice.learn(flagged_one(), 1, source="correction")
     for place in ELSEWHERE:
         result = alice.digit(flagged_one(**place))
-        assert (result.digit, result.from_profile) == (1, True), place
+        assert (result.digit, result.from_profile, result.example) == (1, True, example), place
         assert result.confident
 
 
@@ -61,7 +61,7 @@ def test_sevens_still_read_seven_after_the_correction(alice):
     for place in [{}, *ELSEWHERE]:
         for drawing in (seven(**place), crossed_seven(**place)):
             result = alice.digit(drawing)
-            assert (result.digit, result.from_profile) == (7, False), place
+            assert (result.digit, result.from_profile, result.example) == (7, False, None), place
 
 
 def test_a_correction_counts_in_numbers_too(alice):
