@@ -301,12 +301,13 @@ def test_profile_commands_on_a_missing_profile_or_bad_file_are_one_line(tmp_path
 
 # The protocol on the 13 dev writers (bench/personal.py): Teach mode (three of each digit), then every
 # wrong answer on the first half of the rest corrected and every right one kept (learnt, as the window does).
-# Today's figures with the bundled model: 74 -> 3 errors on the second halves (96% fewer), mean writer
-# 96.99% -> 99.79%, worst 99.09%, no writer worse, 0.22 corrections per 50 digits drawn. The floors sit
-# under them, to catch a change that loses ground. The goals (every writer >= 99.5%, mean >= 99.8%) are
-# not quite met: docs/personal.md says what stops them.
-ERRORS_CUT = 0.90
-MEAN_WRITER = 0.996
+# Figures on the second halves (1,628 digits): the bundled model 74 -> 3 errors, mean writer 96.99% -> 99.79%,
+# worst 99.09%, 0.22 corrections per 50 digits drawn; the ensemble of runs/e1 10 -> 3, 99.30% -> 99.79%, worst
+# 99.09%, 0.09 per 50; no writer worse with either. The floors sit under both, to catch a change that loses
+# ground. The goals (every writer >= 99.5%, mean >= 99.8%) are not quite met: docs/personal.md says why.
+ERRORS_WITH = 5
+MEAN_WRITER = 0.997
+WORST_WRITER = 0.99
 
 
 def test_dev_writers_who_teach_and_correct_are_read_as_they_mean(mnist_dir, monkeypatch):
@@ -319,7 +320,8 @@ def test_dev_writers_who_teach_and_correct_are_read_as_they_mean(mnist_dir, monk
     monkeypatch.setenv("DIGITREC_DATA", str(mnist_dir))
     results = personal.run("dev", mnist_writers=0)
     assert results["writers"] == 13
-    assert results["errors_cut"] >= ERRORS_CUT, results["errors_cut"]
+    assert results["errors_with"] <= ERRORS_WITH, results["per_writer"]
     assert results["mean_accuracy_with"] >= MEAN_WRITER, results["mean_accuracy_with"]
+    assert results["worst_writer_with"] >= WORST_WRITER, results["per_writer"]
     assert results["writers_worse"] == 0, results["per_writer"]
     assert results["corrections_per_50"] <= personal.GOALS["corrections_per_50"], results["corrections_per_50"]
