@@ -417,6 +417,21 @@ def test_a_correction_with_the_real_keyboard_is_stored_in_the_named_profile(disp
         assert [(e.label, e.source) for e in examples] == [(1, "correction")]
         app.key("Escape")
         assert app.draw(FLAGGED_ONE_AGAIN)["number"] == "1"
+        app.key("Escape")  # an answer kept: learnt (before the clear's answer, asked after it, came back)
+        assert [e.source for e in Profile(tmp_path / "mine").examples()] == ["correction", "kept"]
+    finally:
+        stderr = app.close()
+    assert stderr == ""
+
+
+def test_with_no_learn_kept_an_answer_kept_is_not_learnt(display, model_path, tmp_path):
+    env = dict(os.environ, **{PROFILES_ENV: str(tmp_path)})
+    app = GuiProcess("--profile", "mine", "--no-learn-kept", env=env)
+    try:
+        app.start()
+        assert app.draw(PLAIN_SEVEN)["number"] == "7"
+        app.key("Escape")
+        assert not (tmp_path / "mine").exists()  # nothing learnt, so no profile made
     finally:
         stderr = app.close()
     assert stderr == ""

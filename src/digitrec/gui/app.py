@@ -70,11 +70,12 @@ EVENTS_ENV = "DIGITREC_GUI_EVENTS"
 IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"), ("All files", "*")]
 
 
-def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=None):
+def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=None, learn_kept=True):
     """Open the window and run until it is closed. Returns the exit status (1 if the model failed).
 
     profile: the `digitrec.profile.Profile` to read with and to learn corrections into (it
     need not exist yet: the first correction makes it); None: the model alone.
+    learn_kept: the switch "Learn from answers I keep" starts on.
     """
     if not PEN_RANGE[0] <= pen_width <= PEN_RANGE[1]:
         raise DigitrecError(f"--pen-width must be between {PEN_RANGE[0]} and {PEN_RANGE[1]} px (got {pen_width})")
@@ -84,7 +85,7 @@ def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=No
         raise DigitrecError(f"the drawing app needs a display ({error}); "
                             "to recognise image files without one, use `digitrec predict FILE`") from None
     app = App(root, Recognizer(model, profile=profile), pen_width=pen_width, print_answers=print_answers,
-              events=os.environ.get(EVENTS_ENV) == "1")
+              events=os.environ.get(EVENTS_ENV) == "1", learn_kept=learn_kept)
     # Ctrl+C in the terminal: Python sees the signal only when it runs, so wake it now and then,
     # and leave the Tk loop (quit is safe in a signal handler; destroy is not).
     interrupted = []
@@ -113,7 +114,7 @@ class App:
     """
 
     def __init__(self, root, recognizer, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, events=False,
-                 out=sys.stdout):
+                 out=sys.stdout, learn_kept=True):
         self.root, self.recognizer = root, recognizer
         self.print_answers, self.events, self.out = print_answers, events, out
         self.answer = None
@@ -133,7 +134,7 @@ class App:
 
         self.look = Look(root)
         self.pen = tk.IntVar(root, pen_width)
-        self.learn_kept = tk.BooleanVar(root, True)  # with a profile: learn the answers kept (gui.learning)
+        self.learn_kept = tk.BooleanVar(root, learn_kept)  # with a profile: learn the answers kept (gui.learning)
         self.learning = Learning(self) if recognizer.profile is not None else None  # the profile's commands
         keep_every_motion_event(root)
         self._build()
