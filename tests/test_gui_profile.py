@@ -17,7 +17,7 @@ import pytest
 import strokes
 from digitrec.profile import INDEX, PROFILES_ENV, Profile
 from digitrec.recognize import Recognizer
-from test_gui import GuiProcess, draw, printed, pump, settle, stroke_events
+from test_gui import GuiProcess, draw, draw_ink, printed, pump, settle, stroke_events
 
 tk = pytest.importorskip("tkinter", reason="the drawing app needs tkinter (apt-get install python3-tk)")
 from digitrec import gui  # noqa: E402  (imports tkinter)
@@ -197,6 +197,59 @@ def test_learning_runs_off_the_tk_thread(app, monkeypatch):
     assert threading.current_thread() not in threads  # the test's thread is the Tk thread
 
 
+# ---------------------------------------------------------------- the example that decided the answer
+
+def test_the_example_that_decided_an_answer_shows_under_it_and_can_be_forgotten(app):
+    app.learn_kept.set(False)  # only the correction is learnt
+    corrected(app, FLAGGED_ONE, "1")
+    [example] = stored()
+    app.clear()
+    assert draw(app, FLAGGED_ONE_AGAIN) == "1"
+    settle(app)
+    deciding = app.deciding
+    assert deciding.example == example and deciding.picture.cget("image") == str(deciding._thumbnail)
+    assert deciding.text.winfo_ismapped() and deciding.text.cget("text").startswith("read as your '1':")
+    app.clear()
+    assert draw(app, PLAIN_SEVEN) == "7"  # the model's own answer: no example shown
+    settle(app)
+    assert deciding.example is None and not deciding.button.winfo_ismapped()
+    app.clear()
+    draw(app, FLAGGED_ONE_AGAIN)
+    settle(app)
+    gallery = deciding.open_gallery()  # a click on the thumbnail: the examples, this one selected
+    settle(app)
+    assert gallery.selected == example.id
+    deciding.button.invoke()  # "Forget this example"
+    settle(app)
+    assert stored() == [] and app.answer.text == "7" and deciding.example is None
+
+
+# ---------------------------------------------------------------- learning from the answers kept
+
+def test_an_answer_kept_is_learnt_when_cleared_and_undo_takes_it_back(app):
+    assert draw(app, strokes.write("4", height=200)) == "4"
+    app.clear()
+    settle(app)
+    assert [(e.label, e.source) for e in stored()] == [(4, "kept")]
+    assert status(app) == "Kept 4: learnt it (Undo correction forgets it). Profile default: 1 example."
+    app.learning.undo()
+    settle(app)
+    assert stored() == []
+
+
+def test_an_answer_not_shown_or_corrected_or_with_the_switch_off_is_not_learnt(app):
+    draw_ink(app, strokes.write("4", height=200))  # cleared before its answer showed
+    app.clear()
+    settle(app)
+    corrected(app, FLAGGED_ONE, "1")  # corrected: the correction is the example
+    app.clear()
+    app.learn_kept.set(False)
+    draw(app, strokes.write("4", height=200))
+    app.clear()
+    settle(app)
+    assert [(e.label, e.source) for e in stored()] == [(1, "correction")]
+
+
 # ---------------------------------------------------------------- the profile's windows and commands
 
 def test_the_gallery_shows_the_examples_and_delete_removes_one(app):
@@ -364,6 +417,21 @@ def test_a_correction_with_the_real_keyboard_is_stored_in_the_named_profile(disp
         assert [(e.label, e.source) for e in examples] == [(1, "correction")]
         app.key("Escape")
         assert app.draw(FLAGGED_ONE_AGAIN)["number"] == "1"
+        app.key("Escape")  # an answer kept: learnt (before the clear's answer, asked after it, came back)
+        assert [e.source for e in Profile(tmp_path / "mine").examples()] == ["correction", "kept"]
+    finally:
+        stderr = app.close()
+    assert stderr == ""
+
+
+def test_with_no_learn_kept_an_answer_kept_is_not_learnt(display, model_path, tmp_path):
+    env = dict(os.environ, **{PROFILES_ENV: str(tmp_path)})
+    app = GuiProcess("--profile", "mine", "--no-learn-kept", env=env)
+    try:
+        app.start()
+        assert app.draw(PLAIN_SEVEN)["number"] == "7"
+        app.key("Escape")
+        assert not (tmp_path / "mine").exists()  # nothing learnt, so no profile made
     finally:
         stderr = app.close()
     assert stderr == ""

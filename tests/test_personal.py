@@ -8,6 +8,7 @@ import pytest
 
 from conftest import REPO_ROOT
 from digitrec import Recognizer
+from digitrec.adapt import Adapter
 from digitrec.cli import main
 from digitrec.image import render_strokes
 from digitrec.profile import Profile, ProfileError
@@ -41,10 +42,10 @@ def test_the_flagged_one_is_misread_without_a_profile(alice):
 
 
 def test_one_correction_fixes_the_same_form_drawn_again_anywhere(alice):
-    alice.learn(flagged_one(), 1, source="correction")
+    example = alice.learn(flagged_one(), 1, source="correction")
     for place in ELSEWHERE:
         result = alice.digit(flagged_one(**place))
-        assert (result.digit, result.from_profile) == (1, True), place
+        assert (result.digit, result.from_profile, result.example) == (1, True, example), place
         assert result.confident
 
 
@@ -60,7 +61,7 @@ def test_sevens_still_read_seven_after_the_correction(alice):
     for place in [{}, *ELSEWHERE]:
         for drawing in (seven(**place), crossed_seven(**place)):
             result = alice.digit(drawing)
-            assert (result.digit, result.from_profile) == (7, False), place
+            assert (result.digit, result.from_profile, result.example) == (7, False, None), place
 
 
 def test_a_correction_counts_in_numbers_too(alice):
@@ -70,12 +71,25 @@ def test_a_correction_counts_in_numbers_too(alice):
     assert alice.number(drawing).text == "11"
 
 
-def test_mnist_stays_above_99_6_percent_with_a_profile(alice, mnist):
+def test_once_their_sevens_are_taught_their_flagged_one_reads_one_even_where_mnist_means_seven(alice, mnist):
+    # The person is the reference for the digits they taught: their '7' is crossed, so a flagged stroke
+    # is their '1', even drawn as MNIST's uncrossed '7' (and MNIST's own '7's read '1' for them: right for them).
     _, (images, labels) = mnist
     alice.learn(flagged_one(), 1)
     alice.learn(crossed_seven(), 7)
-    x = images.astype(np.float32) / 255
-    assert (alice.probabilities(x).argmax(axis=1) == labels).mean() >= 0.996
+    assert alice.digit(seven()).digit == 1
+    assert alice.digit(crossed_seven(x=200, scale=0.8)).digit == 7
+    sevens = images[labels == 7][:300].astype(np.float32) / 255
+    assert (alice.probabilities(sevens).argmax(axis=1) == 1).mean() > 0.25  # 59% with the bundled model
+
+
+def test_digits_never_taught_read_as_without_the_profile(alice, mnist):
+    _, (images, labels) = mnist
+    alice.learn(flagged_one(), 1)
+    alice.learn(crossed_seven(), 7)
+    others = images[~np.isin(labels, [1, 7])][:3000].astype(np.float32) / 255
+    plain = Recognizer().probabilities(others).argmax(axis=1)
+    assert (alice.probabilities(others).argmax(axis=1) == plain).mean() >= 0.999
 
 
 def test_without_a_profile_nothing_changes(alice, mnist):
@@ -172,6 +186,48 @@ def test_a_damaged_profile_is_reported_and_the_model_answers_alone(own_profiles)
     assert len(list((own_profiles / "alice").glob("*.png"))) == 1
 
 
+# ---------------------------------------------------------------- the rule (digitrec.adapt), on plain vectors
+
+def form(*weights):
+    """A 4-value form (what the network's forms output would be, shortened)."""
+    return np.array(weights + (0,) * (4 - len(weights)), np.float32)
+
+
+# MNIST's prototypes: a '7' along the first axis, a '3' along the third.
+PROTOTYPES, PROTOTYPE_LABELS = np.stack([form(1), form(0, 0, 1)]), [7, 3]
+SURE_SEVEN = np.array([[0.0] * 7 + [1.0, 0, 0]], np.float32)
+FLAGGED = form(1, 0.6)  # a person's flagged '1': nearer MNIST's '7' (0.86) than their own '1' (0.80)
+
+
+def adapter(*examples):
+    """An Adapter holding (form, label) examples, min_similarity 0.6."""
+    base = Adapter(PROTOTYPES, PROTOTYPE_LABELS, 0.6)
+    if not examples:
+        return base
+    return base.with_examples(np.stack([f for f, _ in examples]), [label for _, label in examples])
+
+
+def test_rule_a_taught_flagged_one_beats_mnists_seven_once_the_persons_sevens_are_taught():
+    their_one, their_seven = (form(0.5, 1), 1), (form(0.2, 0, 0, 1), 7)  # their '7' is crossed: unlike MNIST's
+    probabilities, deciding = adapter(their_one, their_seven).adjust(SURE_SEVEN, FLAGGED[None])
+    assert deciding.tolist() == [0] and probabilities.argmax() == 1
+    # With no '7' of theirs, MNIST's '7' is the reference for '7', and it is nearer.
+    assert adapter(their_one).deciding_examples(FLAGGED[None]).tolist() == [-1]
+
+
+def test_rule_a_digit_never_taught_keeps_mnists_prototypes_as_its_guard():
+    three = form(0.1, 0.3, 1)  # an MNIST-like '3': their '8' is near (0.74), MNIST's '3' nearer (0.95)
+    probabilities = np.array([[0, 0, 0, 1.0, 0, 0, 0, 0, 0, 0]], np.float32)
+    adjusted, deciding = adapter((form(0.3, 1, 1), 8), (form(1), 7)).adjust(probabilities, three[None])
+    assert deciding.tolist() == [-1]
+    np.testing.assert_array_equal(adjusted, probabilities)
+
+
+def test_rule_an_example_counts_only_from_min_similarity():
+    far = form(0, 0, 0, 1)  # 0.45 from their '5' (below 0.6), unlike anything else
+    assert adapter((form(0, 0, 0.9, 0.5), 5)).deciding_examples(far[None]).tolist() == [-1]
+
+
 # ---------------------------------------------------------------- the command line
 
 @pytest.fixture
@@ -243,23 +299,29 @@ def test_profile_commands_on_a_missing_profile_or_bad_file_are_one_line(tmp_path
 
 # ---------------------------------------------------------------- real writers (bench/personal.py)
 
-# Today's figures (bench/personal.py): 74 -> 34 errors on the writers' second halves (54% fewer),
-# mean writer 98.03% -> 99.09%, no writer worse, MNIST >= 99.65% with the heaviest profiles.
-# The floors sit just under them, to catch a change that loses ground. The goals (every writer
-# >= 99%, mean >= 99.7%, 60% fewer errors) are not met yet: docs/personal.md says why.
-ERRORS_CUT = 0.50
-MEAN_WRITER = 0.990
+# The issue's protocol on the 13 dev writers (bench/personal.py): Teach mode (three of each digit), then every
+# wrong answer on the first half of the rest corrected and every right one kept (learnt, as the window does).
+# Figures on the second halves (1,628 digits): the bundled model 74 -> 3 errors, mean writer 96.99% -> 99.79%,
+# worst 99.09%, 0.22 corrections per 50 digits drawn; the ensemble of runs/e1 10 -> 3, 99.30% -> 99.79%, worst
+# 99.09%, 0.09 per 50; no writer worse with either. The floors sit under both, to catch a change that loses
+# ground. The goals (every writer >= 99.5%, mean >= 99.8%) are not quite met: docs/personal.md says why.
+ERRORS_WITH = 5
+MEAN_WRITER = 0.997
+WORST_WRITER = 0.99
 
 
-def test_real_writers_who_correct_their_misread_digits_are_read_better(mnist_dir, monkeypatch):
+def test_dev_writers_who_teach_and_correct_are_read_as_they_mean(mnist_dir, monkeypatch):
     sys.path.insert(0, str(REPO_ROOT / "bench"))
     import personal
 
-    if not personal.DEFAULT_FILE.is_file():
-        pytest.skip(f"the pen-drawn digits are not at {personal.DEFAULT_FILE}")
+    for path in (personal.DEFAULT_FILE, personal.UNIPEN_FILE):
+        if not path.is_file():
+            pytest.skip(f"the dev writers' digits are not at {path}")
     monkeypatch.setenv("DIGITREC_DATA", str(mnist_dir))
-    results = personal.run(personal.DEFAULT_FILE, mnist_writers=3)
-    assert results["errors_cut"] >= ERRORS_CUT, results["errors_cut"]
+    results = personal.run("dev", mnist_writers=0)
+    assert results["writers"] == 13
+    assert results["errors_with"] <= ERRORS_WITH, results["per_writer"]
     assert results["mean_accuracy_with"] >= MEAN_WRITER, results["mean_accuracy_with"]
-    assert all(r["errors_with"] <= r["errors_without"] for r in results["per_writer"])
-    assert min(results["mnist_with"].values()) >= 0.996, results["mnist_with"]
+    assert results["worst_writer_with"] >= WORST_WRITER, results["per_writer"]
+    assert results["writers_worse"] == 0, results["per_writer"]
+    assert results["corrections_per_50"] <= personal.GOALS["corrections_per_50"], results["corrections_per_50"]

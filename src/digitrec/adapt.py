@@ -2,29 +2,36 @@
 
     adapter = Adapter(prototypes, prototype_labels, min_similarity)   # the model's (`digitrec.export`)
     adapter = adapter.with_examples(forms, labels)     # the person's examples, in the same space
-    probabilities, decided = adapter.adjust(probabilities, forms)
+    probabilities, deciding = adapter.adjust(probabilities, forms)   # deciding: an example's index, or -1
 
 The space is the network's "forms" output: what its last convolution reads, a
 digit's form before the network merges all of a digit's forms into one class.
 A person's '1' with a long flag lands among MNIST's '7's in the network's last
 features, so the model says '7' with certainty; in the forms it is still a
 form of its own, and their next '1' lands nearer that taught '1' than
-anything else. So: a drawing whose nearest neighbour, among the person's
-examples and the model's prototypes of every digit (k-means centres of
-MNIST's training digits), is one of the person's examples (cosine similarity
-at least `min_similarity`) gets that example's digit. Everything else is
-answered exactly as without a profile.
+anything else.
+
+The rule: the person is the reference for every digit they taught, MNIST for
+the others. A drawing's nearest example among the person's (cosine similarity
+at least `min_similarity`) gives it that example's digit, unless the drawing
+is nearer a prototype (a k-means centre of MNIST's training digits) of a digit
+the person never taught. So once a person has taught their '7's, MNIST's idea
+of a '7' no longer competes with their flagged '1': they mean '1' by it, and
+that is how their profile reads it (it reads MNIST's uncrossed '7's as '1's
+too, which is right for that person). A digit they never taught keeps MNIST's
+prototypes as its guard, so its drawings read as without a profile.
+Everything no example decides is answered exactly as without a profile.
 
 Why this and not fine-tuning: it needs no training (a correction counts at
-once, and undo is exact), it runs on the default install, and the prototypes
-guard MNIST's writers: an MNIST '7' stays nearer an MNIST '7' prototype than
-a person's flagged '1'. docs/personal.md has the measurements.
+once, and undo is exact), and it runs on the default install.
+docs/personal.md has the measurements.
 """
 
 import numpy as np
 
-# How much the nearest example outweighs the model: its digit's probability is multiplied by
-# a million, enough to overrule even a sure answer (a flagged '1' is a '7' at 0.99999).
+# How much the deciding example outweighs the model: its digit becomes a million times likelier than the
+# model's likeliest digit, so it is the answer however sure the model is (a flagged '1' is a '7' at 0.99999,
+# and the '1' can be under a millionth), and the answer is marked sure.
 EXAMPLE_WEIGHT = np.log(1e6)
 
 
@@ -71,28 +78,25 @@ class Adapter:
             to_examples[np.arange(len(forms)), own] = -np.inf
         nearest = to_examples.argmax(axis=1)
         similarity = to_examples[np.arange(len(forms)), nearest]
-        # The example must be nearer than every prototype of another digit (a prototype of its own
-        # digit does not compete: agreeing with the model is no reason to doubt the example).
-        rivals = self.prototype_labels[None, :] != self.labels[nearest][:, None]  # (n, P)
+        # The rivals: the prototypes of the digits the person never taught, other than the example's own
+        # (for a digit they taught, their own examples of it are the reference, and the nearest of all won).
+        untaught = ~np.isin(self.prototype_labels, self.labels)  # (P,)
+        rivals = untaught[None, :] & (self.prototype_labels[None, :] != self.labels[nearest][:, None])  # (n, P)
         to_rivals = np.where(rivals, forms @ self.prototypes.T, -1.0).max(axis=1)
         decides = (similarity >= self.min_similarity) & (similarity > to_rivals)
         return np.where(decides, nearest, -1)
 
     def adjust(self, probabilities, forms):
         """probabilities float32 (n, 10), forms (n, G) -> (float32 (n, 10) rows summing to 1,
-        bool (n,): which rows an example decided). Rows no example decides come back unchanged."""
-        adjusted, deciding = self.decide(probabilities, forms)
-        return adjusted, deciding >= 0
-
-    def decide(self, probabilities, forms):
-        """As `adjust`, with int (n,) for the second: the index of the example that decided each row, or -1."""
+        int (n,): the index of the example that decided each row, -1 for none). Rows no example
+        decides come back unchanged."""
         probabilities = np.asarray(probabilities, np.float32)
         deciding = self.deciding_examples(forms)
         rows = np.nonzero(deciding >= 0)[0]
         adjusted = probabilities.copy()
         if len(rows):
             logits = np.log(np.maximum(probabilities[rows], 1e-12)).astype(np.float64)
-            logits[np.arange(len(rows)), self.labels[deciding[rows]]] += EXAMPLE_WEIGHT
+            logits[np.arange(len(rows)), self.labels[deciding[rows]]] = logits.max(axis=1) + EXAMPLE_WEIGHT
             exp = np.exp(logits - logits.max(axis=1, keepdims=True))
             adjusted[rows] = exp / exp.sum(axis=1, keepdims=True)
         return adjusted, deciding

@@ -199,6 +199,8 @@ def add_gui(commands):
                    help="also print each answer as a JSON line on stdout: after every stroke, undo, clear and open, "
                         "and after each change to the profile while there is ink")
     add_profile_option(p, "'default'; the first correction makes it")
+    p.add_argument("--no-learn-kept", action="store_true",
+                   help="start with 'Learn from answers I keep' off: learn only corrections and Teach mode")
     p.set_defaults(run=run_gui)
 
 
@@ -208,7 +210,7 @@ def run_gui(args):
 
     answer_one_at_a_time()
     return gui.run(model=args.model, pen_width=args.pen_width, print_answers=args.print_answers,
-                   profile=chosen_profile(args, must_exist=False))
+                   profile=chosen_profile(args, must_exist=False), learn_kept=not args.no_learn_kept)
 
 
 def add_profile_option(p, default_help):

@@ -37,7 +37,7 @@ DEFAULT_NAME = "default"
 FORMAT = 1
 INDEX = "index.json"
 SIZE = 28  # examples are model inputs
-SOURCES = ("correction", "teach", "api", "import")
+SOURCES = ("correction", "teach", "kept", "api", "import")  # "kept": an answer the person kept (the window)
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 EXAMPLE_FILE = re.compile(r"[0-9a-f]{32}\.png")
 # Limits for an archive from someone else: far above any real profile (an example is ~300 bytes).

@@ -2,6 +2,7 @@
 
     r = Recognizer()                 # the bundled model, loaded on first use
     r.digit(image)                   # DigitResult: .digit, .probabilities, .confident, .model_input
+                                     # (with a profile: .example, the person's example that decided it)
     r.number(image)                  # NumberResult: .text and one DigitResult per digit, left to right
     r.digit_from_strokes(strokes)    # strokes as a canvas records them
 
@@ -78,7 +79,7 @@ class DigitResult:
     model_input: np.ndarray
     box: tuple
     from_profile: bool = False  # the answer comes from one of the person's examples
-    example: object = None  # then the profile.Example that decided it (the Why? view shows it)
+    example: object = None  # the profile.Example that decided it (from_profile), or None
 
     @property
     def confidence(self):
@@ -318,10 +319,11 @@ class Recognizer:
         if not boxed_inputs:
             return []
         boxes, inputs = zip(*boxed_inputs)
-        with self.load()._lock:  # one profile state for the whole batch, even if a correction lands meanwhile
+        self.load()
+        with self._lock:  # one profile state for the whole batch, even if a correction lands meanwhile
             adapter, examples = self._adapter, self._examples
         if adapter is not None and len(adapter):
-            probabilities, deciding = adapter.decide(*self._run_both(np.stack(inputs)))
+            probabilities, deciding = adapter.adjust(*self._run_both(np.stack(inputs)))
         else:
             probabilities, deciding = self.probabilities(np.stack(inputs)), [-1] * len(inputs)
         return [

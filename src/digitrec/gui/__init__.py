@@ -13,6 +13,7 @@ The only package that imports Tk; one part of the window a module, each named af
     sketch.py      a canvas drawn on with the mouse (the window's, teach mode's), and the digits' outlines
     panel.py       the answer beside the canvas: its digits, how sure, what the model saw
     inside.py      the Why? view under the canvas: the evidence for the answer against the runner-up, the layers
+    deciding.py    under the answer: the profile example that decided it, to see and forget
     correction.py  the "Correct it" row of buttons 0-9
     statusbar.py   what the app is doing, the profile line and its buttons, the model in use
     learning.py    the profile's side: learn, undo, delete, reset; the profile line; opening the two below

@@ -29,6 +29,8 @@ A correction: the digit to correct is selected (a one-digit answer's is; of
 several, a click on its digit in the answer, or a right click on its box),
 then a digit key or a button of the correction row says what it is. Once the
 profile has learnt it, the answer is worked out again, now with the example.
+An answer kept (the canvas cleared once it showed, no digit of it corrected)
+is learnt too, unless the profile line's switch is off (`Learning.keep`).
 """
 
 import functools
@@ -46,9 +48,10 @@ from digitrec import bundle, heatmap, settings
 from digitrec.errors import DigitrecError
 from digitrec.explain import Explainer
 from digitrec.files import atomic_path
+from digitrec.gui.deciding import DecidingExample
 from digitrec.gui.dispatch import Dispatcher
 from digitrec.gui.inside import InsideView
-from digitrec.gui.learning import Learning
+from digitrec.gui.learning import LEARN_KEPT, Learning
 from digitrec.gui.look import ERROR, Look
 from digitrec.gui.panel import AnswerPanel
 from digitrec.gui.sketch import Sketch
@@ -69,11 +72,12 @@ EVENTS_ENV = "DIGITREC_GUI_EVENTS"
 IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"), ("All files", "*")]
 
 
-def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=None):
+def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=None, learn_kept=True):
     """Open the window and run until it is closed. Returns the exit status (1 if the model failed).
 
     profile: the `digitrec.profile.Profile` to read with and to learn corrections into (it
     need not exist yet: the first correction makes it); None: the model alone.
+    learn_kept: the switch "Learn from answers I keep" starts on.
     """
     if not PEN_RANGE[0] <= pen_width <= PEN_RANGE[1]:
         raise DigitrecError(f"--pen-width must be between {PEN_RANGE[0]} and {PEN_RANGE[1]} px (got {pen_width})")
@@ -83,7 +87,7 @@ def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=No
         raise DigitrecError(f"the drawing app needs a display ({error}); "
                             "to recognise image files without one, use `digitrec predict FILE`") from None
     app = App(root, Recognizer(model, profile=profile), pen_width=pen_width, print_answers=print_answers,
-              events=os.environ.get(EVENTS_ENV) == "1")
+              events=os.environ.get(EVENTS_ENV) == "1", learn_kept=learn_kept)
     # Ctrl+C in the terminal: Python sees the signal only when it runs, so wake it now and then,
     # and leave the Tk loop (quit is safe in a signal handler; destroy is not).
     interrupted = []
@@ -112,7 +116,7 @@ class App:
     """
 
     def __init__(self, root, recognizer, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, events=False,
-                 out=sys.stdout):
+                 out=sys.stdout, learn_kept=True):
         self.root, self.recognizer = root, recognizer
         self.print_answers, self.events, self.out = print_answers, events, out
         self.answer = None
@@ -124,6 +128,8 @@ class App:
         self._live_job = None  # a pending `after` that asks for a live answer
         self._edits = 0  # counts changes to the drawing, to tell a live answer's age
         self._answered = 0  # the value of _edits when the last final answer was asked for
+        self._shown = None  # the value of _edits when the final answer on display was asked for
+        self._corrected = None  # the value of _edits when a digit of the ink was last corrected
         self.dispatcher = Dispatcher(root, recognizer)  # every answer and profile change, off the Tk thread
         self._loader = None
         self._loaded = queue.Queue()
@@ -134,6 +140,7 @@ class App:
         # The Why? view: off unless it was on when the app last closed. Its network loads on first use.
         self.why = tk.BooleanVar(root, bool(settings.load().get("why", False)))
         self.explainer = Explainer(recognizer.model_path)
+        self.learn_kept = tk.BooleanVar(root, learn_kept)  # with a profile: learn the answers kept (gui.learning)
         self.learning = Learning(self) if recognizer.profile is not None else None  # the profile's commands
         keep_every_motion_event(root)
         self._build()
@@ -160,6 +167,10 @@ class App:
         edge.grid(row=1, column=0, sticky="nsew", padx=(px(8), 0), pady=px(4))
         self.panel = AnswerPanel(root, self.look, self.correct if self.learning else None)
         self.panel.frame.grid(row=1, column=1, rowspan=2, sticky="ns", padx=px(8), pady=px(4))
+        # With a profile, under the answer: the example of theirs that decided it (gui.deciding).
+        self.deciding = DecidingExample(self.panel.frame, self.look, self.learning) if self.learning else None
+        if self.deciding:
+            self.deciding.frame.pack(after=self.panel.sure_label, fill="x", pady=(px(2), 0))
         self.inside = InsideView(root, self.look)  # under the canvas, beside the panel: the window stays on a laptop screen
         self.inside.frame.grid(row=2, column=0, sticky="nw")
         if not self.why.get():
@@ -167,6 +178,8 @@ class App:
         commands = self.learning.commands() if self.learning else None  # the profile line's buttons
         self.status = StatusBar(root, self.look, self._model_line(), commands)
         self.status.frame.grid(row=3, column=0, columnspan=2, sticky="ew")
+        if self.learning:
+            self.status.add_switch(LEARN_KEPT, self.learn_kept)
 
     def _build_toolbar(self):
         px = self.look.px
@@ -298,7 +311,9 @@ class App:
     # ------------------------------------------------------------ commands
 
     def clear(self):
-        """Wipe the canvas; the answer becomes empty."""
+        """Wipe the canvas; the answer becomes empty. An answer on display that was kept is learnt (gui.learning)."""
+        if self.learning and self._kept():
+            self.learning.keep(self.answer.digits)
         self._wipe()
         self._set_status()
         self.refresh()
@@ -405,6 +420,7 @@ class App:
             self._set_status(f"which digit is a {label}? Click it in the answer, or right-click it on the canvas; "
                              f"then press {label}")
         else:
+            self._corrected = self._edits
             self.learning.learn(Correct(digits[index].model_input, label))
 
     def ask(self, request, done):
@@ -482,6 +498,7 @@ class App:
             self._report(answer.error, "cannot recognise the drawing")
             return
         self.reading, self.answer = answer.result, answer.result.number
+        self._shown = answer.request.edits
         self._show_answer()
         if self.print_answers:
             self._emit(answer_record(self.answer))
@@ -493,6 +510,12 @@ class App:
             return
         self._set_status(f"{failed}: {type(error).__name__}: {error}".splitlines()[0], error=True)
         self.root.report_callback_exception(type(error), error, error.__traceback__)
+
+    def _kept(self):
+        """True if the answer on display is one the person kept: the final answer to the drawing as it is,
+        shown (not one replaced before it showed), none newer on its way, and no digit of it corrected."""
+        return (bool(self.answer and self.answer.digits) and self.canvas.picture is None and not self.answering
+                and self._shown == self._edits and self._corrected != self._edits)
 
     def _show_answer(self):
         digits = self.answer.digits if self.answer else []
@@ -525,6 +548,8 @@ class App:
         index = self.focus_index()
         digits = self.answer.digits if self.answer else []
         self.panel.show_digit(None if index is None else digits[index], index, len(digits))
+        if self.deciding:
+            self.deciding.show(None if index is None else digits[index])
         self.canvas.highlight(index)
         if self.why.get():
             explanations, reading = self._explanations(), self.reading

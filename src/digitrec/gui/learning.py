@@ -14,12 +14,13 @@ from tkinter import messagebox
 from digitrec.gui.gallery import Gallery
 from digitrec.gui.look import ERROR, NOT_SURE
 from digitrec.gui.teaching import TeachWindow
-from digitrec.gui.work import Forget, ForgetAll, ForgetNewest, ReadExamples
+from digitrec.gui.work import Forget, ForgetAll, ForgetNewest, Keep, ReadExamples
 from digitrec.profile import count_examples
 from digitrec.recognize import ProfileConflict
 
 # The profile line's buttons. Undo and Reset need an example to act on; all need the model (it reads the profile).
 UNDO, EXAMPLES, TEACH, RESET = "Undo correction", "Examples…", "Teach…", "Reset…"
+LEARN_KEPT = "Learn from answers I keep"  # the switch: a kept answer (cleared uncorrected) is learnt
 
 
 class Learning:
@@ -50,6 +51,25 @@ class Learning:
             self.app.status.show(str(answer.error), NOT_SURE, action=("Learn anyway", lambda: self.learn(again)))
         else:
             self.app.status.show(str(answer.error), ERROR)
+
+    def keep(self, digits):
+        """The person moved on from these DigitResults without correcting them: with the switch on, learn
+        them (source "kept"); the status line says so, and Undo takes the last one back."""
+        if not self.app.learn_kept.get():
+            return
+        self.change(Keep(tuple(d.model_input for d in digits), tuple(d.digit for d in digits)), self._kept)
+
+    def _kept(self, answer):
+        if answer.error is not None:
+            self.app.status.show(str(answer.error), ERROR)
+            return
+        learnt, left_out = answer.result
+        said = "".join(str(e.label) for e in learnt)
+        message = f"Kept {said}: learnt it ({UNDO} forgets it). {self.summary('Profile')}." if learnt else ""
+        if left_out:
+            message += (f" Not learnt: your {''.join(map(str, left_out))}, it looks like an example of another "
+                        "digit (correct it if it was wrong).")
+        self.app.status.show(message.strip())
 
     def undo(self):
         """Forget the example learnt last (a correction, or a drawing in teach mode)."""

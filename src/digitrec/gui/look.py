@@ -36,6 +36,7 @@ class Look:
         style.configure(".", background=BACKGROUND, font=self.fonts["text"])
         style.configure("TButton", font=self.fonts["text"], padding=(px(8), px(3)))
         style.configure("Small.TButton", font=self.fonts["small"], padding=(px(4), 0))
+        style.configure("Small.TCheckbutton", font=self.fonts["small"])
         # The correction row's ten digits share the panel's width: no more padding than the digit needs.
         style.configure("Digit.TButton", font=self.fonts["bold"], padding=(0, px(1)), width=1, anchor="center")
         style.configure("Selected.TLabel", background=SELECTED)  # the answer's digit chosen for a correction

@@ -50,6 +50,13 @@ class StatusBar:
             self.buttons[text] = ttk.Button(line, text=text, command=command, style="Small.TButton", takefocus=False)
             self.buttons[text].pack(side="left", padx=(px(6), 0))
 
+    def add_switch(self, text, variable):
+        """A check box at the end of the profile line, for a boolean tk variable; returns it."""
+        switch = ttk.Checkbutton(self.profile_label.master, text=text, variable=variable, takefocus=False,
+                                 style="Small.TCheckbutton")
+        switch.pack(side="right")
+        return switch
+
     def show(self, message, colour="", action=None):
         """The message line: see MessageLine.show."""
         self.message.show(message, colour, action)

@@ -17,7 +17,7 @@ import numpy as np
 
 from digitrec.errors import DigitrecError
 from digitrec.image import render_strokes
-from digitrec.recognize import NumberResult
+from digitrec.recognize import NumberResult, ProfileConflict
 
 
 def do(recognizer, request):
@@ -149,3 +149,31 @@ class ReadExamples:
     def run(self, recognizer):
         examples = recognizer.examples
         return examples, recognizer.profile.images(examples)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReadExample:
+    """-> float32 (28, 28), one profile.Example's image, ink 1 on 0 (the deciding example's thumbnail)"""
+
+    example: object  # a profile.Example
+
+    def run(self, recognizer):
+        return recognizer.profile.images([self.example])[0]
+
+
+@dataclasses.dataclass(frozen=True)
+class Keep:
+    """The answer's digits were kept (the person moved on without correcting them): learn each. -> (the stored
+    profile.Examples, the labels left out because they would contradict earlier examples)"""
+
+    model_inputs: tuple  # float32 (28, 28) in [0, 1], ink 1: each DigitResult.model_input
+    labels: tuple
+
+    def run(self, recognizer):
+        learnt, left_out = [], []
+        for model_input, label in zip(self.model_inputs, self.labels):
+            try:
+                learnt.append(recognizer.learn_input(model_input, label, source="kept"))
+            except ProfileConflict:  # a kept answer is no reason to replace what the person taught
+                left_out.append(label)
+        return learnt, left_out
