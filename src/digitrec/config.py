@@ -26,7 +26,7 @@ RECIPES = {
     # and each of their zeros twice more with a slash (pen_training.py): the world's forms.
     "default": dict(optimizer="adam", learning_rate=3e-3, batch_size=128, epochs=24, warmup_epochs=1,
                     label_smoothing=0.1, schedule="cosine", ema_momentum=0.995, bfloat16=True,
-                    pen_copies=3, slashed_zero_copies=2, members=3),
+                    pen_copies=3, slashed_zero_copies=2, members=5),
 }
 
 

@@ -41,6 +41,11 @@ from digitrec.files import atomic_path
 # Largest differences to Keras allowed at export, relative to the largest magnitude of each output:
 # float32 sums in another order differ by ~1e-6 of it; a wrong stride or transpose by ~1.
 MAX_RELATIVE_DIFFERENCE = 1e-3
+# A ReLU whose input lies within float error of zero can take one side in ONNX Runtime and the other in
+# TensorFlow; the gradient of that one digit then moves at a few pixels (1 digit in 500 of the bundled
+# model's check: 9 pixels off by 0.0016). A wrong stride or transpose moves every digit's: so a share of
+# the digits may differ, no more.
+MAX_KINKED_SHARE = 0.01
 CHECK_DIGITS = 500  # MNIST test digits the export is checked on (gradients for several targets each)
 METADATA_KEY = "digitrec.layers"
 OPSET = 17
@@ -315,6 +320,7 @@ def check_inside(path, net, x):
     weights = np.eye(model.NUM_CLASSES, dtype=np.float32)[rng.integers(0, model.NUM_CLASSES, len(x))]
     weights -= np.eye(model.NUM_CLASSES, dtype=np.float32)[rng.integers(0, model.NUM_CLASSES, len(x))] / 2
     names = [o.name for o in session.get_outputs()]
+    kinked = 0
     for start in range(0, len(x), 100):
         batch, w = x[start:start + 100], weights[start:start + 100]
         got = session.run(names, {"image": batch, "weights": w})
@@ -323,10 +329,17 @@ def check_inside(path, net, x):
         pairs += [(name, g, e) for name, g, e in zip(names[2:], got[2:], expected[2])]
         for name, g, e in pairs:
             scale = max(float(np.abs(e).max()), 1e-6)
-            worst = float(np.abs(g - e).max()) / scale
+            if name == "gradient" and g.shape == e.shape:  # judged digit by digit (MAX_KINKED_SHARE)
+                off = np.abs(g - e).reshape(len(g), -1).max(axis=1) / scale > MAX_RELATIVE_DIFFERENCE
+                kinked += int(off.sum())
+                g, e = g[~off], e[~off]
+            worst = float(np.abs(g - e).max(initial=0.0)) / scale
             if g.shape != e.shape or worst > MAX_RELATIVE_DIFFERENCE:
                 raise DigitrecError(f"the Why? view's export disagrees with Keras: its {name} differs by "
                                     f"{worst:.2g} of its largest value (allowed {MAX_RELATIVE_DIFFERENCE:g})")
+    if kinked > MAX_KINKED_SHARE * len(x):
+        raise DigitrecError(f"the Why? view's export disagrees with Keras: its gradient differs for {kinked} "
+                            f"of {len(x)} digits (allowed {MAX_KINKED_SHARE:.0%})")
 
 
 def load_inside_session(path):
