@@ -48,6 +48,12 @@ def answer_one_at_a_time():
     thread per operation. The `predict` and `gui` commands call this."""
     global _threads
     _threads = 1
+    from threadpoolctl import threadpool_limits
+
+    # NumPy's BLAS keeps a thread a core, spinning between the small products of a drawing's
+    # preprocessing: one process then burnt both cores' time, and two worker processes on two
+    # cores read 0.42x as fast as one (bench/batch.py). One thread, for this process from now on.
+    threadpool_limits(1, user_api="blas")
 
 
 class NoInkError(DigitrecError):
