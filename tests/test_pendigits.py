@@ -86,8 +86,8 @@ SHARED = REPO_ROOT.parent / "shared" / "data"
 # Floors a little under what the bundled model reads through the window's path
 # (python bench/pen_digits.py; docs/handwriting.md), so that a change that loses real
 # handwriting fails.
-FLOOR_PEN_DEV, FLOOR_PEN_DEV_WORST = 0.99, 0.95
-FLOOR_UNIPEN, FLOOR_SLASHED_ZEROS = 0.98, 0.8
+FLOOR_PEN_DEV, FLOOR_PEN_DEV_WORST = 0.993, 0.97  # bundled: 99.40%, writer 28 at 97.6%
+FLOOR_UNIPEN, FLOOR_SLASHED_ZEROS = 0.996, 0.97  # bundled: 99.78%, the worst slasher's zeros 99.0%
 
 
 @pytest.fixture(scope="module")

@@ -48,12 +48,19 @@ def answer_one_at_a_time():
     thread per operation. The `predict` and `gui` commands call this."""
     global _threads
     _threads = 1
+
+
+def _one_blas_thread():
+    """NumPy's BLAS and OpenCV on one thread each, for this process from now on. BLAS's threads (one
+    a core) spin between the small products of a drawing's preprocessing: one process burnt both
+    cores' time, and two worker processes on two cores read 0.42x as fast as one (bench/batch.py);
+    OpenCV's split a drawing's small images over the cores, so one process took 1.3 cores' time.
+    Called as a recogniser loads (the window's loader thread), not at start: the import costs 5 ms."""
+    import cv2
     from threadpoolctl import threadpool_limits
 
-    # NumPy's BLAS keeps a thread a core, spinning between the small products of a drawing's
-    # preprocessing: one process then burnt both cores' time, and two worker processes on two
-    # cores read 0.42x as fast as one (bench/batch.py). One thread, for this process from now on.
     threadpool_limits(1, user_api="blas")
+    cv2.setNumThreads(1)
 
 
 class NoInkError(DigitrecError):
@@ -142,6 +149,8 @@ class Recognizer:
         with self._lock:
             if self._session is None:
                 _preprocess()  # here, not on the first drawing, which should not wait for OpenCV's import
+                if _threads == 1:
+                    _one_blas_thread()
                 session = bundle.load_session(self.model_path, threads=_threads)
                 session.run(None, {"image": np.zeros((1, 28, 28, 1), np.float32)})  # warm up now
                 self._session = session
