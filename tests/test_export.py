@@ -52,7 +52,8 @@ def test_the_recogniser_answers_with_the_base_install_alone(tmp_path):
 def test_the_recogniser_gives_the_networks_features_too(test_inputs):
     x, _ = test_inputs
     features = Recognizer().features(x[:3, ..., 0])
-    assert features.shape == (3, 128) and features.dtype == np.float32
+    members = len(bundle.load_card().get("members", [None]))  # an ensemble's networks' features side by side
+    assert features.shape == (3, 128 * members) and features.dtype == np.float32
 
 
 def test_the_export_carries_what_a_profile_needs(test_inputs):

@@ -141,10 +141,11 @@ def train_one(config, settings, extra_callbacks=()):
     work.mkdir(parents=True, exist_ok=True)
 
     keras.utils.set_random_seed(config.seed)
-    precision = "mixed_bfloat16" if settings["bfloat16"] and native_bfloat16() else "float32"
-    keras.mixed_precision.set_global_policy(precision)
+    # The data first: a data set that cannot be found must leave the process's Keras as it was.
     (x_fit, y_fit), (x_val, y_val), (x_test, y_test) = split(config, settings)
     train_images = len(x_fit)
+    precision = "mixed_bfloat16" if settings["bfloat16"] and native_bfloat16() else "float32"
+    keras.mixed_precision.set_global_policy(precision)
     steps_per_epoch = int(np.ceil(len(x_fit) / settings["batch_size"]))
     net = model.build(config.arch)
     compile_model(net, settings, steps_per_epoch)
@@ -178,6 +179,8 @@ def train_one(config, settings, extra_callbacks=()):
         raise DigitrecError(
             f"interrupted; the last finished epoch is kept in {work}; continue with the same command and --resume"
         ) from None
+    finally:
+        keras.mixed_precision.set_global_policy("float32")  # layers made after this (a caller's) are float32
 
     history = read_log(log_path)
     best = float32_copy(keras.saving.load_model(work / "best.keras", safe_mode=True), config.arch)
