@@ -52,6 +52,21 @@ def data_env(mnist_dir, monkeypatch):
     return mnist_dir
 
 
+@pytest.fixture(scope="session", autouse=True)
+def never_the_users_folders(tmp_path_factory):
+    """Profiles and settings in the session's own folders from the start, for the apps that fixtures of a
+    module or session launch before a test's own folders below are set: the window learns the answers
+    it keeps, and a test must never teach the real user's 'default' profile."""
+    from digitrec.profile import PROFILES_ENV
+    from digitrec.settings import CONFIG_ENV
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv(PROFILES_ENV, str(tmp_path_factory.mktemp("session-profiles")))
+    patch.setenv(CONFIG_ENV, str(tmp_path_factory.mktemp("session-config")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def own_profiles(tmp_path_factory, monkeypatch):
     """Every test reads and writes handwriting profiles in a folder of its own, never the user's."""
