@@ -31,7 +31,7 @@ class DecidingExample:
         # The PhotoImage shown: Tk forgets one Python no longer references. A blank one keeps the room.
         self._blank = self._thumbnail = tk.PhotoImage(master=parent, width=side, height=side)
         self.frame = ttk.Frame(parent)
-        self.picture = tk.Label(self.frame, borderwidth=0, image=self._blank)
+        self.picture = tk.Label(self.frame, borderwidth=0, image=self._blank, background=look.background)
         self.picture.grid(row=0, column=0, rowspan=2, sticky="nw")
         self.picture.bind("<Button-1>", lambda event: self.example and self.open_gallery())
         self.text = ttk.Label(self.frame, font=look.fonts["small"], foreground=QUIET, justify="left")
