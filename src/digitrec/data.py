@@ -138,7 +138,7 @@ def _download(cache, stem, mirrors):
             os.replace(tmp, cache / f"{stem}.gz")
             return content
         except (OSError, DataError) as error:
-            failures.append(f"{url}: {_reason(error)}")
+            failures.append(f"{url}: {reason(error)}")
         finally:
             Path(tmp).unlink(missing_ok=True)
     raise DataError(
@@ -164,7 +164,8 @@ def _fetch(url, out):
             raise OSError(f"connection closed after {done} of {size} bytes")
 
 
-def _reason(error):
+def reason(error):
+    """Why a download failed, in a few words (also for the pen digits' downloads)."""
     if isinstance(error, urllib.error.HTTPError):
         return f"HTTP {error.code}"
     if isinstance(error, urllib.error.URLError):

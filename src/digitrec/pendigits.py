@@ -36,6 +36,7 @@ from pathlib import Path
 
 import platformdirs
 
+from digitrec.data import reason
 from digitrec.errors import DigitrecError
 
 PEN_ENV = "DIGITREC_PEN"
@@ -147,7 +148,7 @@ def _download(cache, sources):
         try:
             data = verified(_fetch(url), url)
         except (OSError, PenDigitsError) as error:
-            failures.append(f"{url}: {_reason(error)}")
+            failures.append(f"{url}: {reason(error)}")
             continue
         cache.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=f".{cache.name}.", suffix=".part")
@@ -174,16 +175,6 @@ def _fetch(url):
     if size is not None and len(raw) != size:
         raise OSError(f"connection closed after {len(raw)} of {size} bytes")
     return raw
-
-
-def _reason(error):
-    import urllib.error
-
-    if isinstance(error, urllib.error.HTTPError):
-        return f"HTTP {error.code}"
-    if isinstance(error, urllib.error.URLError):
-        return str(error.reason)
-    return str(error) or type(error).__name__
 
 
 # ---------------------------------------------------------------- parsing
