@@ -2,6 +2,7 @@
 
     python bench/personal.py [--model PATH] [--teach ROUNDS] [--no-keep] [--writers dev|design] [--json]
                              [--mnist-writers N] [--sizes 0,500,2000] [--pendigits FILE] [--unipen FILE]
+                             [--picture FILE]
 
 The writers are users with an empty profile (in a temporary folder), and no model has
 trained on them: pendigits writers 21-30 (../shared/data/pendigits) and the UNIPEN dev
@@ -20,7 +21,8 @@ writers 107, 108 and 109 (../shared/data/unipen-dev), 13 in all. Each one:
 
 Prints per writer (worst with the profile first) what they taught, drew and corrected, the
 errors on the second half without and with the profile, and what was misread with it (true->answer,
-"by their d": an example of their d decided it); the totals, the corrections per 50
+"by their d": an example of their d decided it; the similarity of their nearest example of each of the
+two digits; --picture saves them side by side); the totals, the corrections per 50
 digits drawn after Teach mode, the issue's goals met or not; how long a correction takes to
 count; MNIST's test accuracy with the N heaviest profiles (information: a profile of someone
 whose '1' is MNIST's '7' reads MNIST's '7's as '1's, and that is right for that person); and
@@ -122,15 +124,52 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
     unshown = sum(answer != digits[i].label and digits[i].label not in shown
                   for answer, i in zip(plain_answers, second))
     answers = [mine.digit(drawings[i]) for i in second]
-    misread = [f"{digits[i].label}->{a.digit}" + ("" if a.example is None else f" (by their {a.example.label})")
-               for a, i in zip(answers, second) if a.digit != digits[i].label]
+    misread = [explained(mine, digits[i].label, a) for a, i in zip(answers, second) if a.digit != digits[i].label]
     with_profile = len(misread)
     row = {"writer": digits[0].writer, "digits": len(digits), "taught": len(taught), "drawn": len(drawn),
            "corrections": corrections, "conflicts": conflicts, "kept": kept, "second_half": len(second),
-           "errors_without": without, "errors_with": with_profile, "errors_unshown": unshown, "misread_with": misread,
+           "errors_without": without, "errors_with": with_profile, "errors_unshown": unshown,
+           "misread_with": [m["text"] for m in misread], "misread": [m["figures"] for m in misread],
            "examples": len(mine.examples), "accuracy_with": 1 - with_profile / len(second),
            "accuracy_without": 1 - without / len(second)}
-    return row, mine, learn_s
+    pictures = [dict(m["pictures"], writer=row["writer"], text=m["text"]) for m in misread]
+    return row, mine, learn_s, pictures
+
+
+def explained(mine, label, answer):
+    """A misread digit (its true `label`, the DigitResult `answer`) explained by the writer's profile:
+    {"text": "6->5 (by their 5; nearest 5 0.97, 6 0.25)", "figures": plain values, "pictures": images}."""
+    nearest = mine.nearest_examples(answer.model_input)
+    shown = [d for d in (answer.digit, label) if d in nearest]
+    text = (f"{label}->{answer.digit}" + ("" if answer.example is None else f" by their {answer.example.label}")
+            + (" (their nearest " + ", ".join(f"{d} {nearest[d][1]:.2f}" for d in shown) + ")" if shown else ""))
+    figures = {"label": label, "answer": answer.digit,
+               "by": None if answer.example is None else answer.example.label,
+               "nearest": {d: similarity for d, (_, similarity) in nearest.items()}}
+    pictures = {"drawing": answer.model_input,
+                "nearest": [(d, nearest[d][1], mine.profile.images([nearest[d][0]])[0]) for d in shown]}
+    return {"text": text, "figures": figures, "pictures": pictures}
+
+
+def save_misread(pictures, path):
+    """Each digit misread with a profile, beside its writer's nearest example of the answer and of the
+    true digit (as the model sees them: 28x28, ink dark), with their similarity."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(len(pictures), 3, figsize=(4.2, 1.6 * len(pictures)), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for row, picture in zip(axes, pictures):
+        row[0].imshow(picture["drawing"], cmap="gray_r")
+        row[0].set_title(f"writer {picture['writer']}: {picture['text'].split()[0]}", fontsize=8)
+        for ax, (digit, similarity, image) in zip(row[1:], picture["nearest"]):
+            ax.imshow(image, cmap="gray_r")
+            ax.set_title(f"their nearest {digit}: {similarity:.2f}", fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
 
 
 def mnist_accuracy(recognizer, images, labels):
@@ -173,16 +212,22 @@ def min_similarity(model):
 
 
 def run(writers="dev", model=None, mnist_writers=5, teach=TEACH_ROUNDS, sizes=(),
-        pendigits_file=DEFAULT_FILE, unipen_file=UNIPEN_FILE, keep=True):
-    """The figures, as a dict of plain values (what --json prints). writers: "dev" or "design"."""
+        pendigits_file=DEFAULT_FILE, unipen_file=UNIPEN_FILE, keep=True, picture=None):
+    """The figures, as a dict of plain values (what --json prints). writers: "dev" or "design";
+    picture: a file to save the digits misread with a profile in (`save_misread`), or None."""
     plain = Recognizer(model).load()
-    rows, recognizers, learn_s = [], {}, []
+    rows, recognizers, learn_s, misread = [], {}, [], []
     with tempfile.TemporaryDirectory() as root:
         for writer, digits in writers_of(writers, pendigits_file, unipen_file).items():
-            row, recognizer, times = simulate(digits, plain, model, Path(root) / f"writer-{writer}", teach, keep)
+            row, recognizer, times, pictures = simulate(digits, plain, model, Path(root) / f"writer-{writer}",
+                                                        teach, keep)
             rows.append(row)
             recognizers[writer] = recognizer
             learn_s += times
+            misread += pictures
+        if picture and misread:
+            save_misread(misread, picture)
+        picture = picture if misread else None
         heaviest = sorted(rows, key=lambda r: -r["examples"])[:mnist_writers]
         mnist, mnist_plain, learn_by_size = {}, None, {}
         if heaviest or sizes:  # only these need MNIST
@@ -222,6 +267,7 @@ def run(writers="dev", model=None, mnist_writers=5, teach=TEACH_ROUNDS, sizes=()
         "mnist_with_examples": {row["writer"]: row["examples"] for row in heaviest},
         "min_similarity": min_similarity(model),
         "per_writer": rows,
+        "picture": picture,
     }
     results["goals"] = {
         f"every writer >= {GOALS['every_writer']:.1%}": results["worst_writer_with"] >= GOALS["every_writer"],
@@ -248,11 +294,13 @@ def main():
                         help="time a correction in profiles already holding these many examples (default: %(default)s)")
     parser.add_argument("--no-keep", action="store_true",
                         help="learn only from corrections, not from the right answers kept (the window's setting off)")
+    parser.add_argument("--picture", metavar="FILE",
+                        help="save the digits misread with a profile, beside their writer's nearest examples")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     results = run(args.writers, args.model, args.mnist_writers, args.teach, sizes, args.pendigits, args.unipen,
-                  keep=not args.no_keep)
+                  keep=not args.no_keep, picture=args.picture)
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -283,6 +331,8 @@ def report(results):
           f"earlier ones, learnt anyway); an example counts after {results['learn_ms_median']:.0f} ms "
           f"(median; longest {results['learn_ms_max']:.0f} ms)")
     print("goals: " + "; ".join(f"{goal}: {'met' if met else 'NOT met'}" for goal, met in results["goals"].items()))
+    if results["picture"]:
+        print(f"the digits misread with a profile, beside their writer's nearest examples: {results['picture']}")
     if results["learn_ms_by_profile_size"]:
         print("in a profile that holds already "
               + ", ".join(f"{size} examples: {ms:.0f} ms" for size, ms in results["learn_ms_by_profile_size"].items()))

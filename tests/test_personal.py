@@ -56,6 +56,16 @@ def test_the_profile_applies_from_the_first_answer():
         Recognizer().digit(flagged_one(x=200)).model_input[None]).argmax() == 1
 
 
+def test_nearest_examples_give_each_taught_digits_nearest_and_how_near(alice):
+    drawing = Recognizer().digit(flagged_one(x=200)).model_input
+    assert alice.nearest_examples(drawing) == {}
+    one, _ = alice.learn(flagged_one(), 1), alice.learn(crossed_seven(), 7)
+    nearest = alice.nearest_examples(drawing)
+    assert sorted(nearest) == [1, 7]
+    assert nearest[1][0] == one
+    assert 0.9 < nearest[1][1] <= 1.0001 and nearest[7][1] < nearest[1][1]
+
+
 def test_sevens_still_read_seven_after_the_correction(alice):
     alice.learn(flagged_one(), 1)
     for place in [{}, *ELSEWHERE]:
@@ -301,12 +311,12 @@ def test_profile_commands_on_a_missing_profile_or_bad_file_are_one_line(tmp_path
 
 # The issue's protocol on the 13 dev writers (bench/personal.py): Teach mode (three of each digit), then every
 # wrong answer on the first half of the rest corrected and every right one kept (learnt, as the window does).
-# Figures on the second halves (1,628 digits): the bundled model 74 -> 3 errors, mean writer 96.99% -> 99.79%,
-# worst 99.09%, 0.22 corrections per 50 digits drawn; the ensemble of runs/e1 10 -> 3, 99.30% -> 99.79%, worst
-# 99.09%, 0.09 per 50; no writer worse with either. The floors sit under both, to catch a change that loses
-# ground. The goals (every writer >= 99.5%, mean >= 99.8%) are not quite met: docs/personal.md says why.
-ERRORS_WITH = 5
-MEAN_WRITER = 0.997
+# Figures on the second halves (1,628 digits) with the bundled model: 9 -> 2 errors, mean writer 99.37% ->
+# 99.86%, worst 99.09%, 0.09 corrections per 50 digits drawn, no writer worse. The floors sit just under them,
+# to catch a change that loses ground. Every writer >= 99.5% is not met: one of the two errors left is writer
+# 24's '6' drawn as their own '5' (docs/personal.md).
+ERRORS_WITH = 3
+MEAN_WRITER = 0.998
 WORST_WRITER = 0.99
 
 

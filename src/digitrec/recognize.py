@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 
 from digitrec import bundle
-from digitrec.adapt import Adapter
+from digitrec.adapt import Adapter, unit
 from digitrec.errors import DigitrecError
 from digitrec.image import render_strokes
 from digitrec.profile import Profile, ProfileError
@@ -279,6 +279,23 @@ class Recognizer:
             return []
         deciding = candidate.deciding_examples(forms[rows], own=rows)
         return [self._examples[i] for i, by in zip(rows, deciding) if by == len(labels)]
+
+    def nearest_examples(self, model_input):
+        """{digit: (Example, similarity)}: the profile's nearest example of each digit it holds to
+        `model_input` (float (28, 28) in [0, 1], ink 1), by cosine similarity of forms in [-1, 1].
+
+        What a profile's answer is weighed on: an example decides a drawing only from the model's
+        `min_similarity` (`adapt`). Empty without a profile or examples.
+        """
+        with self._lock:
+            adapter, examples = self.load()._adapter, self._examples
+        if adapter is None or not len(adapter):
+            return {}
+        similarity = adapter.forms @ unit(self._run("forms", np.asarray(model_input, np.float32)[None]))[0]
+        nearest = {}
+        for i in np.argsort(-similarity):
+            nearest.setdefault(examples[i].label, (examples[i], float(similarity[i])))
+        return nearest
 
     def probabilities(self, model_inputs):
         """float32 (n, 28, 28) in [0, 1] -> float32 (n, 10), with the profile's examples applied."""
