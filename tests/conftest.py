@@ -117,3 +117,20 @@ def model_path():
     if not path.is_file():
         pytest.skip(f"no bundled model at {path}: train one with `digitrec train --out {path}`")
     return path
+
+
+@pytest.fixture
+def mirror(monkeypatch):
+    """Start local mirrors: mirror(files, drop_midway=False) -> local_mirror.Mirror; all shut down afterwards."""
+    from local_mirror import Mirror
+
+    monkeypatch.setenv("no_proxy", "127.0.0.1")  # a proxy set in the environment must not see them
+    started = []
+
+    def start(files, drop_midway=False):
+        started.append(Mirror(files, drop_midway))
+        return started[-1]
+
+    yield start
+    for m in started:
+        m.close()

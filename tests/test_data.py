@@ -7,8 +7,6 @@ Downloads go to real HTTP servers on 127.0.0.1 that serve the real MNIST files
 import gzip
 import hashlib
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pytest
@@ -27,47 +25,6 @@ LABELS = "t10k-labels-idx1-ubyte"  # the smallest file: the one the mirror tests
 
 
 # ---------------------------------------------------------------- helpers
-
-
-class Mirror:
-    """A local HTTP mirror serving `files` (name -> bytes); it records each request path.
-
-    With `drop_midway`, it announces the full Content-Length, sends half the body and
-    closes the connection. A name it does not have gets HTTP 404.
-    """
-
-    def __init__(self, files, drop_midway=False):
-        self.files = files
-        self.drop_midway = drop_midway
-        self.requests = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _MirrorHandler)
-        self.server.mirror = self
-        self.url = f"http://127.0.0.1:{self.server.server_port}/mnist/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
-
-
-class _MirrorHandler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        mirror = self.server.mirror
-        mirror.requests.append(self.path)
-        body = mirror.files.get(self.path.rsplit("/", 1)[-1])
-        if body is None:
-            self.send_error(404)
-            return
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body[: len(body) // 2] if mirror.drop_midway else body)
-        self.close_connection = True
-
-    def log_message(self, *args):
-        pass
 
 
 def flipped(data):
@@ -108,20 +65,6 @@ def reference():
 def served(gz):
     """The real files under the names the mirrors use."""
     return {f"{stem}.gz": data for stem, data in gz.items()}
-
-
-@pytest.fixture
-def mirror():
-    """Start local mirrors: mirror(files, drop_midway=False); all shut down afterwards."""
-    started = []
-
-    def start(files, drop_midway=False):
-        started.append(Mirror(files, drop_midway))
-        return started[-1]
-
-    yield start
-    for m in started:
-        m.close()
 
 
 @pytest.fixture

@@ -143,7 +143,7 @@ def test_the_nearest_mnist_digit_is_found_a_pixel_away_and_not_by_ink_alone():
 
 
 # ---------------------------------------------------------------- finding and downloading the pen digits
-# Downloads go to real HTTP servers on 127.0.0.1 (test_data.py's Mirror); nothing in urllib is mocked.
+# Downloads go to real HTTP servers on 127.0.0.1 (local_mirror.py); nothing in urllib is mocked.
 
 PEN_FOLDER = REPO_ROOT.parent / "shared" / "data" / "pendigits"
 # `compress -c` of SAMPLE: UCI ships the original trajectories in Unix compress's format (.Z).
@@ -159,21 +159,10 @@ def real_file():
 
 
 @pytest.fixture
-def pen_mirror(monkeypatch):
-    """Start local mirrors serving {name: bytes}; all shut down afterwards."""
-    from test_data import Mirror
-
-    monkeypatch.setenv("no_proxy", "127.0.0.1")
+def pen_mirror(mirror, monkeypatch):
+    """conftest's `mirror`, with no pen digits named in the environment."""
     monkeypatch.delenv(pendigits.PEN_ENV, raising=False)
-    started = []
-
-    def start(files, drop_midway=False):
-        started.append(Mirror(files, drop_midway))
-        return started[-1]
-
-    yield start
-    for mirror in started:
-        mirror.close()
+    return mirror
 
 
 def zipped(name, content):
