@@ -238,27 +238,40 @@ def test_resume_with_other_options_than_the_file_was_written_with_is_a_usage_err
     assert "other columns" in capsys.readouterr().err and out.read_text() == before
 
 
+def interrupted(command, out, after_rows):
+    """Run `command` and press Ctrl-C once the file `out` holds more than `after_rows` rows;
+    returns (exit status, stderr)."""
+    # A session of its own, and Ctrl-C to the whole group, as a terminal sends it: workers included.
+    run = subprocess.Popen(command, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while run.poll() is None and time.monotonic() < deadline:
+        if out.exists() and out.read_text().count("\n") > after_rows:
+            break
+        time.sleep(0.01)
+    os.killpg(run.pid, signal.SIGINT)
+    _, err = run.communicate(timeout=60)
+    return run.returncode, err
+
+
 def test_an_interrupt_keeps_every_finished_row_and_resume_answers_each_file_once(tmp_path):
     folder = tmp_path / "many"
     files = [draw(folder / f"{i:04d}.png", SEVEN if i % 2 else ONE) for i in range(800)]
     out = tmp_path / "r.csv"
     command = [sys.executable, "-m", "digitrec", "predict", str(folder), "--csv", str(out), "--jobs", "2"]
-    # A session of its own, and Ctrl-C to the whole group, as a terminal sends it: workers included.
-    run = subprocess.Popen(command, start_new_session=True, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while run.poll() is None and time.monotonic() < deadline:
-        if out.exists() and out.read_text().count("\n") > 20:
+    for _ in range(3):
+        returncode, err = interrupted(command, out, after_rows=8)
+        if returncode != 0:
             break
-        time.sleep(0.01)
-    os.killpg(run.pid, signal.SIGINT)
-    _, err = run.communicate(timeout=60)
-    assert run.returncode == 130, f"not interrupted (it read all {len(files)} files first?): {err}"
+        # Every file was read before the interrupt landed (a fast machine, or this process kept
+        # waiting): that says nothing of an interrupt, so try again.
+        out.unlink()
+    assert returncode == 130, f"not interrupted (it read all {len(files)} files first?): {err}"
     assert "--resume" in err and "Traceback" not in err
     text = out.read_text()
     assert text.endswith("\n")
     rows = list(csv.reader(io.StringIO(text)))
     assert all(len(row) == 5 and row[1] for row in rows[1:])  # whole rows, each with its answer
-    assert 20 <= len(rows) - 1 < len(files)
+    assert 8 <= len(rows) - 1 < len(files)
 
     resumed = subprocess.run(command + ["--resume"], capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
