@@ -65,7 +65,7 @@ def test_a_short_run_learns_well_above_chance(tmp_path, data_env):
 def test_the_default_architecture_learns_in_a_short_run(tmp_path, data_env):
     # Batch norm needs a few hundred steps before its running statistics serve; chance is 10%.
     config = TrainConfig(arch="default", out=str(tmp_path / "m.keras"), batch_size=32, learning_rate=1e-3,
-                         **{**QUICK, "epochs": 3})
+                         members=1, **{**QUICK, "epochs": 3})  # one network: the recipe's five learn alike
     card = train(config)
     assert card["test_accuracy"] > 0.60
 
@@ -138,7 +138,7 @@ def test_a_data_folder_with_wrong_files_fails_in_one_line(tmp_path, capsys):
 
 
 def test_the_default_recipe_trains_on_the_pen_digits_and_mnist_only_leaves_them_out(tmp_path, data_env):
-    quick = dict(QUICK, epochs=1)
+    quick = dict(QUICK, epochs=1, members=1)  # one network of the recipe's five: each learns from the same data
     with_pen = train(TrainConfig(arch="default", out=str(tmp_path / "p.keras"), **quick))
     without = train(TrainConfig(arch="default", out=str(tmp_path / "m.keras"), mnist_only=True, **quick))
     assert without["train_images"] == QUICK["train_size"] and "pen_sha256" not in without
