@@ -65,7 +65,7 @@ TITLE = "digitrec: draw a number"
 CANVAS_SIZE = (640, 320)  # px at 96 dpi: room for a number of several digits; grows with the window
 PEN_RANGE = (3, 40)  # px
 LIVE_MS = 150  # while a stroke is drawn, recognise at most this often
-POLL_MS = 30  # how often the Tk thread looks whether the model has loaded
+POLL_MS = 5  # how often the Tk thread looks whether the model has loaded: the first answer waits this long at most
 WAKE_MS = 200  # how soon Ctrl+C in the terminal is noticed
 # "1": print {"event": ...} lines for tests and benchmarks: mapped, ready, error, and stroke (its points, at its end)
 EVENTS_ENV = "DIGITREC_GUI_EVENTS"

@@ -14,7 +14,7 @@ import functools
 from digitrec.answering import Answerer
 from digitrec.gui.work import do
 
-POLL_MS = 10  # how often the Tk thread looks for answers while some are due: an answer shows this late at most
+POLL_MS = 5  # how often the Tk thread looks for answers while some are due: an answer shows this late at most
 
 
 class Dispatcher:
