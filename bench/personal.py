@@ -22,7 +22,8 @@ writers 107, 108 and 109 (../shared/data/unipen-dev), 13 in all. Each one:
 Prints per writer (worst with the profile first) what they taught, drew and corrected, the
 errors on the second half without and with the profile, and what was misread with it (true->answer,
 "by their d": an example of their d decided it; the similarity of their nearest example of each of the
-two digits; --picture saves them side by side); the totals, the corrections per 50
+two digits; whether correcting it would contradict examples they taught; --picture saves them side by
+side); the totals, the corrections per 50
 digits drawn after Teach mode, the issue's goals met or not; how long a correction takes to
 count; MNIST's test accuracy with the N heaviest profiles (information: a profile of someone
 whose '1' is MNIST's '7' reads MNIST's '7's as '1's, and that is right for that person); and
@@ -124,7 +125,11 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
     unshown = sum(answer != digits[i].label and digits[i].label not in shown
                   for answer, i in zip(plain_answers, second))
     answers = [mine.digit(drawings[i]) for i in second]
-    misread = [explained(mine, digits[i].label, a) for a, i in zip(answers, second) if a.digit != digits[i].label]
+    misread = [explained(mine, digits[i].label, a, plain.digit(drawings[i]))
+               for a, i in zip(answers, second) if a.digit != digits[i].label]
+    for m in misread:  # measured before, so that one correction tried does not change another's figures
+        m["figures"]["correcting_it"] = correcting(mine, m["figures"]["label"], m["pictures"]["drawing"])
+        m["text"] += f"; correcting it {m['figures']['correcting_it']}"
     with_profile = len(misread)
     row = {"writer": digits[0].writer, "digits": len(digits), "taught": len(taught), "drawn": len(drawn),
            "corrections": corrections, "conflicts": conflicts, "kept": kept, "second_half": len(second),
@@ -136,19 +141,33 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
     return row, mine, learn_s, pictures
 
 
-def explained(mine, label, answer):
-    """A misread digit (its true `label`, the DigitResult `answer`) explained by the writer's profile:
-    {"text": "6->5 (by their 5; nearest 5 0.97, 6 0.25)", "figures": plain values, "pictures": images}."""
+def explained(mine, label, answer, alone):
+    """A misread digit (its true `label`, the DigitResult `answer`; `alone`: the model's, without a profile)
+    explained by the writer's profile: {"text": "6->5 by their 5 (their nearest 5 0.97, 6 0.24; the model
+    alone 5 0.999)", "figures": plain values, "pictures": images}."""
     nearest = mine.nearest_examples(answer.model_input)
     shown = [d for d in (answer.digit, label) if d in nearest]
     text = (f"{label}->{answer.digit}" + ("" if answer.example is None else f" by their {answer.example.label}")
-            + (" (their nearest " + ", ".join(f"{d} {nearest[d][1]:.2f}" for d in shown) + ")" if shown else ""))
-    figures = {"label": label, "answer": answer.digit,
+            + " (" + "".join(f"their nearest {d} {nearest[d][1]:.2f}, " for d in shown)
+            + f"the model alone {alone.digit} {alone.confidence:.3f})")
+    figures = {"label": label, "answer": answer.digit, "alone": [alone.digit, alone.confidence],
                "by": None if answer.example is None else answer.example.label,
                "nearest": {d: similarity for d, (_, similarity) in nearest.items()}}
     pictures = {"drawing": answer.model_input,
                 "nearest": [(d, nearest[d][1], mine.profile.images([nearest[d][0]])[0]) for d in shown]}
     return {"text": text, "figures": figures, "pictures": pictures}
+
+
+def correcting(mine, label, model_input):
+    """What correcting a misread digit to `label` would do, said in a few words: "learns it", or
+    "contradicts 3 of their 5" (the window's "Learn anyway" question). The profile is left as it was."""
+    try:
+        mine.learn_input(model_input, label, source="correction")
+    except ProfileConflict as conflict:
+        labels = sorted({e.label for e in conflict.examples})
+        return f"contradicts {len(conflict.examples)} of their " + "/".join(map(str, labels))
+    mine.undo()
+    return "learns it"
 
 
 def save_misread(pictures, path):
