@@ -6,6 +6,7 @@ import inspect
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -239,33 +240,40 @@ def test_resume_with_other_options_than_the_file_was_written_with_is_a_usage_err
 
 
 def interrupted(command, out, after_rows):
-    """Run `command` and press Ctrl-C once the file `out` holds more than `after_rows` rows;
-    returns (exit status, stderr)."""
+    """Run `command` and press Ctrl-C once the file `out` holds more than `after_rows` rows.
+    Returns (exit status, stderr), or None if the command ended before that many rows showed."""
     # A session of its own, and Ctrl-C to the whole group, as a terminal sends it: workers included.
     run = subprocess.Popen(command, start_new_session=True, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while run.poll() is None and time.monotonic() < deadline:
         if out.exists() and out.read_text().count("\n") > after_rows:
-            break
+            os.killpg(run.pid, signal.SIGINT)
+            _, err = run.communicate(timeout=60)
+            return run.returncode, err
         time.sleep(0.01)
-    os.killpg(run.pid, signal.SIGINT)
-    _, err = run.communicate(timeout=60)
-    return run.returncode, err
+    run.communicate(timeout=60)
+    return None
 
 
 def test_an_interrupt_keeps_every_finished_row_and_resume_answers_each_file_once(tmp_path):
     folder = tmp_path / "many"
-    files = [draw(folder / f"{i:04d}.png", SEVEN if i % 2 else ONE) for i in range(800)]
+    one, seven = draw(folder / "0000.png", ONE), draw(folder / "0001.png", SEVEN)
+    files = [one, seven]
+    for i in range(2, 2400):
+        files.append(folder / f"{i:04d}.png")
+        shutil.copyfile(seven if i % 2 else one, files[-1])
     out = tmp_path / "r.csv"
     command = [sys.executable, "-m", "digitrec", "predict", str(folder), "--csv", str(out), "--jobs", "2"]
     for _ in range(3):
-        returncode, err = interrupted(command, out, after_rows=8)
-        if returncode != 0:
+        outcome = interrupted(command, out, after_rows=8)
+        if outcome is not None:
             break
-        # Every file was read before the interrupt landed (a fast machine, or this process kept
-        # waiting): that says nothing of an interrupt, so try again.
+        # It read every file before this process saw the rows (a fast machine, or this process
+        # was kept waiting): that says nothing of an interrupt, so try again.
         out.unlink()
-    assert returncode == 130, f"not interrupted (it read all {len(files)} files first?): {err}"
+    assert outcome is not None, f"all {len(files)} files were read before an interrupt could be sent, three times"
+    returncode, err = outcome
+    assert returncode == 130, f"Ctrl-C after the first rows did not interrupt: {err}"
     assert "--resume" in err and "Traceback" not in err
     text = out.read_text()
     assert text.endswith("\n")
