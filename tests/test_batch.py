@@ -243,7 +243,13 @@ def interrupted(command, out, after_rows):
     """Run `command` and press Ctrl-C once the file `out` holds more than `after_rows` rows.
     Returns (exit status, stderr), or None if the command ended before that many rows showed."""
     # A session of its own, and Ctrl-C to the whole group, as a terminal sends it: workers included.
-    run = subprocess.Popen(command, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    # A shell's background job (`pytest &`, as some CI runners start it) ignores Ctrl-C, and the
+    # command would inherit that: it starts here as from a terminal, with Python's own handler.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        run = subprocess.Popen(command, start_new_session=True, stderr=subprocess.PIPE, text=True)
+    finally:
+        signal.signal(signal.SIGINT, before)
     deadline = time.monotonic() + 120
     while run.poll() is None and time.monotonic() < deadline:
         if out.exists() and out.read_text().count("\n") > after_rows:
