@@ -143,8 +143,8 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
 
 def explained(mine, label, answer, alone):
     """A misread digit (its true `label`, the DigitResult `answer`; `alone`: the model's, without a profile)
-    explained by the writer's profile: {"text": "6->5 by their 5 (their nearest 5 0.97, 6 0.24; the model
-    alone 5 0.999)", "figures": plain values, "pictures": images}."""
+    explained by the writer's profile: {"text": "6->5 by their 5 (their nearest 5 0.97, their nearest 6 0.24,
+    the model alone 5 0.999)", "figures": plain values, "pictures": images}."""
     nearest = mine.nearest_examples(answer.model_input)
     shown = [d for d in (answer.digit, label) if d in nearest]
     text = (f"{label}->{answer.digit}" + ("" if answer.example is None else f" by their {answer.example.label}")
