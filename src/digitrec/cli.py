@@ -140,8 +140,7 @@ def add_predict(commands):
                    help="processes reading at once, each with its own recogniser; 1: this process alone "
                         "(default: every core, %(default)s here)")
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
-    p.add_argument("--model", help="model file: a .keras with its export (.onnx) beside it, or the .onnx; "
-                                   "default: the bundled model")
+    add_model_option(p, "its export (.onnx)")
     add_profile_option(p, "'default', if it exists")
     p.set_defaults(run=run_predict)
 
@@ -171,8 +170,7 @@ def add_explain(commands):
     p.add_argument("--json", action="store_true",
                    help="print the numbers as JSON: the answer, the probabilities, each map as 28x28 floats")
     p.add_argument("--number", action="store_true", help="read a whole number and explain each digit")
-    p.add_argument("--model", help="model file: a .keras with its exports (.onnx, .inside.onnx) beside it, or "
-                                   "the .onnx; default: the bundled model")
+    add_model_option(p, "its exports (.onnx, .inside.onnx)")
     add_profile_option(p, "'default', if it exists")
     p.set_defaults(run=run_explain)
 
@@ -191,8 +189,7 @@ def add_gui(commands):
 
     p = commands.add_parser("gui", help="open the drawing app: draw digits with the mouse, see the number as you draw",
                             formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--model", help="model file: a .keras with its export (.onnx) beside it, or the .onnx; "
-                                   "default: the bundled model")
+    add_model_option(p, "its export (.onnx)")
     p.add_argument("--pen-width", type=int, default=DEFAULT_PEN_WIDTH, metavar="N",
                    help="pen width in canvas px, 3 to 40 (the window has a slider too)")
     p.add_argument("--print-answers", action="store_true",
@@ -211,6 +208,12 @@ def run_gui(args):
     answer_one_at_a_time()
     return gui.run(model=args.model, pen_width=args.pen_width, print_answers=args.print_answers,
                    profile=chosen_profile(args, must_exist=False), learn_kept=not args.no_learn_kept)
+
+
+def add_model_option(p, exports):
+    """--model for a command that answers with an exported model: `exports` says which files it reads."""
+    p.add_argument("--model", help=f"model file: a .keras with {exports} beside it, or the .onnx; "
+                                   "default: the bundled model")
 
 
 def add_profile_option(p, default_help):
