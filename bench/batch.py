@@ -30,11 +30,11 @@ import psutil  # with dask[distributed], in the test extra
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from latency import predict_files as reference_files_per_s  # noqa: E402  (bench/latency.py, beside this file)
+from latency import predict_files as reference_files_per_s
 
-from digitrec import data, synthetic  # noqa: E402
-from digitrec.batch import available_cores  # noqa: E402
-from digitrec.profile import PROFILES_ENV  # noqa: E402
+from digitrec import data, synthetic
+from digitrec.batch import available_cores
+from digitrec.profile import PROFILES_ENV
 
 
 def drawn_files(folder, count, images):
@@ -55,8 +55,18 @@ def read_folder(folder, jobs):
     workers together the peak memory (RSS, MB) and the CPU time (s): the CPU time a file takes
     can be compared on a busy machine, where wall times cannot."""
     with tempfile.TemporaryDirectory() as out:
-        command = [sys.executable, "-m", "digitrec", "predict", str(folder), "--csv", f"{out}/r.csv",
-                   "--quiet", "--jobs", str(jobs)]
+        command = [
+            sys.executable,
+            "-m",
+            "digitrec",
+            "predict",
+            str(folder),
+            "--csv",
+            f"{out}/r.csv",
+            "--quiet",
+            "--jobs",
+            str(jobs),
+        ]
         started = time.perf_counter()
         run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         peak_mb, cpu_s = watch(run)
@@ -91,10 +101,14 @@ def speed(count, jobs, images, reference_count):
         drawn_files(Path(folder), count, images)
         one_s, _, one_cpu = read_folder(folder, 1)
         all_s, _, all_cpu = read_folder(folder, jobs)
-    result = {"files": count, "cores": jobs, "jobs_1_files_per_s": round(count / one_s, 1),
-              "all_cores_files_per_s": round(count / all_s, 1),
-              "jobs_1_cpu_ms_per_file": round(one_cpu / count * 1000, 2),
-              "all_cores_cpu_ms_per_file": round(all_cpu / count * 1000, 2)}
+    result = {
+        "files": count,
+        "cores": jobs,
+        "jobs_1_files_per_s": round(count / one_s, 1),
+        "all_cores_files_per_s": round(count / all_s, 1),
+        "jobs_1_cpu_ms_per_file": round(one_cpu / count * 1000, 2),
+        "all_cores_cpu_ms_per_file": round(all_cpu / count * 1000, 2),
+    }
     result["ratio"] = round(result["all_cores_files_per_s"] / result["jobs_1_files_per_s"], 2)
     per_core = result["all_cores_files_per_s"] / jobs
     result["per_core_files_per_s"] = round(per_core, 1)
@@ -120,8 +134,9 @@ def memory(counts, jobs, images):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=10_000, help="drawn digits for the speed case (0: skip)")
-    parser.add_argument("--reference-files", type=int, default=1000,
-                        help="files for bench/latency.py's one-process reference (0: skip)")
+    parser.add_argument(
+        "--reference-files", type=int, default=1000, help="files for bench/latency.py's one-process reference (0: skip)"
+    )
     parser.add_argument("--memory-files", type=int, default=100_000, help="small files for the memory case (0: skip)")
     parser.add_argument("--memory-base", type=int, default=1000, help="small files it is compared with")
     parser.add_argument("--jobs", type=int, default=available_cores(), help="processes for 'every core'")
@@ -142,18 +157,24 @@ def main():
         return
     if args.files:
         s = results["speed"]
-        print(f"digitrec predict DIR --csv on {s['files']} drawn digits: --jobs 1 {s['jobs_1_files_per_s']} files/s, "
-              f"--jobs {s['cores']} {s['all_cores_files_per_s']} files/s: {s['ratio']}x; CPU time a file "
-              f"{s['jobs_1_cpu_ms_per_file']} and {s['all_cores_cpu_ms_per_file']} ms")
+        print(
+            f"digitrec predict DIR --csv on {s['files']} drawn digits: --jobs 1 {s['jobs_1_files_per_s']} files/s, "
+            f"--jobs {s['cores']} {s['all_cores_files_per_s']} files/s: {s['ratio']}x; CPU time a file "
+            f"{s['jobs_1_cpu_ms_per_file']} and {s['all_cores_cpu_ms_per_file']} ms"
+        )
         if "reference" in s:
-            print(f"each core {s['per_core_files_per_s']} files/s against one process's "
-                  f"{s['reference']['files_per_s']} files/s (bench/latency.py, {s['reference']['files']} files): "
-                  f"{s['per_core_over_reference']}x")
+            print(
+                f"each core {s['per_core_files_per_s']} files/s against one process's "
+                f"{s['reference']['files_per_s']} files/s (bench/latency.py, {s['reference']['files']} files): "
+                f"{s['per_core_over_reference']}x"
+            )
     if args.memory_files:
         m = results["memory"]
         base, many = m[str(args.memory_base)], m[str(args.memory_files)]
-        print(f"peak memory (with its workers): {base['peak_rss_mb']} MB for {args.memory_base} small files, "
-              f"{many['peak_rss_mb']} MB for {args.memory_files}: {m['ratio']}x")
+        print(
+            f"peak memory (with its workers): {base['peak_rss_mb']} MB for {args.memory_base} small files, "
+            f"{many['peak_rss_mb']} MB for {args.memory_files}: {m['ratio']}x"
+        )
 
 
 if __name__ == "__main__":

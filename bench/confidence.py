@@ -14,9 +14,9 @@ import argparse
 import json
 
 import numpy as np
+from drawn_accuracy import add_common_options, model_input, validation_digits
 
 from digitrec import Recognizer, synthetic
-from drawn_accuracy import add_common_options, model_input, validation_digits
 
 CANDIDATES = np.round(np.arange(0.30, 0.96, 0.05), 2)
 MAX_FALSE_FLAGS = 0.01
@@ -32,15 +32,19 @@ def main():
     probabilities = Recognizer(args.model).probabilities(inputs)
     top = probabilities.max(axis=1)
     right = probabilities.argmax(axis=1) == labels
-    rows = [{"threshold": float(t),
-             "errors_flagged": float((top[~right] < t).mean()) if (~right).any() else 0.0,
-             "right_flagged": float((top[right] < t).mean())} for t in CANDIDATES]
+    rows = [
+        {
+            "threshold": float(t),
+            "errors_flagged": float((top[~right] < t).mean()) if (~right).any() else 0.0,
+            "right_flagged": float((top[right] < t).mean()),
+        }
+        for t in CANDIDATES
+    ]
     chosen = max((r for r in rows if r["right_flagged"] <= MAX_FALSE_FLAGS), key=lambda r: r["threshold"])
     if args.json:
         print(json.dumps({"accuracy": float(right.mean()), "rows": rows, "chosen": chosen}, indent=2))
         return
-    print(f"validation digits drawn on a canvas: {len(labels)}, accuracy {right.mean():.2%}, "
-          f"{(~right).sum()} wrong")
+    print(f"validation digits drawn on a canvas: {len(labels)}, accuracy {right.mean():.2%}, {(~right).sum()} wrong")
     print(f"{'threshold':>9} {'wrong flagged':>13} {'right flagged':>13}")
     for r in rows:
         mark = "  <- chosen" if r is chosen else ""

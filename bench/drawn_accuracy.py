@@ -68,14 +68,17 @@ def digit_accuracy(recognizer, pictures, labels):
     for picture in pictures:
         ours.append(model_input(picture))
         theirs.append(tutorial_input(picture))
-    return {name: float((predict_all(recognizer, inputs) == labels).mean())
-            for name, inputs in (("digitrec", ours), ("tutorial", theirs))}
+    return {
+        name: float((predict_all(recognizer, inputs) == labels).mean())
+        for name, inputs in (("digitrec", ours), ("tutorial", theirs))
+    }
 
 
 def predict_all(recognizer, inputs, batch=1000):
     inputs = np.stack(inputs)
-    return np.concatenate([recognizer.probabilities(inputs[i:i + batch]).argmax(axis=1)
-                           for i in range(0, len(inputs), batch)])
+    return np.concatenate(
+        [recognizer.probabilities(inputs[i : i + batch]).argmax(axis=1) for i in range(0, len(inputs), batch)]
+    )
 
 
 def number_accuracy(recognizer, images, labels, count, seed=SEED, stroke=None):
@@ -102,9 +105,12 @@ def main():
     parser.add_argument("--photos", type=int, default=2000, help="MNIST test digits to photograph in uneven light")
     parser.add_argument("--forms", type=int, default=2000, help="MNIST test digits to write on a form")
     parser.add_argument("--ruled", type=int, default=2000, help="MNIST test digits to write on ruled or squared paper")
-    parser.add_argument("--desks", type=int, default=2000,
-                        help="MNIST test digits to photograph on a sheet on a darker desk")
-    parser.add_argument("--numbers", type=int, default=5000, help="numbers to compose, for each of the two number lines")
+    parser.add_argument(
+        "--desks", type=int, default=2000, help="MNIST test digits to photograph on a sheet on a darker desk"
+    )
+    parser.add_argument(
+        "--numbers", type=int, default=5000, help="numbers to compose, for each of the two number lines"
+    )
     add_common_options(parser)
     args = parser.parse_args()
     _, (images, labels) = data.load_mnist(args.data)
@@ -122,23 +128,33 @@ def main():
         results["drawn_digits" if name == "digits" else name] = len(images[:count])
         accuracy = digit_accuracy(recognizer, pictures(put, images[:count]), labels[:count])
         results.update({f"{name}_{k}": v for k, v in accuracy.items()})
-    results.update({
-        "numbers": args.numbers,
-        "numbers_digitrec": number_accuracy(recognizer, images, labels, args.numbers),
-        "numbers_mnist_strokes_digitrec": number_accuracy(recognizer, images, labels, args.numbers, stroke="normal"),
-        "sklearn_digits_digitrec": sklearn_accuracy(recognizer),
-        "seconds": round(time.perf_counter() - started, 1),
-    })
+    results.update(
+        {
+            "numbers": args.numbers,
+            "numbers_digitrec": number_accuracy(recognizer, images, labels, args.numbers),
+            "numbers_mnist_strokes_digitrec": number_accuracy(
+                recognizer, images, labels, args.numbers, stroke="normal"
+            ),
+            "sklearn_digits_digitrec": sklearn_accuracy(recognizer),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+    )
     if args.json:
         print(json.dumps(results, indent=2))
         return
     print(f"{'test':48} {'digitrec':>9} {'tutorial':>9}")
     for name, (title, _, count) in rows.items():
-        print(f"{title + ' (' + str(len(images[:count])) + ')':48} "
-              f"{results[name + '_digitrec']:>9.2%} {results[name + '_tutorial']:>9.2%}")
-    print(f"{'numbers of 2-6 MNIST digits, any pen (' + str(args.numbers) + ')':48} {results['numbers_digitrec']:>9.2%}")
-    print(f"{'numbers, drawn with MNIST strokes (' + str(args.numbers) + ')':48} "
-          f"{results['numbers_mnist_strokes_digitrec']:>9.2%}")
+        print(
+            f"{title + ' (' + str(len(images[:count])) + ')':48} "
+            f"{results[name + '_digitrec']:>9.2%} {results[name + '_tutorial']:>9.2%}"
+        )
+    print(
+        f"{'numbers of 2-6 MNIST digits, any pen (' + str(args.numbers) + ')':48} {results['numbers_digitrec']:>9.2%}"
+    )
+    print(
+        f"{'numbers, drawn with MNIST strokes (' + str(args.numbers) + ')':48} "
+        f"{results['numbers_mnist_strokes_digitrec']:>9.2%}"
+    )
     print(f"{'scikit-learn 8x8 digits, upscaled (1797)':48} {results['sklearn_digits_digitrec']:>9.2%}")
 
 

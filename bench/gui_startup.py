@@ -25,11 +25,14 @@ import sys
 import tempfile
 import time
 
-from digitrec.profile import PROFILES_ENV
 from xscreen import Gui, virtual_screen
 
-BARE_TK = ("import tkinter, sys; root = tkinter.Tk(); "
-           "root.bind('<Map>', lambda e: (print('mapped', flush=True), root.after(1, root.destroy))); root.mainloop()")
+from digitrec.profile import PROFILES_ENV
+
+BARE_TK = (
+    "import tkinter, sys; root = tkinter.Tk(); "
+    "root.bind('<Map>', lambda e: (print('mapped', flush=True), root.after(1, root.destroy))); root.mainloop()"
+)
 STROKE = [[(100, 60), (101, 120), (102, 180), (103, 240)]]  # a '1', canvas px
 
 
@@ -52,8 +55,12 @@ def digitrec_seconds(env, model):
         answered, answer = app.wait_for_answer()
     finally:
         app.close()
-    return {"mapped_s": round(mapped, 3), "ready_s": round(ready, 3), "first_answer_s": round(answered, 3),
-            "answer": answer["number"]}
+    return {
+        "mapped_s": round(mapped, 3),
+        "ready_s": round(ready, 3),
+        "first_answer_s": round(answered, 3),
+        "answer": answer["number"],
+    }
 
 
 def main():
@@ -69,24 +76,38 @@ def main():
         for _ in range(args.runs):
             runs.append({"bare_tk_s": round(bare_tk_seconds(env), 3), **digitrec_seconds(env, args.model)})
     keys = ("bare_tk_s", "mapped_s", "ready_s", "first_answer_s")
-    summary = {key: {"median": statistics.median(r[key] for r in runs), "min": min(r[key] for r in runs),
-                     "max": max(r[key] for r in runs)} for key in keys}
+    summary = {
+        key: {
+            "median": statistics.median(r[key] for r in runs),
+            "min": min(r[key] for r in runs),
+            "max": max(r[key] for r in runs),
+        }
+        for key in keys
+    }
     ratio = round(summary["first_answer_s"]["median"] / summary["bare_tk_s"]["median"], 1)
-    result = {"runs": runs, "summary": summary, "first_answer_over_bare_tk": ratio,
-              "machine": f"{platform.processor() or platform.machine()}, Python {platform.python_version()}"}
+    result = {
+        "runs": runs,
+        "summary": summary,
+        "first_answer_over_bare_tk": ratio,
+        "machine": f"{platform.processor() or platform.machine()}, Python {platform.python_version()}",
+    }
     if args.json:
         print(json.dumps(result, indent=2))
         return
     print(f"digitrec gui start-up, {len(runs)} launches each on Xvfb ({result['machine']})")
     print(f"{'':44} {'median':>8} {'min':>8} {'max':>8}")
-    for key, label in (("bare_tk_s", "launch -> a bare Tk window mapped"),
-                       ("mapped_s", "launch -> digitrec's window mapped"),
-                       ("ready_s", "launch -> model ready"),
-                       ("first_answer_s", "launch -> answer to a stroke drawn at once")):
+    for key, label in (
+        ("bare_tk_s", "launch -> a bare Tk window mapped"),
+        ("mapped_s", "launch -> digitrec's window mapped"),
+        ("ready_s", "launch -> model ready"),
+        ("first_answer_s", "launch -> answer to a stroke drawn at once"),
+    ):
         s = summary[key]
         print(f"{label:44} {s['median']:7.2f}s {s['min']:7.2f}s {s['max']:7.2f}s")
-    print(f"the first answer comes {ratio}x the bare Tk window's time after launch "
-          f"(answers read: {', '.join(sorted({r['answer'] for r in runs}))})")
+    print(
+        f"the first answer comes {ratio}x the bare Tk window's time after launch "
+        f"(answers read: {', '.join(sorted({r['answer'] for r in runs}))})"
+    )
 
 
 if __name__ == "__main__":

@@ -43,13 +43,21 @@ INK = 0.1  # a model-input pixel above this is ink
 FRACTIONS = np.round(np.arange(0, 0.51, 0.05), 2)
 AT = 0.10  # the share of the ink the claim is about
 RANDOM_DRAWS = 5
-METHODS = ("contrast, integrated gradients 8 steps", "contrast, integrated gradients 4 steps",
-           "contrast, integrated gradients 16 steps", "contrast, gradient x input",
-           "integrated gradients 8 steps", "gradient x input", "gradient size", "occlusion 3x3")
+METHODS = (
+    "contrast, integrated gradients 8 steps",
+    "contrast, integrated gradients 4 steps",
+    "contrast, integrated gradients 16 steps",
+    "contrast, gradient x input",
+    "integrated gradients 8 steps",
+    "gradient x input",
+    "gradient size",
+    "occlusion 3x3",
+)
 CHOSEN = "contrast, integrated gradients 8 steps"  # what the window shows (digitrec.explain)
 
 
 # ---------------------------------------------------------------- the maps
+
 
 def maps_of(method, explainer, recognizer, x, answers, seconds):
     """float32 (n, 28, 28): each digit's map of evidence for its answer, by `method` (a contrast: for its
@@ -57,16 +65,21 @@ def maps_of(method, explainer, recognizer, x, answers, seconds):
     weights = np.eye(10, dtype=np.float32)[answers]
     if method.startswith("contrast, "):
         weights -= np.eye(10, dtype=np.float32)[seconds]
-        method = method[len("contrast, "):]
+        method = method[len("contrast, ") :]
     if method.startswith("integrated gradients"):
         explainer.steps = int(method.split()[2])
-        return np.concatenate([explainer.evidence(x[i:i + 100], weights[i:i + 100])[0] for i in range(0, len(x), 100)])
+        return np.concatenate(
+            [explainer.evidence(x[i : i + 100], weights[i : i + 100])[0] for i in range(0, len(x), 100)]
+        )
     if method == "gradient x input":
         explainer.steps = 1
-        return np.concatenate([explainer.evidence(x[i:i + 100], weights[i:i + 100])[0] for i in range(0, len(x), 100)])
+        return np.concatenate(
+            [explainer.evidence(x[i : i + 100], weights[i : i + 100])[0] for i in range(0, len(x), 100)]
+        )
     if method == "gradient size":
-        return np.abs(np.concatenate([explainer.run(x[i:i + 100], weights[i:i + 100])[1]
-                                      for i in range(0, len(x), 100)]))
+        return np.abs(
+            np.concatenate([explainer.run(x[i : i + 100], weights[i : i + 100])[1] for i in range(0, len(x), 100)])
+        )
     if method == "occlusion 3x3":
         return np.stack([occlusion(recognizer, image, answer) for image, answer in zip(x, answers)])
     raise ValueError(method)
@@ -77,7 +90,7 @@ def occlusion(recognizer, image, answer):
     ys, xs = np.nonzero(image > INK)
     batch = np.repeat(image[None], len(ys), axis=0)
     for k, (y, x) in enumerate(zip(ys, xs)):
-        batch[k, max(0, y - 1):y + 2, max(0, x - 1):x + 2] = 0
+        batch[k, max(0, y - 1) : y + 2, max(0, x - 1) : x + 2] = 0
     base = np.log(max(float(recognizer.probabilities(image[None])[0, answer]), 1e-12))
     fallen = base - np.log(np.maximum(recognizer.probabilities(batch)[:, answer], 1e-12))
     out = np.zeros_like(image)
@@ -86,6 +99,7 @@ def occlusion(recognizer, image, answer):
 
 
 # ---------------------------------------------------------------- the deletion test
+
 
 def deletion_curve(probabilities, x, answers, ranking, fractions=FRACTIONS):
     """Mean probability of each digit's answer with the top `fraction` of its ink deleted, for each fraction.
@@ -113,8 +127,9 @@ def _ink_order(image, rank):
 def random_curve(probabilities, x, answers, seed=0, draws=RANDOM_DRAWS, fractions=FRACTIONS):
     """As deletion_curve, the ink deleted in a random order: the mean of `draws` orders."""
     rng = np.random.default_rng(seed)
-    return np.mean([deletion_curve(probabilities, x, answers, rng.random(x.shape), fractions) for _ in range(draws)],
-                   axis=0)
+    return np.mean(
+        [deletion_curve(probabilities, x, answers, rng.random(x.shape), fractions) for _ in range(draws)], axis=0
+    )
 
 
 def ratio(curve, random, fractions=FRACTIONS, at=AT):
@@ -124,6 +139,7 @@ def ratio(curve, random, fractions=FRACTIONS, at=AT):
 
 
 # ---------------------------------------------------------------- the digits
+
 
 def mnist_digits(count, data_dir=None):
     _, (images, _) = data.load_mnist(data_dir)
@@ -156,10 +172,14 @@ def measure(name, x, recognizer, explainer, methods):
     result = {"digits": len(x), "random": random.round(4).tolist(), "methods": {}}
     for method in methods:
         started = time.perf_counter()
-        curve = deletion_curve(recognizer.probabilities, x, answers, maps_of(method, explainer, recognizer, x, answers, seconds))
+        curve = deletion_curve(
+            recognizer.probabilities, x, answers, maps_of(method, explainer, recognizer, x, answers, seconds)
+        )
         result["methods"][method] = {"curve": curve.round(4).tolist(), "ratio_at_10": round(ratio(curve, random), 2)}
-        print(f"{name}: {method}: {ratio(curve, random):.1f}x random at {AT:.0%} "
-              f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+        print(
+            f"{name}: {method}: {ratio(curve, random):.1f}x random at {AT:.0%} ({time.perf_counter() - started:.0f} s)",
+            file=sys.stderr,
+        )
     return result
 
 
@@ -172,7 +192,7 @@ def costs(recognizer, explainer, x, methods):
         if method == "occlusion 3x3":
             ms = cost_ms(lambda i: occlusion(recognizer, x[i], 0), list(range(10)), runs=20)
         else:
-            ms = cost_ms(lambda i: maps_of(method, explainer, recognizer, x[i:i + 1], [0], [1]), list(range(10)))
+            ms = cost_ms(lambda i, m=method: maps_of(m, explainer, recognizer, x[i : i + 1], [0], [1]), list(range(10)))
         out[method] = {"ms": round(ms, 2), "over_plain_answer": round(ms / plain, 1)}
     return out
 
@@ -188,11 +208,19 @@ def figure(results, path):
         percent = FRACTIONS * 100
         ax.plot(percent, result["random"], "k--", label="random ink")
         for method, values in result["methods"].items():
-            ax.plot(percent, values["curve"], lw=2.5 if method == CHOSEN else 1.2,
-                    label=f"{method} ({values['ratio_at_10']:.1f}x at 10%)")
+            ax.plot(
+                percent,
+                values["curve"],
+                lw=2.5 if method == CHOSEN else 1.2,
+                label=f"{method} ({values['ratio_at_10']:.1f}x at 10%)",
+            )
         ax.axvline(AT * 100, color="0.8", lw=0.8)
-        ax.set(title=f"{name} ({result['digits']:,} digits)", xlabel="ink deleted, % (highest-ranked first)",
-               ylabel="probability of the answer", ylim=(0, 1.02))
+        ax.set(
+            title=f"{name} ({result['digits']:,} digits)",
+            xlabel="ink deleted, % (highest-ranked first)",
+            ylabel="probability of the answer",
+            ylim=(0, 1.02),
+        )
         ax.legend(fontsize=7.5, loc="lower left")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -220,12 +248,15 @@ def main():
     if args.json:
         print(json.dumps({"deletion": results, "cost": cost}, indent=2))
         return
-    print(f"the answer's probability, with the ink each map ranks highest deleted ({', '.join(f'{f:.0%}' for f in FRACTIONS)}):")
+    fractions = ", ".join(f"{f:.0%}" for f in FRACTIONS)
+    print(f"the answer's probability, with the ink each map ranks highest deleted ({fractions}):")
     for name, result in results.items():
         print(f"  {name} ({result['digits']} digits); random: {' '.join(f'{v:.3f}' for v in result['random'])}")
         for method, values in result["methods"].items():
-            print(f"    {method:32} {values['ratio_at_10']:>6.1f}x random at {AT:.0%}: "
-                  + " ".join(f"{v:.3f}" for v in values["curve"]))
+            print(
+                f"    {method:32} {values['ratio_at_10']:>6.1f}x random at {AT:.0%}: "
+                + " ".join(f"{v:.3f}" for v in values["curve"])
+            )
     print(f"cost a digit (a plain answer: {cost['plain_answer_ms']:.2f} ms):")
     for method in methods:
         print(f"    {method:32} {cost[method]['ms']:>7.2f} ms, {cost[method]['over_plain_answer']}x a plain answer")

@@ -17,10 +17,10 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from inside import DEFAULT_PENDIGITS, DEV_WRITERS
 
 from digitrec import Recognizer, data, pendigits, synthetic
 from digitrec.image import render_strokes
-from inside import DEFAULT_PENDIGITS, DEV_WRITERS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,16 +43,20 @@ def main():
     args = parser.parse_args()
     _, (images, _) = data.load_mnist()
     rng = np.random.default_rng(0)
-    inputs = {"inside-right.png": (synthetic.drawn_digit(images[0], rng, canvas=(280, 280)), []),
-              "inside-wrong.png": (misread_one(args.pendigits), []),
-              "inside-number.png": (synthetic.drawn_number(images[10:14], rng), ["--number"])}
+    inputs = {
+        "inside-right.png": (synthetic.drawn_digit(images[0], rng, canvas=(280, 280)), []),
+        "inside-wrong.png": (misread_one(args.pendigits), []),
+        "inside-number.png": (synthetic.drawn_number(images[10:14], rng), ["--number"]),
+    }
     with tempfile.TemporaryDirectory() as folder:
         for name, (image, options) in inputs.items():
             source = Path(folder) / name.replace("inside-", "drawing-")
             image.save(source)
             out = Path(args.out) / name
-            subprocess.run([sys.executable, "-m", "digitrec", "explain", *options, str(source), "-o", str(out),
-                            "--no-profile"], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "digitrec", "explain", *options, str(source), "-o", str(out), "--no-profile"],
+                check=True,
+            )
             print(f"wrote {out}")
 
 

@@ -50,9 +50,11 @@ def percentiles(call, inputs, runs):
 
 def tutorial_answer(net):
     """The tutorial's recipe: resize the canvas to 28x28, scale, `model.predict`."""
+
     def answer(picture):
         small = np.asarray(picture.convert("L").resize((28, 28)), np.float32) / 255
         return int(net.predict((1 - small)[None, ..., None], verbose=0).argmax())
+
     return answer
 
 
@@ -66,16 +68,19 @@ def predict_files(count, images):
             synthetic.drawn_digit(images[i % len(images)], rng, canvas=(280, 280)).save(path)
             paths.append(str(path))
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "digitrec", "predict", "--jobs", "1", *paths], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "digitrec", "predict", "--jobs", "1", *paths], check=True, capture_output=True
+        )
         seconds = time.perf_counter() - started
     return {"files": count, "seconds": round(seconds, 1), "files_per_s": round(count / seconds, 1)}
 
 
 def start_times(starts, image):
     """Median wall time of `digitrec predict image` and of a bare Python start, run alternately."""
-    commands = {"predict_one_s": [sys.executable, "-m", "digitrec", "predict", str(image)],
-                "bare_python_s": [sys.executable, "-c", "import numpy, PIL.Image"]}
+    commands = {
+        "predict_one_s": [sys.executable, "-m", "digitrec", "predict", str(image)],
+        "bare_python_s": [sys.executable, "-c", "import numpy, PIL.Image"],
+    }
     times = {name: [] for name in commands}
     for _ in range(starts):
         for name, command in commands.items():
@@ -102,7 +107,7 @@ def main():
     _, (images, _) = data.load_mnist(args.data)
     rng = np.random.default_rng(1)
     drawings = [synthetic.drawn_digit(image, rng, canvas=(280, 280)) for image in images[:100]]
-    numbers = [synthetic.drawn_number(images[i:i + 6], rng) for i in range(0, 300, 6)]
+    numbers = [synthetic.drawn_number(images[i : i + 6], rng) for i in range(0, 300, 6)]
     recognizer = Recognizer().load()
     inputs = [preprocess.locate_digit(paper.to_ink(d))[1] for d in drawings]
     answers = [recognizer.digit(d) for d in drawings]
@@ -117,8 +122,9 @@ def main():
     }
     results["why_over_digit_p50"] = round(results["why_digit"]["p50_ms"] / results["digitrec_digit"]["p50_ms"], 2)
     results["speedup_p50"] = round(results["tutorial_digit"]["p50_ms"] / results["digitrec_digit"]["p50_ms"], 1)
-    results["number_over_digit_p50"] = round(results["digitrec_number_6"]["p50_ms"]
-                                             / results["digitrec_digit"]["p50_ms"], 2)
+    results["number_over_digit_p50"] = round(
+        results["digitrec_number_6"]["p50_ms"] / results["digitrec_digit"]["p50_ms"], 2
+    )
     if args.starts:
         with tempfile.TemporaryDirectory() as folder:
             drawings[0].save(Path(folder) / "one.png")
@@ -129,24 +135,32 @@ def main():
         print(json.dumps(results, indent=2))
         return
     print(f"{'case':42} {'p50 ms':>7} {'p99 ms':>7}")
-    for name, label in (("digitrec_digit", "one drawing -> digit (digitrec)"),
-                        ("preprocess_digit", "  of which preprocessing"),
-                        ("model_digit", "  of which the model"),
-                        ("tutorial_digit", "one drawing -> digit (tutorial's way)"),
-                        ("digitrec_number_6", "6-digit number -> number (digitrec)"),
-                        ("why_digit", "the Why? view's extra, one drawing")):
+    for name, label in (
+        ("digitrec_digit", "one drawing -> digit (digitrec)"),
+        ("preprocess_digit", "  of which preprocessing"),
+        ("model_digit", "  of which the model"),
+        ("tutorial_digit", "one drawing -> digit (tutorial's way)"),
+        ("digitrec_number_6", "6-digit number -> number (digitrec)"),
+        ("why_digit", "the Why? view's extra, one drawing"),
+    ):
         print(f"{label:42} {results[name]['p50_ms']:>7.2f} {results[name]['p99_ms']:>7.2f}")
-    print(f"digitrec is {results['speedup_p50']}x faster than the tutorial's way (p50); "
-          f"a 6-digit number takes {results['number_over_digit_p50']}x one drawing; "
-          f"the Why? view adds {results['why_over_digit_p50']}x one drawing's answer")
+    print(
+        f"digitrec is {results['speedup_p50']}x faster than the tutorial's way (p50); "
+        f"a 6-digit number takes {results['number_over_digit_p50']}x one drawing; "
+        f"the Why? view adds {results['why_over_digit_p50']}x one drawing's answer"
+    )
     if args.starts:
         s = results["start"]
-        print(f"`digitrec predict one.png` {s['predict_one_s']:.3f} s against a bare Python start "
-              f"(import numpy, PIL.Image) {s['bare_python_s']:.3f} s: {s['ratio']}x (medians of {args.starts})")
+        print(
+            f"`digitrec predict one.png` {s['predict_one_s']:.3f} s against a bare Python start "
+            f"(import numpy, PIL.Image) {s['bare_python_s']:.3f} s: {s['ratio']}x (medians of {args.starts})"
+        )
     if args.files:
         f = results["predict_files"]
-        print(f"digitrec predict --jobs 1 on {f['files']} files: {f['seconds']} s, {f['files_per_s']} files/s "
-              f"(start-up included)")
+        print(
+            f"digitrec predict --jobs 1 on {f['files']} files: {f['seconds']} s, {f['files_per_s']} files/s "
+            f"(start-up included)"
+        )
 
 
 if __name__ == "__main__":

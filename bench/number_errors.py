@@ -14,9 +14,9 @@ import collections
 import json
 
 import numpy as np
+from drawn_accuracy import add_common_options, validation_digits
 
 from digitrec import Recognizer, data, synthetic
-from drawn_accuracy import add_common_options, validation_digits
 
 PENS = ("thin", "normal", "thick")
 HEIGHTS = (40, 120)  # digit height in px, as synthetic.drawn_number draws it
@@ -69,10 +69,14 @@ def main():
     if args.json:
         print(json.dumps(results, indent=2))
         return
-    print(f"{'pen':8} {'numbers':>8} {'right':>7} {'wrong count':>12} {'misread digits':>15} {'of which alone too':>19}")
+    print(
+        f"{'pen':8} {'numbers':>8} {'right':>7} {'wrong count':>12} {'misread digits':>15} {'of which alone too':>19}"
+    )
     for pen, t in results.items():
-        print(f"{pen:8} {t.get('numbers', 0):>8} {t.get('right', 0) / max(1, t.get('numbers', 0)):>7.2%} "
-              f"{t.get('wrong_count', 0):>12} {t.get('misread_digits', 0):>15} {t.get('misread_alone_too', 0):>19}")
+        print(
+            f"{pen:8} {t.get('numbers', 0):>8} {t.get('right', 0) / max(1, t.get('numbers', 0)):>7.2%} "
+            f"{t.get('wrong_count', 0):>12} {t.get('misread_digits', 0):>15} {t.get('misread_alone_too', 0):>19}"
+        )
 
 
 if __name__ == "__main__":

@@ -47,16 +47,22 @@ UNIPEN_FILE = SHARED / "unipen-dev" / "unipen-dev.gz"
 # The issue's goals, through the window's path (docs/handwriting.md).
 GOALS = {
     "pendigits_dev": {"all": 0.996, "every_writer": 0.985},
-    "unipen_dev": {"all": 0.990, "writers": {107: 0.98, 108: 0.98, 109: 0.98}, "zeros_of": (107, 108, 109),
-                   "zeros": 0.97},
+    "unipen_dev": {
+        "all": 0.990,
+        "writers": {107: 0.98, 108: 0.98, 109: 0.98},
+        "zeros_of": (107, 108, 109),
+        "zeros": 0.97,
+    },
 }
 
 
 def dev_sets(pendigits_file=PENDIGITS_FILE, unipen_file=UNIPEN_FILE, train_writers=False):
     """{name: list of PenDigit}: the measuring-only sets (and the training writers if asked)."""
     pen = pendigits.read(pendigits_file)
-    sets = {"pendigits_dev": [d for d in pen if d.writer not in pendigits.TRAIN_WRITERS],
-            "unipen_dev": pendigits.read(unipen_file)}
+    sets = {
+        "pendigits_dev": [d for d in pen if d.writer not in pendigits.TRAIN_WRITERS],
+        "unipen_dev": pendigits.read(unipen_file),
+    }
     if train_writers:
         sets["pendigits_train_writers"] = [d for d in pen if d.writer in pendigits.TRAIN_WRITERS]
     return sets
@@ -69,9 +75,17 @@ def read_all(recognizer, digits, pen_width=DEFAULT_PEN_WIDTH):
         drawing = render_strokes(pendigits.fitted(digit.strokes), pen_width)
         number = recognizer.number(drawing)
         single = recognizer.digit(drawing)
-        records.append(dict(label=digit.label, writer=digit.writer, number=number.text,
-                            digit=single.digit, confident=single.confident,
-                            drawing=drawing, model_input=single.model_input))
+        records.append(
+            dict(
+                label=digit.label,
+                writer=digit.writer,
+                number=number.text,
+                digit=single.digit,
+                confident=single.confident,
+                drawing=drawing,
+                model_input=single.model_input,
+            )
+        )
     return records
 
 
@@ -81,11 +95,20 @@ def summary(records):
     by_writer = collections.defaultdict(list)
     for r in records:
         by_writer[r["writer"]].append(r)
-    writers = sorted(({"writer": w, "digits": len(rs),
-                       "window": _share(rs, "number"), "digit": _share(rs, "digit"),
-                       "zeros": _share([r for r in rs if r["label"] == 0], "number"),
-                       "zeros_count": sum(r["label"] == 0 for r in rs)}
-                      for w, rs in by_writer.items()), key=lambda row: (row["window"], row["digit"]))
+    writers = sorted(
+        (
+            {
+                "writer": w,
+                "digits": len(rs),
+                "window": _share(rs, "number"),
+                "digit": _share(rs, "digit"),
+                "zeros": _share([r for r in rs if r["label"] == 0], "number"),
+                "zeros_count": sum(r["label"] == 0 for r in rs),
+            }
+            for w, rs in by_writer.items()
+        ),
+        key=lambda row: (row["window"], row["digit"]),
+    )
     confusions = collections.Counter(f"{r['label']}->{r['digit']}" for r in wrong)
     return {
         "digits": len(records),
@@ -112,8 +135,9 @@ def nearest(model_inputs, images, chunk=500):
         return flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-6)
 
     pool = unit(images / np.float32(255))
-    return np.concatenate([(unit(model_inputs[i:i + chunk]) @ pool.T).argmax(axis=1)
-                           for i in range(0, len(model_inputs), chunk)])
+    return np.concatenate(
+        [(unit(model_inputs[i : i + chunk]) @ pool.T).argmax(axis=1) for i in range(0, len(model_inputs), chunk)]
+    )
 
 
 def neighbours(records):
@@ -155,8 +179,9 @@ def goals(name, results):
         zeros = [r for r in results["records"] if r["writer"] in goal["zeros_of"] and r["label"] == 0]
         value = _share(zeros, "number")
         names = ", ".join(map(str, goal["zeros_of"]))
-        checks.append((f"zeros of writers {names} >= {goal['zeros']:.0%} ({len(zeros)})", value,
-                       value >= goal["zeros"]))
+        checks.append(
+            (f"zeros of writers {names} >= {goal['zeros']:.0%} ({len(zeros)})", value, value >= goal["zeros"])
+        )
     return checks
 
 
@@ -164,6 +189,7 @@ def save_mistakes(records, path, limit=120):
     """A grid of misread digits: each drawing (small) beside its 28x28 model input, and the nearest MNIST
     training digit where `neighbours` found them."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -173,8 +199,7 @@ def save_mistakes(records, path, limit=120):
     panels = 3 if "neighbour" in wrong[0] else 2
     columns = 16 // panels
     rows = -(-len(wrong) // columns)
-    figure, axes = plt.subplots(rows, panels * columns, figsize=(panels * columns * 0.9, rows * 1.1),
-                                squeeze=False)
+    figure, axes = plt.subplots(rows, panels * columns, figsize=(panels * columns * 0.9, rows * 1.1), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for i, r in enumerate(wrong):
@@ -198,10 +223,18 @@ def main():
     parser.add_argument("--train-writers", action="store_true", help="also read pendigits writers 1-20 (trained on)")
     parser.add_argument("--model", help="model file (default: the bundled one)")
     parser.add_argument("--picture", default="pen-digits-mistakes.png", help="where to save the misread digits")
-    parser.add_argument("--picture-limit", type=int, default=120, metavar="N",
-                        help="show at most N misread digits (default: %(default)s)")
-    parser.add_argument("--neighbours", action="store_true",
-                        help="find each digit's nearest MNIST training digit (needs MNIST and SciPy)")
+    parser.add_argument(
+        "--picture-limit",
+        type=int,
+        default=120,
+        metavar="N",
+        help="show at most N misread digits (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--neighbours",
+        action="store_true",
+        help="find each digit's nearest MNIST training digit (needs MNIST and SciPy)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     recognizer = Recognizer(args.model).load()
@@ -225,26 +258,35 @@ def main():
 
 def report(name, results):
     print(f"\n== {name}: {results['digits']} pen-drawn digits of {len(results['writers'])} writers")
-    print(f"  window path (number_from_strokes, exactly the one digit): {results['window_path']:.2%}"
-          f"  ({results['window_wrong']} wrong, {results['window_wrong_count']} of them not one digit)")
-    print(f"  digit path (digit_from_strokes):                          {results['digit_path']:.2%}"
-          f"  ({results['digit_wrong']} wrong, {results['digit_wrong_not_sure']} of them marked not sure)")
+    print(
+        f"  window path (number_from_strokes, exactly the one digit): {results['window_path']:.2%}"
+        f"  ({results['window_wrong']} wrong, {results['window_wrong_count']} of them not one digit)"
+    )
+    print(
+        f"  digit path (digit_from_strokes):                          {results['digit_path']:.2%}"
+        f"  ({results['digit_wrong']} wrong, {results['digit_wrong_not_sure']} of them marked not sure)"
+    )
     print("\nwriter  digits  window   digit   zeros")
     for row in results["writers"][:15]:
         zeros = f"{row['zeros']:.0%} of {row['zeros_count']}" if row["zeros_count"] else "-"
         print(f"{row['writer']:>6} {row['digits']:>7} {row['window']:>7.2%} {row['digit']:>7.2%}   {zeros}")
     if len(results["writers"]) > 15:
-        print(f"   ... {len(results['writers']) - 15} more writers, each at {results['writers'][15]['window']:.2%} or more")
+        print(
+            f"   ... {len(results['writers']) - 15} more writers, "
+            f"each at {results['writers'][15]['window']:.2%} or more"
+        )
     print("\ntop confusions (digit path): " + ", ".join(f"{k} x{v}" for k, v in results["confusions"].items()))
     for goal, value, met in results["goals"]:
         print(f"  goal {goal}: {value:.2%} {'met' if met else 'NOT met'}")
     if "neighbours" in results:
         n = results["neighbours"]
-        print(f"\nnearest MNIST training digit (blurred pixels, no model): of the {n['misread']} misread, "
-              f"{n['misread_nearest_is_answer']} look most like an MNIST digit of the model's answer, "
-              f"{n['misread_nearest_is_true']} like one of their own digit;\n"
-              f"of the {n['read_right']} read right, {n['read_right_nearest_is_true']} "
-              f"({n['read_right_nearest_is_true'] / max(1, n['read_right']):.0%}) like one of their own digit")
+        print(
+            f"\nnearest MNIST training digit (blurred pixels, no model): of the {n['misread']} misread, "
+            f"{n['misread_nearest_is_answer']} look most like an MNIST digit of the model's answer, "
+            f"{n['misread_nearest_is_true']} like one of their own digit;\n"
+            f"of the {n['read_right']} read right, {n['read_right_nearest_is_true']} "
+            f"({n['read_right_nearest_is_true'] / max(1, n['read_right']):.0%}) like one of their own digit"
+        )
 
 
 if __name__ == "__main__":

@@ -13,9 +13,9 @@ import argparse
 import json
 
 import numpy as np
+from drawn_accuracy import add_common_options, model_input, predict_all, validation_digits
 
 from digitrec import Recognizer, synthetic
-from drawn_accuracy import add_common_options, model_input, predict_all, validation_digits
 
 PENS = ("thin", "normal", "thick")
 SEED = 7

@@ -50,7 +50,7 @@ from digitrec.image import render_strokes
 from digitrec.recognize import DEFAULT_PEN_WIDTH, ProfileConflict
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pen_digits import PENDIGITS_FILE, UNIPEN_FILE  # noqa: E402  (a bench module beside this one)
+from pen_digits import PENDIGITS_FILE, UNIPEN_FILE
 
 DEFAULT_FILE = PENDIGITS_FILE
 UNIPEN_WRITERS = (107, 108, 109)  # the UNIPEN dev writers with enough digits to teach and measure
@@ -92,7 +92,7 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
     drawings = [render_strokes(pendigits.fitted(d.strokes), DEFAULT_PEN_WIDTH) for d in digits]
     taught = taught_first(digits, teach)
     rest = [i for i in range(len(digits)) if i not in set(taught)]
-    drawn, second = rest[:len(rest) // 2], rest[len(rest) // 2:]
+    drawn, second = rest[: len(rest) // 2], rest[len(rest) // 2 :]
     learn_s, conflicts, corrections, kept = [], 0, 0, 0
 
     def learn(i, source):
@@ -122,21 +122,37 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
     without = sum(answer != digits[i].label for answer, i in zip(plain_answers, second))
     # Errors on a digit the profile holds no example of: nothing the writer taught showed the app their form of it.
     shown = {example.label for example in mine.examples}
-    unshown = sum(answer != digits[i].label and digits[i].label not in shown
-                  for answer, i in zip(plain_answers, second))
+    unshown = sum(
+        answer != digits[i].label and digits[i].label not in shown for answer, i in zip(plain_answers, second)
+    )
     answers = [mine.digit(drawings[i]) for i in second]
-    misread = [explained(mine, digits[i].label, a, plain.digit(drawings[i]))
-               for a, i in zip(answers, second) if a.digit != digits[i].label]
+    misread = [
+        explained(mine, digits[i].label, a, plain.digit(drawings[i]))
+        for a, i in zip(answers, second)
+        if a.digit != digits[i].label
+    ]
     for m in misread:  # measured before, so that one correction tried does not change another's figures
         m["figures"]["correcting_it"] = correcting(mine, m["figures"]["label"], m["pictures"]["drawing"])
         m["text"] += f"; correcting it {m['figures']['correcting_it']}"
     with_profile = len(misread)
-    row = {"writer": digits[0].writer, "digits": len(digits), "taught": len(taught), "drawn": len(drawn),
-           "corrections": corrections, "conflicts": conflicts, "kept": kept, "second_half": len(second),
-           "errors_without": without, "errors_with": with_profile, "errors_unshown": unshown,
-           "misread_with": [m["text"] for m in misread], "misread": [m["figures"] for m in misread],
-           "examples": len(mine.examples), "accuracy_with": 1 - with_profile / len(second),
-           "accuracy_without": 1 - without / len(second)}
+    row = {
+        "writer": digits[0].writer,
+        "digits": len(digits),
+        "taught": len(taught),
+        "drawn": len(drawn),
+        "corrections": corrections,
+        "conflicts": conflicts,
+        "kept": kept,
+        "second_half": len(second),
+        "errors_without": without,
+        "errors_with": with_profile,
+        "errors_unshown": unshown,
+        "misread_with": [m["text"] for m in misread],
+        "misread": [m["figures"] for m in misread],
+        "examples": len(mine.examples),
+        "accuracy_with": 1 - with_profile / len(second),
+        "accuracy_without": 1 - without / len(second),
+    }
     pictures = [dict(m["pictures"], writer=row["writer"], text=m["text"]) for m in misread]
     return row, mine, learn_s, pictures
 
@@ -147,14 +163,24 @@ def explained(mine, label, answer, alone):
     the model alone 5 0.999)", "figures": plain values, "pictures": images}."""
     nearest = mine.nearest_examples(answer.model_input)
     shown = [d for d in (answer.digit, label) if d in nearest]
-    text = (f"{label}->{answer.digit}" + ("" if answer.example is None else f" by their {answer.example.label}")
-            + " (" + "".join(f"their nearest {d} {nearest[d][1]:.2f}, " for d in shown)
-            + f"the model alone {alone.digit} {alone.confidence:.3f})")
-    figures = {"label": label, "answer": answer.digit, "alone": [alone.digit, alone.confidence],
-               "by": None if answer.example is None else answer.example.label,
-               "nearest": {d: similarity for d, (_, similarity) in nearest.items()}}
-    pictures = {"drawing": answer.model_input,
-                "nearest": [(d, nearest[d][1], mine.profile.images([nearest[d][0]])[0]) for d in shown]}
+    text = (
+        f"{label}->{answer.digit}"
+        + ("" if answer.example is None else f" by their {answer.example.label}")
+        + " ("
+        + "".join(f"their nearest {d} {nearest[d][1]:.2f}, " for d in shown)
+        + f"the model alone {alone.digit} {alone.confidence:.3f})"
+    )
+    figures = {
+        "label": label,
+        "answer": answer.digit,
+        "alone": [alone.digit, alone.confidence],
+        "by": None if answer.example is None else answer.example.label,
+        "nearest": {d: similarity for d, (_, similarity) in nearest.items()},
+    }
+    pictures = {
+        "drawing": answer.model_input,
+        "nearest": [(d, nearest[d][1], mine.profile.images([nearest[d][0]])[0]) for d in shown],
+    }
     return {"text": text, "figures": figures, "pictures": pictures}
 
 
@@ -174,6 +200,7 @@ def save_misread(pictures, path):
     """Each digit misread with a profile, beside its writer's nearest example of the answer and of the
     true digit (as the model sees them: 28x28, ink dark), with their similarity."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -193,8 +220,9 @@ def save_misread(pictures, path):
 
 def mnist_accuracy(recognizer, images, labels):
     """Share of MNIST test digits (uint8 (n, 28, 28)) the recogniser reads right, profile applied."""
-    probabilities = np.concatenate([recognizer.probabilities(images[i:i + 1000].astype(np.float32) / 255)
-                                    for i in range(0, len(images), 1000)])
+    probabilities = np.concatenate(
+        [recognizer.probabilities(images[i : i + 1000].astype(np.float32) / 255) for i in range(0, len(images), 1000)]
+    )
     return float((probabilities.argmax(axis=1) == labels).mean())
 
 
@@ -230,16 +258,26 @@ def min_similarity(model):
     return float(session.run(["min_similarity"], {"image": np.zeros((1, 28, 28, 1), np.float32)})[0][0])
 
 
-def run(writers="dev", model=None, mnist_writers=5, teach=TEACH_ROUNDS, sizes=(),
-        pendigits_file=DEFAULT_FILE, unipen_file=UNIPEN_FILE, keep=True, picture=None):
+def run(
+    writers="dev",
+    model=None,
+    mnist_writers=5,
+    teach=TEACH_ROUNDS,
+    sizes=(),
+    pendigits_file=DEFAULT_FILE,
+    unipen_file=UNIPEN_FILE,
+    keep=True,
+    picture=None,
+):
     """The figures, as a dict of plain values (what --json prints). writers: "dev" or "design";
     picture: a file to save the digits misread with a profile in (`save_misread`), or None."""
     plain = Recognizer(model).load()
     rows, recognizers, learn_s, misread = [], {}, [], []
     with tempfile.TemporaryDirectory() as root:
         for writer, digits in writers_of(writers, pendigits_file, unipen_file).items():
-            row, recognizer, times, pictures = simulate(digits, plain, model, Path(root) / f"writer-{writer}",
-                                                        teach, keep)
+            row, recognizer, times, pictures = simulate(
+                digits, plain, model, Path(root) / f"writer-{writer}", teach, keep
+            )
             rows.append(row)
             recognizers[writer] = recognizer
             learn_s += times
@@ -291,8 +329,8 @@ def run(writers="dev", model=None, mnist_writers=5, teach=TEACH_ROUNDS, sizes=()
     results["goals"] = {
         f"every writer >= {GOALS['every_writer']:.1%}": results["worst_writer_with"] >= GOALS["every_writer"],
         f"mean writer >= {GOALS['mean_writer']:.1%}": results["mean_accuracy_with"] >= GOALS["mean_writer"],
-        f"at most {GOALS['corrections_per_50']:.0f} correction per 50 digits drawn":
-            results["corrections_per_50"] <= GOALS["corrections_per_50"],
+        f"at most {GOALS['corrections_per_50']:.0f} correction per 50 digits drawn": results["corrections_per_50"]
+        <= GOALS["corrections_per_50"],
         "no writer read worse with their profile": results["writers_worse"] == 0,
     }
     return results
@@ -302,24 +340,56 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pendigits", default=str(DEFAULT_FILE), help="the pendigits file (default: %(default)s)")
     parser.add_argument("--unipen", default=str(UNIPEN_FILE), help="the UNIPEN dev file (default: %(default)s)")
-    parser.add_argument("--writers", choices=("dev", "design"), default="dev",
-                        help="dev: pendigits 21-30 and UNIPEN 107-109; design: pendigits 1-20 (default: %(default)s)")
+    parser.add_argument(
+        "--writers",
+        choices=("dev", "design"),
+        default="dev",
+        help="dev: pendigits 21-30 and UNIPEN 107-109; design: pendigits 1-20 (default: %(default)s)",
+    )
     parser.add_argument("--model", help="model file (default: the bundled one)")
-    parser.add_argument("--mnist-writers", type=int, default=5, metavar="N",
-                        help="MNIST test accuracy with the N heaviest profiles (default: %(default)s)")
-    parser.add_argument("--teach", type=int, default=TEACH_ROUNDS, metavar="ROUNDS",
-                        help="each writer first teaches each digit this many times, 0: none (default: %(default)s)")
-    parser.add_argument("--sizes", default="0,500,2000",
-                        help="time a correction in profiles already holding these many examples (default: %(default)s)")
-    parser.add_argument("--no-keep", action="store_true",
-                        help="learn only from corrections, not from the right answers kept (the window's setting off)")
-    parser.add_argument("--picture", metavar="FILE",
-                        help="save the digits misread with a profile, beside their writer's nearest examples")
+    parser.add_argument(
+        "--mnist-writers",
+        type=int,
+        default=5,
+        metavar="N",
+        help="MNIST test accuracy with the N heaviest profiles (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--teach",
+        type=int,
+        default=TEACH_ROUNDS,
+        metavar="ROUNDS",
+        help="each writer first teaches each digit this many times, 0: none (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--sizes",
+        default="0,500,2000",
+        help="time a correction in profiles already holding these many examples (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--no-keep",
+        action="store_true",
+        help="learn only from corrections, not from the right answers kept (the window's setting off)",
+    )
+    parser.add_argument(
+        "--picture",
+        metavar="FILE",
+        help="save the digits misread with a profile, beside their writer's nearest examples",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
-    results = run(args.writers, args.model, args.mnist_writers, args.teach, sizes, args.pendigits, args.unipen,
-                  keep=not args.no_keep, picture=args.picture)
+    results = run(
+        args.writers,
+        args.model,
+        args.mnist_writers,
+        args.teach,
+        sizes,
+        args.pendigits,
+        args.unipen,
+        keep=not args.no_keep,
+        picture=args.picture,
+    )
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -327,41 +397,66 @@ def main():
 
 
 def report(results):
-    print(f"{results['writers']} writers; each teaches each digit {results['teach_rounds']} times "
-          f"({results['taught']} in all), corrects every wrong answer on the first half of the rest of their\n"
-          f"digits, then reads the second half ({results['second_half_digits']} digits in all) "
-          "with and without the profile\n"
-          + (f"each right answer in the first halves kept and learnt ({results['kept']} in all)\n"
-             if results["learn_kept"] else "learning from kept answers off: corrections only\n"))
+    print(
+        f"{results['writers']} writers; each teaches each digit {results['teach_rounds']} times "
+        f"({results['taught']} in all), corrects every wrong answer on the first half of the rest of their\n"
+        f"digits, then reads the second half ({results['second_half_digits']} digits in all) "
+        "with and without the profile\n"
+        + (
+            f"each right answer in the first halves kept and learnt ({results['kept']} in all)\n"
+            if results["learn_kept"]
+            else "learning from kept answers off: corrections only\n"
+        )
+    )
     print("writer  taught  drawn  corrections  second half  errors without  with  accuracy with  misread with")
     for r in results["per_writer"]:
-        print(f"{r['writer']:>6} {r['taught']:>7} {r['drawn']:>6} {r['corrections']:>12} {r['second_half']:>12} "
-              f"{r['errors_without']:>15} {r['errors_with']:>5} {r['accuracy_with']:>14.2%}  "
-              + ", ".join(r["misread_with"]))
-    print(f"\nerrors on the second halves: {results['errors_without']} without the profile, "
-          f"{results['errors_with']} with it ({results['errors_cut']:.0%} fewer); "
-          f"writers read worse with it: {results['writers_worse']}")
-    print(f"of the {results['errors_without']} errors without the profile, {results['errors_unshown']} are a digit "
-          "of which their writer's profile holds no example")
-    print(f"mean writer accuracy: {results['mean_accuracy_without']:.2%} without, "
-          f"{results['mean_accuracy_with']:.2%} with; worst writer with: {results['worst_writer_with']:.2%}")
-    print(f"corrections: {results['corrections']} in {results['drawn']} digits drawn after Teach mode "
-          f"({results['corrections_per_50']:.2f} per 50; {results['conflicts']} examples reported as contradicting "
-          f"earlier ones, learnt anyway); an example counts after {results['learn_ms_median']:.0f} ms "
-          f"(median; longest {results['learn_ms_max']:.0f} ms)")
+        print(
+            f"{r['writer']:>6} {r['taught']:>7} {r['drawn']:>6} {r['corrections']:>12} {r['second_half']:>12} "
+            f"{r['errors_without']:>15} {r['errors_with']:>5} {r['accuracy_with']:>14.2%}  "
+            + ", ".join(r["misread_with"])
+        )
+    print(
+        f"\nerrors on the second halves: {results['errors_without']} without the profile, "
+        f"{results['errors_with']} with it ({results['errors_cut']:.0%} fewer); "
+        f"writers read worse with it: {results['writers_worse']}"
+    )
+    print(
+        f"of the {results['errors_without']} errors without the profile, {results['errors_unshown']} are a digit "
+        "of which their writer's profile holds no example"
+    )
+    print(
+        f"mean writer accuracy: {results['mean_accuracy_without']:.2%} without, "
+        f"{results['mean_accuracy_with']:.2%} with; worst writer with: {results['worst_writer_with']:.2%}"
+    )
+    print(
+        f"corrections: {results['corrections']} in {results['drawn']} digits drawn after Teach mode "
+        f"({results['corrections_per_50']:.2f} per 50; {results['conflicts']} examples reported as contradicting "
+        f"earlier ones, learnt anyway); an example counts after {results['learn_ms_median']:.0f} ms "
+        f"(median; longest {results['learn_ms_max']:.0f} ms)"
+    )
     print("goals: " + "; ".join(f"{goal}: {'met' if met else 'NOT met'}" for goal, met in results["goals"].items()))
     if results["picture"]:
         print(f"the digits misread with a profile, beside their writer's nearest examples: {results['picture']}")
     if results["learn_ms_by_profile_size"]:
-        print("in a profile that holds already "
-              + ", ".join(f"{size} examples: {ms:.0f} ms" for size, ms in results["learn_ms_by_profile_size"].items()))
-    print(f"an example counts from a similarity of {results['min_similarity']:.3f}: the model's "
-          "min_similarity, which two MNIST training digits of different classes reach once in 10,000 pairs")
+        print(
+            "in a profile that holds already "
+            + ", ".join(f"{size} examples: {ms:.0f} ms" for size, ms in results["learn_ms_by_profile_size"].items())
+        )
+    print(
+        f"an example counts from a similarity of {results['min_similarity']:.3f}: the model's "
+        "min_similarity, which two MNIST training digits of different classes reach once in 10,000 pairs"
+    )
     if results["mnist_without"] is None:
         return
-    with_profiles = "; with the profiles of " + ", ".join(
-        f"writer {w} ({results['mnist_with_examples'][w]} examples): {a:.2%}"
-        for w, a in results["mnist_with"].items()) if results["mnist_with"] else ""
+    with_profiles = (
+        "; with the profiles of "
+        + ", ".join(
+            f"writer {w} ({results['mnist_with_examples'][w]} examples): {a:.2%}"
+            for w, a in results["mnist_with"].items()
+        )
+        if results["mnist_with"]
+        else ""
+    )
     print(f"MNIST test accuracy (information): {results['mnist_without']:.2%} without a profile{with_profiles}")
 
 

@@ -82,6 +82,7 @@ def litert_call(path):
         interpreter.invoke()
         output = min(interpreter.get_output_details(), key=lambda d: d["shape"][-1])  # (n, 10), not the features
         return interpreter.get_tensor(output["index"])
+
     return call
 
 
@@ -113,21 +114,30 @@ def main():
         calls = {"onnxruntime": onnx_call(onnx_file), "litert": litert_call(litert_file)}
         agree = float(np.abs(calls["onnxruntime"](six) - calls["litert"](six)).max())
         results = {"bare_python_start_s": start_seconds(BARE_START, args.starts), "max_difference": agree}
-        for name, code, path, module in (("onnxruntime", ONNX_START, onnx_file, "onnxruntime"),
-                                         ("litert", LITERT_START, litert_file, "ai_edge_litert")):
-            results[name] = {"start_s": start_seconds(code.format(path=str(path)), args.starts),
-                             "one_digit_ms": p50_ms(calls[name], one, args.runs),
-                             "six_digits_ms": p50_ms(calls[name], six, args.runs),
-                             "package_mb": package_size_mb(module)}
+        for name, code, path, module in (
+            ("onnxruntime", ONNX_START, onnx_file, "onnxruntime"),
+            ("litert", LITERT_START, litert_file, "ai_edge_litert"),
+        ):
+            results[name] = {
+                "start_s": start_seconds(code.format(path=str(path)), args.starts),
+                "one_digit_ms": p50_ms(calls[name], one, args.runs),
+                "six_digits_ms": p50_ms(calls[name], six, args.runs),
+                "package_mb": package_size_mb(module),
+            }
     if args.json:
         print(json.dumps(results, indent=2))
         return
-    print(f"bare `python -c 'import numpy'`: {results['bare_python_start_s']:.3f} s; "
-          f"the two runtimes' probabilities differ by at most {agree:.1e}")
+    print(
+        f"bare `python -c 'import numpy'`: {results['bare_python_start_s']:.3f} s; "
+        f"the two runtimes' probabilities differ by at most {agree:.1e}"
+    )
     print(f"{'runtime':12} {'start s':>8} {'1 digit ms':>11} {'6 digits ms':>12} {'package MB':>11}")
     for name in ("onnxruntime", "litert"):
         r = results[name]
-        print(f"{name:12} {r['start_s']:8.3f} {r['one_digit_ms']:11.3f} {r['six_digits_ms']:12.3f} {r['package_mb']:11.1f}")
+        print(
+            f"{name:12} {r['start_s']:8.3f} {r['one_digit_ms']:11.3f} "
+            f"{r['six_digits_ms']:12.3f} {r['package_mb']:11.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -21,9 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from xscreen import Gui, virtual_screen
+
 from digitrec.profile import PROFILES_ENV
 from digitrec.settings import CONFIG_ENV, FILE
-from xscreen import Gui, virtual_screen
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the drawings are the tests' stroke data
@@ -39,8 +40,9 @@ SHOTS = {  # file name: (drawing, which digit the mouse points at, the digit key
 
 
 def capture(app, path):
-    window = subprocess.run(["xdotool", "search", "--name", "^digitrec"], env=app.env, capture_output=True,
-                            text=True, check=True).stdout.split()[0]
+    window = subprocess.run(
+        ["xdotool", "search", "--name", "^digitrec"], env=app.env, capture_output=True, text=True, check=True
+    ).stdout.split()[0]
     subprocess.run(["import", "-window", window, str(path)], env=app.env, check=True)
 
 
@@ -49,8 +51,12 @@ def shoot(env, drawing, pointed, key, why, path):
     correction; None: none) and capture."""
     with tempfile.TemporaryDirectory() as profiles, tempfile.TemporaryDirectory() as config:
         (Path(config) / FILE).write_text(json.dumps({"why": why}))
-        app = Gui(dict(env, **{PROFILES_ENV: profiles, CONFIG_ENV: config}), "--pen-width", str(drawing.pen_width),
-                  "--print-answers")
+        app = Gui(
+            dict(env, **{PROFILES_ENV: profiles, CONFIG_ENV: config}),
+            "--pen-width",
+            str(drawing.pen_width),
+            "--print-answers",
+        )
         try:
             _, mapped = app.wait_for("mapped")
             app.wait_for("ready")

@@ -37,11 +37,15 @@ def main():
         widths.append(preprocess.stroke_width(np.pad(work > preprocess.INK_LEVEL, 1)) * scale)
         centres.append(ndimage.center_of_mass(ink))
     widths = np.array(widths)
-    print(f"stroke width over {len(widths)} digits (px at 28x28): median {np.median(widths):.2f}, "
-          f"10%-90% {np.percentile(widths, 10):.2f}-{np.percentile(widths, 90):.2f}")
+    print(
+        f"stroke width over {len(widths)} digits (px at 28x28): median {np.median(widths):.2f}, "
+        f"10%-90% {np.percentile(widths, 10):.2f}-{np.percentile(widths, 90):.2f}"
+    )
     mean_ink = (images / 255).mean(axis=(1, 2))
-    print(f"mean ink of all {len(images)} training digits' 28x28 images: median {np.median(mean_ink):.3f}, "
-          f"99.9% {np.percentile(mean_ink, 99.9):.3f}, heaviest {mean_ink.max():.3f}")
+    print(
+        f"mean ink of all {len(images)} training digits' 28x28 images: median {np.median(mean_ink):.3f}, "
+        f"99.9% {np.percentile(mean_ink, 99.9):.3f}, heaviest {mean_ink.max():.3f}"
+    )
     cy, cx = np.mean(centres, axis=0)
     print(f"mean centre of mass (row, column): {cy:.2f}, {cx:.2f}")
     faint = np.mean([has_faint_strokes(image) for image in images[: args.n]])
@@ -54,7 +58,10 @@ def main():
 def has_faint_strokes(image, height=100):
     """Whether the pieces of ink of an enlarged MNIST digit differ between the two grey levels."""
     big = synthetic.scaled(synthetic.digit_crop(image), height, "normal")
-    count = lambda level: ndimage.label(big > level, structure=np.ones((3, 3)))[1]
+
+    def count(level):
+        return ndimage.label(big > level, structure=np.ones((3, 3)))[1]
+
     return count(0.5) != count(synthetic.STROKE_LEVEL)
 
 

@@ -39,8 +39,12 @@ def build_setup(batch_size, jit, augment_in, precision, first_norm):
     else:
         net = keras.Sequential([keras.Input(model.INPUT_SHAPE), *body])
         augmenter = keras.Sequential(augmentation)
-    net.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                metrics=["accuracy"], jit_compile=jit)
+    net.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        jit_compile=jit,
+    )
 
     def dataset(x, y):
         ds = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(10_000).batch(batch_size)
@@ -58,9 +62,15 @@ def measure(x, y, batch_size, jit, augment_in, precision, first_norm, steps):
     started = time.perf_counter()
     net.fit(dataset(x[:n], y[:n]), epochs=1, verbose=0)
     per_second = n / (time.perf_counter() - started)
-    return {"batch_size": batch_size, "jit_compile": jit, "augmentation": augment_in, "precision": precision,
-            "first_convs": "batch norm" if first_norm else "plain",
-            "images_per_s": round(per_second), "epoch_s": round(TRAIN_IMAGES / per_second, 1)}
+    return {
+        "batch_size": batch_size,
+        "jit_compile": jit,
+        "augmentation": augment_in,
+        "precision": precision,
+        "first_convs": "batch norm" if first_norm else "plain",
+        "images_per_s": round(per_second),
+        "epoch_s": round(TRAIN_IMAGES / per_second, 1),
+    }
 
 
 SETUPS = [  # (batch size, jit_compile, where augmentation runs, precision policy, batch norm in the first convs)
@@ -102,11 +112,15 @@ def main():
     if args.json:
         print(json.dumps(rows, indent=2))
         return
-    print(f"{'batch':>5} {'jit_compile':>11} {'augmentation':>12} {'precision':>14} {'first convs':>11} "
-          f"{'images/s':>9} {'epoch s':>8}")
+    print(
+        f"{'batch':>5} {'jit_compile':>11} {'augmentation':>12} {'precision':>14} {'first convs':>11} "
+        f"{'images/s':>9} {'epoch s':>8}"
+    )
     for row in rows:
-        print(f"{row['batch_size']:>5} {str(row['jit_compile']):>11} {row['augmentation']:>12} "
-              f"{row['precision']:>14} {row['first_convs']:>11} {row['images_per_s']:>9} {row['epoch_s']:>8}")
+        print(
+            f"{row['batch_size']:>5} {row['jit_compile']!s:>11} {row['augmentation']:>12} "
+            f"{row['precision']:>14} {row['first_convs']:>11} {row['images_per_s']:>9} {row['epoch_s']:>8}"
+        )
 
 
 if __name__ == "__main__":

@@ -34,18 +34,21 @@ class TestEachEpoch(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         predicted = self.model.predict(self.x_test, batch_size=1000, verbose=0).argmax(axis=1)
-        self.rows.append({
-            "epoch": epoch + 1,
-            "epoch_time_s": round(logs["epoch_time_s"], 1),
-            "val_accuracy": round(logs["val_accuracy"], 4),
-            "test_accuracy": round(float((predicted == self.y_test).mean()), 4),
-        })
+        self.rows.append(
+            {
+                "epoch": epoch + 1,
+                "epoch_time_s": round(logs["epoch_time_s"], 1),
+                "val_accuracy": round(logs["val_accuracy"], 4),
+                "test_accuracy": round(float((predicted == self.y_test).mean()), 4),
+            }
+        )
         print(f"  [bench] epoch {epoch + 1}: test accuracy {self.rows[-1]['test_accuracy']:.2%}", flush=True)
 
 
 def race(arch, data_dir, out_dir, epochs=None):
-    config = TrainConfig(arch=arch, out=str(out_dir / f"{arch}.keras"), data_dir=data_dir, epochs=epochs, verbose=2,
-                         members=1)
+    config = TrainConfig(
+        arch=arch, out=str(out_dir / f"{arch}.keras"), data_dir=data_dir, epochs=epochs, verbose=2, members=1
+    )
     _, _, (x_test, y_test) = split(config, {**config.recipe(), "pen_copies": 0})  # only its test set is used
     tester = TestEachEpoch(x_test, y_test)
     card = train(config, extra_callbacks=[tester])
@@ -56,29 +59,43 @@ def race(arch, data_dir, out_dir, epochs=None):
         row["elapsed_s"] = round(elapsed, 1)
         if reached is None and row["test_accuracy"] >= TUTORIAL_ACCURACY:
             reached = row["elapsed_s"]
-    return {"arch": arch, "epochs": tester.rows, "total_s": round(elapsed, 1), "reached_tutorial_s": reached,
-            "final_test_accuracy": card["test_accuracy"], "hardware": card["hardware"]}
+    return {
+        "arch": arch,
+        "epochs": tester.rows,
+        "total_s": round(elapsed, 1),
+        "reached_tutorial_s": reached,
+        "final_test_accuracy": card["test_accuracy"],
+        "hardware": card["hardware"],
+    }
 
 
 def print_table(results):
     print(f"\n{'arch':8} {'epoch':>5} {'time s':>7} {'elapsed s':>9} {'val acc':>8} {'test acc':>8}")
     for result in results:
         for row in result["epochs"]:
-            print(f"{result['arch']:8} {row['epoch']:>5} {row['epoch_time_s']:>7.1f} {row['elapsed_s']:>9.1f} "
-                  f"{row['val_accuracy']:>8.2%} {row['test_accuracy']:>8.2%}")
+            print(
+                f"{result['arch']:8} {row['epoch']:>5} {row['epoch_time_s']:>7.1f} {row['elapsed_s']:>9.1f} "
+                f"{row['val_accuracy']:>8.2%} {row['test_accuracy']:>8.2%}"
+            )
     seed, default = results
     print()
     for result in results:
         reached = result["reached_tutorial_s"]
-        print(f"{result['arch']:8} total {result['total_s'] / 60:5.1f} min, best-on-validation test accuracy "
-              f"{result['final_test_accuracy']:.2%}, first >= {TUTORIAL_ACCURACY:.2%} after "
-              + (f"{reached:.0f} s" if reached is not None else "never"))
+        print(
+            f"{result['arch']:8} total {result['total_s'] / 60:5.1f} min, best-on-validation test accuracy "
+            f"{result['final_test_accuracy']:.2%}, first >= {TUTORIAL_ACCURACY:.2%} after "
+            + (f"{reached:.0f} s" if reached is not None else "never")
+        )
     half = seed["total_s"] / 2
     reached = default["reached_tutorial_s"]
-    print(f"goal: default total <= {GOAL_TOTAL_S / 60:.0f} min: "
-          f"{'met' if default['total_s'] <= GOAL_TOTAL_S else 'MISSED'}")
-    print(f"goal: default reaches {TUTORIAL_ACCURACY:.2%} in < half the seed's 10 epochs ({half:.0f} s): "
-          f"{'met' if reached is not None and reached < half else 'MISSED'}")
+    print(
+        f"goal: default total <= {GOAL_TOTAL_S / 60:.0f} min: "
+        f"{'met' if default['total_s'] <= GOAL_TOTAL_S else 'MISSED'}"
+    )
+    print(
+        f"goal: default reaches {TUTORIAL_ACCURACY:.2%} in < half the seed's 10 epochs ({half:.0f} s): "
+        f"{'met' if reached is not None and reached < half else 'MISSED'}"
+    )
 
 
 def main():

@@ -25,8 +25,11 @@ def virtual_screen(size="1366x768x24"):
             raise SystemExit(f"{tool} is not installed (apt-get install xvfb xdotool)")
     read, write = os.pipe()
     # -displayfd: Xvfb picks a free display number and writes it once it accepts clients.
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", size, "-nolisten", "tcp"],
-                              pass_fds=(write,), stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", size, "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     with os.fdopen(read) as pipe:
         number = pipe.readline().strip()
@@ -46,8 +49,13 @@ class Gui:
         command = Path(sys.executable).with_name("digitrec")  # the console script a user types
         command = [str(command)] if command.exists() else [sys.executable, "-m", "digitrec"]
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen([*command, "gui", *args], env=dict(env, **{EVENTS_ENV: "1"}),
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [*command, "gui", *args],
+            env=dict(env, **{EVENTS_ENV: "1"}),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.env = env
         self.lines = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()

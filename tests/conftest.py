@@ -95,8 +95,11 @@ def display():
         pytest.skip("Xvfb is not installed (apt-get install xvfb): the GUI tests need an X screen")
     read, write = os.pipe()
     # -displayfd: Xvfb picks a free display number and writes it once it accepts clients.
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                              pass_fds=(write,), stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     with os.fdopen(read) as pipe:
         number = pipe.readline().strip()

@@ -11,15 +11,15 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
+from test_predict import huge_png_header
 
 from digitrec import DigitResult, NumberResult, Recognizer, batch
 from digitrec.cli import main
 from digitrec.image import render_strokes
-
-from conftest import REPO_ROOT
-from test_predict import huge_png_header
 
 SEVEN = [[(20, 20), (120, 20), (60, 180)]]
 ONE = [[(50, 10), (50, 200)]]
@@ -69,8 +69,12 @@ def test_a_folder_gives_its_images_at_any_depth_in_sorted_order_hidden_ones_left
 def test_files_folders_and_patterns_mix_in_the_order_given(scans, tmp_path):
     other = draw(tmp_path / "other.png", SEVEN)
     found = list(batch.find_images([other, scans / "sub", str(scans / "*.png")]))
-    assert found == [str(other), str(scans / "sub/c.png"), str(scans / "sub/deeper/d.png"),
-                     *(str(scans / name) for name in ["a.png", "b.png", "empty.png", "text.png", "trunc.png"])]
+    assert found == [
+        str(other),
+        str(scans / "sub/c.png"),
+        str(scans / "sub/deeper/d.png"),
+        *(str(scans / name) for name in ["a.png", "b.png", "empty.png", "text.png", "trunc.png"]),
+    ]
 
 
 def test_csv_has_a_row_per_file_in_sorted_order_bad_ones_with_their_error(scans, tmp_path, capsys):
@@ -136,13 +140,16 @@ def test_json_lines_to_stdout_are_clean_json_failures_included(scans, capsys):
     assert "3 failed" in err  # the summary is on stderr, out of the rows' way
 
 
-@pytest.mark.parametrize("args", [
-    ["--resume"],  # nothing to resume into
-    ["--resume", "--csv", "-"],
-    ["--jobs", "0"],
-    ["--top", "0"],
-    ["--json", "--jsonl", "{out}"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--resume"],  # nothing to resume into
+        ["--resume", "--csv", "-"],
+        ["--jobs", "0"],
+        ["--top", "0"],
+        ["--json", "--jsonl", "{out}"],
+    ],
+)
 def test_options_that_cannot_work_are_a_usage_error_exit_2(scans, tmp_path, args, capsys):
     args = [arg.format(out=tmp_path / "r.jsonl") for arg in args]
     try:
@@ -154,12 +161,15 @@ def test_options_that_cannot_work_are_a_usage_error_exit_2(scans, tmp_path, args
     assert not (tmp_path / "r.jsonl").exists()
 
 
-@pytest.mark.parametrize("given, says", [
-    ("missing/", "no such file or folder"),
-    ("missing", "no such file or folder"),
-    ("empty_folder", "no image files in this folder"),
-    ("scans/*.jpg", "no image file matches this pattern"),
-])
+@pytest.mark.parametrize(
+    "given, says",
+    [
+        ("missing/", "no such file or folder"),
+        ("missing", "no such file or folder"),
+        ("empty_folder", "no image files in this folder"),
+        ("scans/*.jpg", "no image file matches this pattern"),
+    ],
+)
 def test_an_input_naming_nothing_to_read_is_a_usage_error_before_any_work(scans, tmp_path, given, says, capsys):
     (tmp_path / "empty_folder").mkdir()
     out, given = tmp_path / "r.csv", f"{tmp_path}/{given}"  # not a Path: it would drop the trailing '/'
@@ -217,7 +227,7 @@ def test_resume_after_a_crash_drops_the_row_cut_short_and_reads_the_rest(scans, 
     whole, cut = tmp_path / "whole.csv", tmp_path / "cut.csv"
     main(["predict", str(scans), "--csv", str(whole), "--jobs", "1", "--quiet"])
     text = whole.read_text()
-    cut.write_text(text[:text.index(str(scans / "sub")) + 10])  # three rows, then half of one
+    cut.write_text(text[: text.index(str(scans / "sub")) + 10])  # three rows, then half of one
     assert main(["predict", str(scans), "--csv", str(cut), "--resume", "--jobs", "1", "--quiet"]) == 1
     assert cut.read_text() == text
 
@@ -287,7 +297,7 @@ def test_an_interrupt_keeps_every_finished_row_and_resume_answers_each_file_once
     assert all(len(row) == 5 and row[1] for row in rows[1:])  # whole rows, each with its answer
     assert 20 <= len(rows) - 1 < len(files)
 
-    resumed = subprocess.run(command + ["--resume"], capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     assert [row["path"] for row in read_csv(out)] == [str(f) for f in files]  # each once, in order
 
@@ -307,11 +317,15 @@ def test_the_dask_example_of_the_docs_reads_with_two_local_workers(scans, tmp_pa
     for i in range(20):
         draw(scans / "more" / f"{i:02d}.png", SEVEN if i % 3 else ONE)
     paths = list(batch.find_images([scans]))
-    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster, \
-            Client(cluster):
+    with (
+        LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster),
+    ):
         written = example.read_on_dask(paths, tmp_path / "out", partition_size=5)
     assert len(written) == 6 and written == sorted(written)
-    lines = [json.loads(line) for path in written for line in open(path)]
-    expected = [json.loads(json.dumps(batch_record)) for batch_record in
-                (example.predict.json_record(row, False, 1) for row in batch.read_files(paths))]
+    lines = [json.loads(line) for path in written for line in Path(path).read_text().splitlines()]
+    expected = [
+        json.loads(json.dumps(batch_record))
+        for batch_record in (example.predict.json_record(row, False, 1) for row in batch.read_files(paths))
+    ]
     assert lines == expected

@@ -10,8 +10,8 @@ import socket
 
 import numpy as np
 import pytest
-
 from conftest import find_mnist
+
 from digitrec.data import DATA_ENV, FILES, DataError, load_mnist, parse_idx
 
 MNIST = find_mnist()
@@ -144,9 +144,7 @@ def test_a_folder_missing_a_file_is_rejected_naming_what_is_missing(tmp_path, gz
 # ---------------------------------------------------------------- download and cache
 
 
-def test_a_download_fills_the_cache_with_verified_files_and_is_not_repeated(
-    mirror, served, cache, gz, reference
-):
+def test_a_download_fills_the_cache_with_verified_files_and_is_not_repeated(mirror, served, cache, gz, reference):
     good = mirror(served)
     assert_same_arrays(download(cache, good.url), reference)
     assert sorted(p.name for p in cache.iterdir()) == sorted(f"{stem}.gz" for stem in FILES)
@@ -192,9 +190,7 @@ def test_when_every_mirror_fails_the_error_says_how_to_provide_the_files(mirror,
     assert all(len(m.requests) == 1 for m in missing)
 
 
-def test_a_corrupted_cached_file_is_replaced_by_a_fresh_download(
-    mirror, served, cache_without_labels, gz, reference
-):
+def test_a_corrupted_cached_file_is_replaced_by_a_fresh_download(mirror, served, cache_without_labels, gz, reference):
     (cache_without_labels / f"{LABELS}.gz").write_bytes(flipped(gz[LABELS]))
     good = mirror(served)
     assert_same_arrays(download(cache_without_labels, good.url), reference)

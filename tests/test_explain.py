@@ -7,9 +7,9 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import REPO_ROOT
 from PIL import Image
 
-from conftest import REPO_ROOT
 from digitrec import Recognizer, bundle
 from digitrec.cli import main
 from digitrec.errors import DigitrecError
@@ -17,7 +17,7 @@ from digitrec.explain import Explainer, runner_up
 from digitrec.image import render_strokes
 
 sys.path.insert(0, str(REPO_ROOT / "bench"))
-import inside as deletion  # noqa: E402  (bench/inside.py: the deletion test)
+import inside as deletion
 
 FAITHFUL = 3.0  # the issue's bound: the map's 10% lowers the answer's probability >= 3x as much as random
 FLAGGED_ONE = [[(250, 80), (330, 40), (330, 260)]]  # a '1' with a long flag: the bundled model reads '7'
@@ -47,6 +47,7 @@ def flagged_one(tmp_path):
 
 
 # ---------------------------------------------------------------- the opened-up network
+
 
 def test_the_bundled_inside_file_is_the_bundled_network_opened_up(test_digits):
     """Its logits, gradients (against autodiff) and layer outputs are Keras' own, on 100 test digits."""
@@ -81,6 +82,7 @@ def test_the_seed_architecture_opens_too(tmp_path, test_digits):
 
 # ---------------------------------------------------------------- the maps and the layers
 
+
 def test_the_maps_are_28x28_and_the_same_each_time(explainer, recognizer, flagged_one):
     result = recognizer.digit(Image.open(flagged_one))
     first, again = explainer.explain([result], alone=True)[0], explainer.explain([result], alone=True)[0]
@@ -111,10 +113,10 @@ def test_the_flag_of_a_misread_one_is_what_pushed_toward_seven(explainer, recogn
     assert (why.answer, why.runner_up) == (7, 1)
     ink = why.model_input > 0.3
     rows = np.nonzero(ink.any(axis=1))[0]
-    stem_left = np.nonzero(ink[rows[len(rows) // 2]:].any(axis=0))[0].min()  # the stem: the lower half's columns
+    stem_left = np.nonzero(ink[rows[len(rows) // 2] :].any(axis=0))[0].min()  # the stem: the lower half's columns
     flag, stem = ink.copy(), ink.copy()
-    flag[:, stem_left - 1:] = False
-    stem[:, :stem_left - 1] = False
+    flag[:, stem_left - 1 :] = False
+    stem[:, : stem_left - 1] = False
     assert why.contrast[flag].mean() > 0 and why.contrast[flag].mean() > why.contrast[stem].mean()
 
 
@@ -144,6 +146,7 @@ def test_a_number_is_explained_digit_by_digit_in_one_batch(explainer, recognizer
 
 # ---------------------------------------------------------------- faithful: the deletion test
 
+
 def test_deleting_the_ink_the_map_ranks_highest_lowers_the_answer_3x_more_than_random(recognizer, test_digits):
     """On 100 MNIST test digits: at 10% of the ink, the window's map against random (bench/inside.py)."""
     x, _ = test_digits
@@ -159,6 +162,7 @@ def test_deleting_the_ink_the_map_ranks_highest_lowers_the_answer_3x_more_than_r
 
 
 # ---------------------------------------------------------------- digitrec explain
+
 
 def test_explain_writes_the_picture(flagged_one, tmp_path):
     out = tmp_path / "why.png"
@@ -189,12 +193,15 @@ def test_explain_number_explains_each_digit(tmp_path, capsys):
     assert out.is_file()
 
 
-@pytest.mark.parametrize("make, args, message", [
-    (lambda path: None, ["-o", "why.png"], "no such file"),
-    (lambda path: path.write_text("not an image"), ["--json"], "not an image file"),
-    (lambda path: Image.new("L", (50, 50), 255).save(path, format="PNG"), ["--json"], "no ink"),
-    (lambda path: render_strokes(FLAGGED_ONE, 12).save(path, format="PNG"), [], "-o why.png"),
-])
+@pytest.mark.parametrize(
+    "make, args, message",
+    [
+        (lambda path: None, ["-o", "why.png"], "no such file"),
+        (lambda path: path.write_text("not an image"), ["--json"], "not an image file"),
+        (lambda path: Image.new("L", (50, 50), 255).save(path, format="PNG"), ["--json"], "no ink"),
+        (lambda path: render_strokes(FLAGGED_ONE, 12).save(path, format="PNG"), [], "-o why.png"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_1(tmp_path, capsys, make, args, message):
     path = tmp_path / "input.png"
     make(path)
@@ -205,8 +212,10 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path, capsys, make, args, message)
 
 def test_explain_needs_no_tensorflow(flagged_one, tmp_path):
     """The default install (ONNX Runtime, NumPy, Pillow) explains and draws the picture."""
-    code = ("import sys; from digitrec.cli import main; "
-            f"status = main(['explain', {str(flagged_one)!r}, '-o', {str(tmp_path / 'w.png')!r}]); "
-            "print(status, [m for m in ('tensorflow', 'keras', 'matplotlib') if m in sys.modules])")
+    code = (
+        "import sys; from digitrec.cli import main; "
+        f"status = main(['explain', {str(flagged_one)!r}, '-o', {str(tmp_path / 'w.png')!r}]); "
+        "print(status, [m for m in ('tensorflow', 'keras', 'matplotlib') if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0", "[]"]

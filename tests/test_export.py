@@ -1,7 +1,6 @@
 """The exported model: made by `digitrec export` and `digitrec train`, checked against Keras,
 and what answers in the app and `digitrec predict` (ONNX Runtime, no TensorFlow)."""
 
-import json
 import shutil
 import subprocess
 import sys
@@ -41,10 +40,12 @@ def test_the_bundled_export_is_the_one_its_card_names():
 def test_the_recogniser_answers_with_the_base_install_alone(tmp_path):
     # TensorFlow, Keras and SciPy come with the `train` extra only: answering must not need them.
     # Nor numpy.ma, which NumPy's median imports on first use: 15 ms of the first answer.
-    code = ("import sys, numpy as np; from digitrec import Recognizer; r = Recognizer(); "
-            "p = r.probabilities(np.zeros((2, 28, 28), np.float32)); "
-            "n = r.number(np.pad(np.ones((60, 8)), 40)); "
-            "print(p.shape, n.text, [m for m in ('tensorflow', 'keras', 'scipy', 'numpy.ma') if m in sys.modules])")
+    code = (
+        "import sys, numpy as np; from digitrec import Recognizer; r = Recognizer(); "
+        "p = r.probabilities(np.zeros((2, 28, 28), np.float32)); "
+        "n = r.number(np.pad(np.ones((60, 8)), 40)); "
+        "print(p.shape, n.text, [m for m in ('tensorflow', 'keras', 'scipy', 'numpy.ma') if m in sys.modules])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["(2,", "10)", "1", "[]"]
 
@@ -81,8 +82,19 @@ def small_ensemble(tmp_path_factory, mnist_dir):
     from digitrec.train import train
 
     out = tmp_path_factory.mktemp("small") / "small.keras"
-    train(TrainConfig(arch="default", out=str(out), members=2, mnist_only=True, epochs=1, train_size=2000,
-                      validation_size=500, data_dir=str(mnist_dir), verbose=0))
+    train(
+        TrainConfig(
+            arch="default",
+            out=str(out),
+            members=2,
+            mnist_only=True,
+            epochs=1,
+            train_size=2000,
+            validation_size=500,
+            data_dir=str(mnist_dir),
+            verbose=0,
+        )
+    )
     return out
 
 
@@ -102,7 +114,9 @@ def test_export_writes_a_checked_onnx_file_beside_the_model(tmp_path, data_env, 
 def test_a_keras_model_without_its_export_says_how_to_make_one(tmp_path):
     model = tmp_path / "mine.keras"
     shutil.copy(bundle.bundled_model_path(), model)
-    with pytest.raises(DigitrecError, match=r"no exported model beside it \(mine.onnx\); make one with `digitrec export"):
+    with pytest.raises(
+        DigitrecError, match=r"no exported model beside it \(mine.onnx\); make one with `digitrec export"
+    ):
         Recognizer(model).load()
 
 

@@ -18,8 +18,8 @@ import time
 from collections import Counter
 
 import pytest
-
 import strokes
+
 from digitrec.errors import DigitrecError
 from digitrec.image import open_image, render_strokes
 from digitrec.recognize import Recognizer
@@ -36,6 +36,7 @@ HELD_S = 10  # how long a held-up answer waits at most
 
 
 # ---------------------------------------------------------------- fixtures
+
 
 @pytest.fixture(scope="session")
 def recognizer(model_path):
@@ -100,8 +101,11 @@ def accuracy_report(name, results):
     """(accuracy, text): overall and per style, and the misses."""
     right = sum(d.text == answer for d, answer in results)
     by_style = Counter(d.style for d, answer in results if d.text != answer)
-    misses = [f"{d.text} ({d.style}, pen {d.pen_width}) -> {answer or '(nothing)'}"
-              for d, answer in results if d.text != answer]
+    misses = [
+        f"{d.text} ({d.style}, pen {d.pen_width}) -> {answer or '(nothing)'}"
+        for d, answer in results
+        if d.text != answer
+    ]
     accuracy = right / len(results)
     text = f"{name}: {right}/{len(results)} = {accuracy:.1%} right"
     if misses:
@@ -111,6 +115,7 @@ def accuracy_report(name, results):
 
 
 # ---------------------------------------------------------------- accuracy, drawn on the widget
+
 
 def draw_each(app, drawings):
     """[(drawing, answer shown), ...], each drawing on a cleared canvas."""
@@ -154,6 +159,7 @@ def test_the_answer_updates_while_a_stroke_is_drawn(app):
 
 # ---------------------------------------------------------------- what the window shows
 
+
 def test_the_answer_and_its_confidence_are_shown(app):
     draw(app, strokes.write("305"))
     assert app.panel.shown_number() == "305"
@@ -188,6 +194,7 @@ def test_the_model_input_is_shown_enlarged(app):
     image, side = app.panel.preview.cget("image"), app.look.px(28 * gui.PREVIEW_ZOOM)
     call = app.root.tk.call
     assert (call("image", "width", image), call("image", "height", image)) == (side, side)
+
     # The 28x28 input, white ink on black as in MNIST: the middle of an 8 is ink, its corners are not.
     def pixel(x, y):
         return [int(v) for v in app.root.tk.splitlist(call(image, "get", x, y))]
@@ -217,6 +224,7 @@ def test_the_pen_width_applies_to_every_stroke(app):
 
 
 # ---------------------------------------------------------------- commands and keys
+
 
 def test_escape_clears_the_answer(app):
     draw(app, strokes.write("42"))
@@ -279,6 +287,7 @@ def test_save_writes_the_drawing_as_a_png(app, tmp_path, recognizer):
 
 # ---------------------------------------------------------------- the model loads in the background
 
+
 class SlowModel:
     """A recogniser whose model loads when the test says so (or fails to)."""
 
@@ -335,6 +344,7 @@ def test_a_model_that_fails_to_load_is_reported_and_drawing_still_works(display,
 
 # ---------------------------------------------------------------- answers are worked out off the Tk thread
 
+
 class HeldModel:
     """A recogniser whose answers wait until the test lets them go."""
 
@@ -390,13 +400,19 @@ def test_tk_is_told_to_keep_every_mouse_motion_event(display):
 
 # ---------------------------------------------------------------- end to end: the command, real X mouse events
 
+
 class GuiProcess:
     """`digitrec gui --print-answers` in a subprocess; a thread collects its stdout lines, answers and events apart."""
 
     def __init__(self, *args, env=None):
         env = dict(os.environ if env is None else env, **{gui.EVENTS_ENV: "1"})
-        self.proc = subprocess.Popen([sys.executable, "-m", "digitrec", "gui", "--print-answers", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "digitrec", "gui", "--print-answers", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         self.answers, self.events = queue.Queue(), queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         self.canvas = None
@@ -498,14 +514,16 @@ def test_ctrl_z_with_the_real_keyboard_undoes_the_last_stroke(launched):
 def test_a_burst_of_mouse_events_gives_the_drawing_and_answer_a_hand_gives(launched):
     """However fast the X events come, and however soon a stroke follows the last, every point is kept."""
     multi_stroke = [d for d in strokes.digits() if len(d.strokes) > 1 and 9 <= d.pen_width <= 15]
-    for drawing in [strokes.write("52")] + multi_stroke[:4]:
+    for drawing in [strokes.write("52"), *multi_stroke[:4]]:
         launched.key("Escape")
         by_hand = launched.draw(drawing)
         drawn_by_hand = launched.drawn
         launched.key("Escape")
         burst = launched.draw(drawing, pause=0)  # every event of the drawing in one xdotool command
-        points = f"points per stroke: sent {[len(s) for s in drawing.strokes]}, kept by hand " \
-                 f"{[len(s) for s in drawn_by_hand]}, in a burst {[len(s) for s in launched.drawn]}"
+        points = (
+            f"points per stroke: sent {[len(s) for s in drawing.strokes]}, kept by hand "
+            f"{[len(s) for s in drawn_by_hand]}, in a burst {[len(s) for s in launched.drawn]}"
+        )
         assert drawn_by_hand == drawing.strokes and launched.drawn == drawing.strokes, points
         assert burst == by_hand, f"{drawing.text}: by hand {by_hand['number']}, in a burst {burst['number']}"
 
@@ -535,8 +553,9 @@ def test_a_damaged_model_is_one_line_on_stderr(display, tmp_path):
 
 def test_without_a_display_it_says_so_and_exits_1():
     env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
-    result = subprocess.run([sys.executable, "-m", "digitrec", "gui"], capture_output=True, text=True, env=env,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "digitrec", "gui"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 1
     assert len(result.stderr.splitlines()) == 1
     assert "needs a display" in result.stderr and "digitrec predict" in result.stderr

@@ -11,10 +11,10 @@ import threading
 import time
 
 import pytest
-
 import strokes
-from digitrec.recognize import Recognizer
 from test_gui import pump, settle
+
+from digitrec.recognize import Recognizer
 
 tk = pytest.importorskip("tkinter", reason="the drawing app needs tkinter (apt-get install python3-tk)")
 from digitrec import gui  # noqa: E402  (imports tkinter)
@@ -141,8 +141,9 @@ def test_a_right_click_on_a_digits_box_shows_that_digits_view(app):
 def test_explanations_are_worked_out_off_the_tk_thread(app, monkeypatch):
     threads = []
     explain = app.explainer.explain
-    monkeypatch.setattr(app.explainer, "explain", lambda digits: threads.append(threading.current_thread()) or
-                        explain(digits))
+    monkeypatch.setattr(
+        app.explainer, "explain", lambda digits: threads.append(threading.current_thread()) or explain(digits)
+    )
     switch_on(app)
     draw(app, FLAGGED_ONE)
     assert threads and threading.main_thread() not in threads

@@ -13,11 +13,11 @@ import threading
 
 import numpy as np
 import pytest
-
 import strokes
+from test_gui import GuiProcess, draw, draw_ink, printed, pump, settle, stroke_events
+
 from digitrec.profile import INDEX, PROFILES_ENV, Profile
 from digitrec.recognize import Recognizer
-from test_gui import GuiProcess, draw, draw_ink, printed, pump, settle, stroke_events
 
 tk = pytest.importorskip("tkinter", reason="the drawing app needs tkinter (apt-get install python3-tk)")
 from digitrec import gui  # noqa: E402  (imports tkinter)
@@ -28,10 +28,11 @@ FLAGGED_ONE = strokes.Drawing("1", [[(70, 80), (150, 40), (150, 260)]], 12, "fla
 FLAGGED_ONE_AGAIN = strokes.Drawing("1", [[(300 - 48, 100 + 24), (300, 100), (300, 232)]], 8, "flag")
 PLAIN_SEVEN = strokes.Drawing("7", [[(60, 40), (150, 40), (90, 260)]], 12, "plain")
 # The flagged '1' and a plain '7' side by side: "77" to the model.
-ONE_SEVEN = strokes.Drawing("17", FLAGGED_ONE.strokes + [[(400, 60), (480, 60), (420, 260)]], 12, "flag, plain")
+ONE_SEVEN = strokes.Drawing("17", [*FLAGGED_ONE.strokes, [(400, 60), (480, 60), (420, 260)]], 12, "flag, plain")
 
 
 # ---------------------------------------------------------------- fixtures and helpers
+
 
 @pytest.fixture
 def profiles(tmp_path, monkeypatch):
@@ -95,6 +96,7 @@ def wait_mapped(app, widget):
 
 
 # ---------------------------------------------------------------- correcting an answer
+
 
 def test_a_misread_digit_corrected_by_its_key_reads_right_at_once(app):
     assert draw(app, FLAGGED_ONE) == "7"
@@ -199,6 +201,7 @@ def test_learning_runs_off_the_tk_thread(app, monkeypatch):
 
 # ---------------------------------------------------------------- the example that decided the answer
 
+
 def test_the_example_that_decided_an_answer_shows_under_it_and_can_be_forgotten(app):
     app.learn_kept.set(False)  # only the correction is learnt
     corrected(app, FLAGGED_ONE, "1")
@@ -226,6 +229,7 @@ def test_the_example_that_decided_an_answer_shows_under_it_and_can_be_forgotten(
 
 # ---------------------------------------------------------------- learning from the answers kept
 
+
 def test_an_answer_kept_is_learnt_when_cleared_and_undo_takes_it_back(app):
     assert draw(app, strokes.write("4", height=200)) == "4"
     app.clear()
@@ -251,6 +255,7 @@ def test_an_answer_not_shown_or_corrected_or_with_the_switch_off_is_not_learnt(a
 
 
 # ---------------------------------------------------------------- the profile's windows and commands
+
 
 def test_the_gallery_shows_the_examples_and_delete_removes_one(app):
     corrected(app, FLAGGED_ONE, "1")
@@ -288,8 +293,12 @@ def test_a_big_gallery_draws_the_rows_in_view_and_the_rest_as_it_scrolls(display
 
         def drawn():
             """The indexes of the examples on the sheet."""
-            return {int(tag[len("example"):]) for item in sheet.find_withtag("example")
-                    for tag in sheet.gettags(item) if tag.startswith("example") and tag != "example"}
+            return {
+                int(tag[len("example") :])
+                for item in sheet.find_withtag("example")
+                for tag in sheet.gettags(item)
+                if tag.startswith("example") and tag != "example"
+            }
 
         assert len(gallery.examples) == 60
         assert 0 in drawn() and 59 not in drawn()
@@ -352,6 +361,7 @@ def test_teach_mode_skip_and_an_empty_drawing_learn_nothing(app):
 
 # ---------------------------------------------------------------- a profile that cannot be used
 
+
 def test_a_damaged_profile_is_shown_and_the_window_answers_without_touching_it(display, model_path, profiles):
     folder = profiles / "default"
     folder.mkdir(parents=True)
@@ -405,6 +415,7 @@ def test_no_tk_object_is_left_to_the_garbage_collector(display, model_path, prof
 
 
 # ---------------------------------------------------------------- end to end: the command, real X mouse and keys
+
 
 def test_a_correction_with_the_real_keyboard_is_stored_in_the_named_profile(display, model_path, tmp_path):
     env = dict(os.environ, **{PROFILES_ENV: str(tmp_path)})

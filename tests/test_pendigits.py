@@ -6,8 +6,8 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import REPO_ROOT
+
 from digitrec import Recognizer, pendigits
 from digitrec.recognize import DEFAULT_PEN_WIDTH
 
@@ -110,7 +110,11 @@ def window_path_accuracy(recognizer, digits):
         if digit.label == 0:
             zeros[digit.writer].append(text == "0")
     share = {w: float(np.mean(rs)) for w, rs in right.items()}
-    return float(np.mean([r for rs in right.values() for r in rs])), share, {w: float(np.mean(z)) for w, z in zeros.items()}
+    return (
+        float(np.mean([r for rs in right.values() for r in rs])),
+        share,
+        {w: float(np.mean(z)) for w, z in zeros.items()},
+    )
 
 
 def test_writers_never_trained_on_are_read_through_the_windows_path(dev_sets):
@@ -118,7 +122,7 @@ def test_writers_never_trained_on_are_read_through_the_windows_path(dev_sets):
     drawn as the window draws it and read as a number: right only if it reads as exactly that digit."""
     recognizer = Recognizer().load()
     pen, pen_writers, _ = window_path_accuracy(recognizer, dev_sets["pendigits_dev"])
-    unipen, unipen_writers, unipen_zeros = window_path_accuracy(recognizer, dev_sets["unipen_dev"])
+    unipen, _, unipen_zeros = window_path_accuracy(recognizer, dev_sets["unipen_dev"])
     assert pen >= FLOOR_PEN_DEV, f"pendigits writers 21-30: {pen:.2%}"
     assert min(pen_writers.values()) >= FLOOR_PEN_DEV_WORST, f"worst of them: {min(pen_writers.values()):.2%}"
     assert unipen >= FLOOR_UNIPEN, f"UNIPEN dev: {unipen:.2%}"
@@ -203,8 +207,9 @@ def test_a_corrupt_download_is_refused_and_the_next_source_is_tried(tmp_path, re
     assert len(digits) == 7494
 
 
-def test_a_missing_or_broken_download_is_one_error_naming_each_source_and_the_offline_way(tmp_path, pen_mirror,
-                                                                                           real_file):
+def test_a_missing_or_broken_download_is_one_error_naming_each_source_and_the_offline_way(
+    tmp_path, pen_mirror, real_file
+):
     served = pen_mirror({"cut.gz": gzip.compress(real_file)}, drop_midway=True)
     with pytest.raises(pendigits.PenDigitsError) as error:
         pendigits.load(cache_dir=tmp_path, sources=[served.url + "absent.zip", served.url + "cut.gz"])

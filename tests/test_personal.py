@@ -5,8 +5,8 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import REPO_ROOT
+
 from digitrec import Recognizer
 from digitrec.adapt import Adapter
 from digitrec.cli import main
@@ -25,8 +25,13 @@ def seven(x=150, y=40, scale=1.0, pen=12):
 
 
 def crossed_seven(x=150, y=40, scale=1.0, pen=12):
-    return render_strokes([[(x - 90 * scale, y), (x, y), (x - 60 * scale, y + 220 * scale)],
-                           [(x - 80 * scale, y + 110 * scale), (x - 10 * scale, y + 110 * scale)]], pen)
+    return render_strokes(
+        [
+            [(x - 90 * scale, y), (x, y), (x - 60 * scale, y + 220 * scale)],
+            [(x - 80 * scale, y + 110 * scale), (x - 10 * scale, y + 110 * scale)],
+        ],
+        pen,
+    )
 
 
 ELSEWHERE = [dict(x=300, y=100, scale=0.6, pen=8), dict(x=200, y=30, scale=1.3, pen=20), dict(x=90, y=60, pen=16)]
@@ -52,8 +57,9 @@ def test_one_correction_fixes_the_same_form_drawn_again_anywhere(alice):
 def test_the_profile_applies_from_the_first_answer():
     Recognizer(profile="bob").learn(flagged_one(), 1)
     assert Recognizer(profile="bob").digit(flagged_one(x=200)).digit == 1  # no load() first
-    assert Recognizer(profile="bob").probabilities(
-        Recognizer().digit(flagged_one(x=200)).model_input[None]).argmax() == 1
+    assert (
+        Recognizer(profile="bob").probabilities(Recognizer().digit(flagged_one(x=200)).model_input[None]).argmax() == 1
+    )
 
 
 def test_nearest_examples_give_each_taught_digits_nearest_and_how_near(alice):
@@ -156,12 +162,13 @@ def test_the_network_reads_each_example_once_not_at_every_correction(alice, monk
     # A correction read every example again, three times: 0.7 s with 500 examples, 1 s by 740.
     for column in range(6, 18):
         bar = np.zeros((28, 28), np.float32)
-        bar[4:24, column:column + 3] = 1
+        bar[4:24, column : column + 3] = 1
         alice.learn_input(bar, 1)
     read = []
     original = Profile.images
-    monkeypatch.setattr(Profile, "images", lambda self, examples=None: read.append(len(examples)) or
-                        original(self, examples))
+    monkeypatch.setattr(
+        Profile, "images", lambda self, examples=None: read.append(len(examples)) or original(self, examples)
+    )
     alice.learn(crossed_seven(), 7)
     assert read == [1]  # the new example, once stored
     assert alice.digit(crossed_seven(x=200)).digit == 7 and len(alice.examples) == 13
@@ -197,6 +204,7 @@ def test_a_damaged_profile_is_reported_and_the_model_answers_alone(own_profiles)
 
 
 # ---------------------------------------------------------------- the rule (digitrec.adapt), on plain vectors
+
 
 def form(*weights):
     """A 4-value form (what the network's forms output would be, shortened)."""
@@ -239,6 +247,7 @@ def test_rule_an_example_counts_only_from_min_similarity():
 
 
 # ---------------------------------------------------------------- the command line
+
 
 @pytest.fixture
 def one_png(tmp_path):
@@ -300,8 +309,13 @@ def test_profile_commands_list_show_export_import_reset(tmp_path, capsys):
 
 def test_profile_commands_on_a_missing_profile_or_bad_file_are_one_line(tmp_path, capsys):
     (tmp_path / "x.zip").write_text("not a zip")
-    for args in (["show", "nobody"], ["reset", "nobody"], ["export", "nobody", str(tmp_path / "n.zip")],
-                 ["import", str(tmp_path / "x.zip")], ["import", str(tmp_path / "absent.zip")]):
+    for args in (
+        ["show", "nobody"],
+        ["reset", "nobody"],
+        ["export", "nobody", str(tmp_path / "n.zip")],
+        ["import", str(tmp_path / "x.zip")],
+        ["import", str(tmp_path / "absent.zip")],
+    ):
         assert main(["profile", *args]) == 1, args
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.startswith("digitrec profile: error:"), err

@@ -94,14 +94,19 @@ def test_an_interrupted_write_loses_nothing(monkeypatch):
     assert snapshot(alice.folder) == before  # no new file, no temporary file, the same index
 
 
-@pytest.mark.parametrize("damage", [b"{not json", b'{"format": 99, "examples": []}',
-                                    b'{"format": 1, "examples": [{"file": "../x.png", "label": 1, '
-                                    b'"time": "t", "source": "api"}]}'])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"{not json",
+        b'{"format": 99, "examples": []}',
+        b'{"format": 1, "examples": [{"file": "../x.png", "label": 1, "time": "t", "source": "api"}]}',
+    ],
+)
 def test_a_damaged_index_is_one_clear_error_and_is_not_written_over(damage):
     alice = Profile("alice")
     alice.add(a_digit(), 4)
     (alice.folder / "index.json").write_bytes(damage)
-    with pytest.raises(ProfileError, match="index.json is damaged") as error:
+    with pytest.raises(ProfileError, match=r"index\.json is damaged") as error:
         alice.examples()
     assert "\n" not in str(error.value)
     with pytest.raises(ProfileError):
@@ -164,8 +169,13 @@ def test_the_profiles_are_listed_by_name():
 def write_archive(path, entries, index=None):
     """A zip with these {name: bytes} entries and an index listing the .png ones (unless given)."""
     if index is None:
-        index = {"format": 1, "name": "mallory", "examples": [
-            {"file": name, "label": 1, "time": "t", "source": "import"} for name in entries if name.endswith(".png")]}
+        index = {
+            "format": 1,
+            "name": "mallory",
+            "examples": [
+                {"file": name, "label": 1, "time": "t", "source": "import"} for name in entries if name.endswith(".png")
+            ],
+        }
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("index.json", json.dumps(index))
         for name, content in entries.items():
@@ -182,15 +192,18 @@ def png_bytes(size=(28, 28)):
 GOOD = "0" * 32 + ".png"
 
 
-@pytest.mark.parametrize("entries, message", [
-    ({"../" + GOOD: png_bytes()}, "unexpected entry"),
-    ({"/tmp/" + GOOD: png_bytes()}, "unexpected entry"),
-    ({"sub/" + GOOD: png_bytes()}, "unexpected entry"),
-    ({"payload.pkl": b"\x80\x04K\x01."}, "unexpected entry"),
-    ({GOOD: png_bytes((28, 27))}, "must be 28x28"),
-    ({GOOD: png_bytes((6000, 6000))}, "image too large"),  # refused before it is decoded
-    ({GOOD: b"not a png"}, "not an image file"),
-])
+@pytest.mark.parametrize(
+    "entries, message",
+    [
+        ({"../" + GOOD: png_bytes()}, "unexpected entry"),
+        ({"/tmp/" + GOOD: png_bytes()}, "unexpected entry"),
+        ({"sub/" + GOOD: png_bytes()}, "unexpected entry"),
+        ({"payload.pkl": b"\x80\x04K\x01."}, "unexpected entry"),
+        ({GOOD: png_bytes((28, 27))}, "must be 28x28"),
+        ({GOOD: png_bytes((6000, 6000))}, "image too large"),  # refused before it is decoded
+        ({GOOD: b"not a png"}, "not an image file"),
+    ],
+)
 def test_an_unacceptable_archive_is_refused_and_nothing_is_written(tmp_path, profiles_root, entries, message):
     archive = write_archive(tmp_path / "bad.zip", entries)
     with pytest.raises(ProfileError, match=message):
@@ -205,8 +218,9 @@ def test_an_index_naming_a_missing_image_is_refused(tmp_path):
 
 
 def test_an_archive_name_that_is_a_path_is_refused(tmp_path, profiles_root):
-    archive = write_archive(tmp_path / "bad.zip", {GOOD: png_bytes()},
-                            {"format": 1, "name": "../../escape", "examples": []})
+    archive = write_archive(
+        tmp_path / "bad.zip", {GOOD: png_bytes()}, {"format": 1, "name": "../../escape", "examples": []}
+    )
     with pytest.raises(ProfileError, match="names no usable profile"):
         profiles.import_archive(archive)
     assert not (tmp_path / "escape").exists()

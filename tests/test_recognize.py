@@ -1,5 +1,6 @@
 """Specification of the recogniser: real-world ink in, the right digit out."""
 
+import contextlib
 import warnings
 
 import cv2
@@ -35,7 +36,7 @@ def on_canvas(ink_image, size=(400, 300), at=(0, 0), scale=1.0):
     small = Image.fromarray(ink_image).resize((int(28 * scale), int(28 * scale)), Image.Resampling.BILINEAR)
     canvas = np.zeros(size[::-1], np.uint8)
     x, y = at
-    canvas[y:y + small.height, x:x + small.width] = np.asarray(small)
+    canvas[y : y + small.height, x : x + small.width] = np.asarray(small)
     return Image.fromarray(255 - canvas)
 
 
@@ -68,8 +69,10 @@ def photographed(image, light):
 @pytest.mark.parametrize("light", ["shadow from one side", "dark corners"])
 def test_a_photo_with_uneven_light_is_read(recognizer, mnist, light):
     rows, cols = np.mgrid[0:1:300j, 0:1:400j]
-    page = {"shadow from one side": 0.95 - 0.55 * cols,  # paper from 242 down to 102
-            "dark corners": 0.95 - 1.2 * ((rows - 0.5) ** 2 + (cols - 0.5) ** 2)}[light]
+    page = {
+        "shadow from one side": 0.95 - 0.55 * cols,  # paper from 242 down to 102
+        "dark corners": 0.95 - 1.2 * ((rows - 0.5) ** 2 + (cols - 0.5) ** 2),
+    }[light]
     _, (images, labels) = mnist
     read = [recognizer.digit(photographed(image, page)).digit for image in images[:20]]
     assert read == list(labels[:20])
@@ -152,8 +155,8 @@ def test_specks_of_noise_are_ignored(recognizer):
 
 def _bar_with_rim(ink, left):
     """A 40x8 px stroke of full ink with a 2 px rim of grey 0.3 around it, as a scan's anti-aliasing leaves."""
-    ink[18:62, left - 2:left + 10] = 0.3
-    ink[20:60, left:left + 8] = 1.0
+    ink[18:62, left - 2 : left + 10] = 0.3
+    ink[20:60, left : left + 8] = 1.0
 
 
 def test_distances_to_paper_are_exact_so_equal_distances_tie():
@@ -172,8 +175,10 @@ def test_median_and_percentile_are_numpys_to_the_bit():
     rng = np.random.default_rng(0)
     for size in (1, 2, 3, 10, 1117):
         for values in (rng.random(size).astype(np.float32), rng.random(size), rng.integers(0, 256, size, np.uint8)):
-            for mine, numpys in ((paper.median(values), np.median(values)),
-                                 *((paper.percentile(values, q), np.percentile(values, q)) for q in (50, 75, 90))):
+            for mine, numpys in (
+                (paper.median(values), np.median(values)),
+                *((paper.percentile(values, q), np.percentile(values, q)) for q in (50, 75, 90)),
+            ):
                 assert mine == numpys and type(mine) is type(numpys)
 
 
@@ -203,7 +208,7 @@ def test_a_faint_digit_with_only_dots_of_solid_ink_is_not_taken_for_specks():
     _bar_with_rim(ink, 20)
     ink[20:60, 80:86] = 0.3
     for top in (25, 40, 55):
-        ink[top:top + 2, 82:84] = 1.0
+        ink[top : top + 2, 82:84] = 1.0
     boxes = [box for box, _ in preprocess.split_digits(ink)]
     assert boxes == [(18, 18, 30, 62), (80, 20, 86, 60)]
 
@@ -242,7 +247,10 @@ def test_a_digit_whose_strokes_stand_apart_is_one_digit_in_a_number(recognizer):
 
 
 def test_two_digits_close_side_by_side_stay_two(recognizer):
-    shifted = lambda strokes, dx: [[(x + dx, y) for x, y in s] for s in strokes]
+
+    def shifted(strokes, dx):
+        return [[(x + dx, y) for x, y in s] for s in strokes]
+
     assert recognizer.number_from_strokes([*ONE, *shifted(ONE, 22)], pen_width=10).text == "11"
     assert recognizer.number_from_strokes([*ONE, *shifted(FOUR_STEM_APART, 50)], pen_width=10).text == "14"
     assert recognizer.number_from_strokes([*FOUR_STEM_APART, *shifted(ONE, 130)], pen_width=10).text == "41"
@@ -262,13 +270,16 @@ def test_a_stroke_broken_into_bits_by_a_thin_pen_stays_one_digit():
     ink[10:110, 10:50] = 1.0
     ink[10:110, 150:190] = 1.0
     for top, left in [(12, 104), (45, 99), (78, 94)]:
-        ink[top:top + 30, left:left + 6] = 1.0
+        ink[top : top + 30, left : left + 6] = 1.0
     boxes = [box for box, _ in preprocess.split_digits(ink)]
     assert boxes == [(10, 10, 50, 110), (94, 12, 110, 108), (150, 10, 190, 110)]
 
 
 def test_a_number_is_read_left_to_right(recognizer):
-    shifted = lambda strokes, dx: [[(x + dx, y) for x, y in s] for s in strokes]
+
+    def shifted(strokes, dx):
+        return [[(x + dx, y) for x, y in s] for s in strokes]
+
     strokes = [*shifted(SEVEN, 200), *shifted(ONE, 0), *shifted(FOUR_IN_TWO_STROKES, 380)]
     result = recognizer.number_from_strokes(strokes, pen_width=10)
     assert result.text == "174"
@@ -297,10 +308,10 @@ def test_mnist_digits_drawn_on_a_canvas_are_read_at_least_99_percent(recognizer,
     """The full test set, each digit at a random size, place, polarity and pen (see synthetic.py)."""
     _, (images, labels) = mnist
     rng = np.random.default_rng(7)
-    inputs = [preprocess.locate_digit(paper.to_ink(synthetic.drawn_digit(image, rng)))[1]
-              for image in images]
-    predicted = np.concatenate([recognizer.probabilities(np.stack(inputs[i:i + 1000])).argmax(axis=1)
-                                for i in range(0, len(inputs), 1000)])
+    inputs = [preprocess.locate_digit(paper.to_ink(synthetic.drawn_digit(image, rng)))[1] for image in images]
+    predicted = np.concatenate(
+        [recognizer.probabilities(np.stack(inputs[i : i + 1000])).argmax(axis=1) for i in range(0, len(inputs), 1000)]
+    )
     accuracy = (predicted == labels).mean()
     assert accuracy >= 0.990, f"drawn MNIST accuracy {accuracy:.2%}"
 
@@ -332,9 +343,14 @@ def test_numbers_drawn_with_any_pen_are_read(recognizer, mnist):
 
 # ---------------------------------------------------------------- a form's printed lines
 
-GLYPHS = {"7": [(0, 0), (60, 0), (20, 100)], "4": [(45, 100), (45, 0), (0, 70), (65, 70)],
-          "1": [(30, 0), (30, 100)], "2": [(0, 20), (30, 0), (55, 20), (0, 100), (60, 100)],
-          "0": [(30, 0), (60, 50), (30, 100), (0, 50), (30, 0)], "3": [(0, 5), (55, 10), (20, 50), (60, 80), (0, 100)]}
+GLYPHS = {
+    "7": [(0, 0), (60, 0), (20, 100)],
+    "4": [(45, 100), (45, 0), (0, 70), (65, 70)],
+    "1": [(30, 0), (30, 100)],
+    "2": [(0, 20), (30, 0), (55, 20), (0, 100), (60, 100)],
+    "0": [(30, 0), (60, 50), (30, 100), (0, 50), (30, 0)],
+    "3": [(0, 5), (55, 10), (20, 50), (60, 80), (0, 100)],
+}
 
 
 def on_a_form(text, ruling):
@@ -368,16 +384,19 @@ def test_a_digits_own_straight_strokes_are_not_taken_for_a_forms_lines():
     # A '2' on a flat foot that reaches past its curve, a '1' on a foot, a '4' whose cross reaches
     # past its stem, a '7' with a crossbar, a lone '1': each straight stroke touches the rest, or
     # has no partner to make a box.
-    for strokes in ([[(60, 60), (140, 40), (200, 80), (50, 220)], [(20, 222), (250, 222)]],
-                    [[(150, 40), (150, 220)], [(100, 222), (200, 222)]],
-                    [[(60, 40), (40, 150), (240, 150)], [(190, 60), (190, 250)]],
-                    [[(50, 40), (220, 40), (120, 250)], [(60, 140), (230, 140)]],
-                    [[(150, 30), (150, 260)]]):
+    for strokes in (
+        [[(60, 60), (140, 40), (200, 80), (50, 220)], [(20, 222), (250, 222)]],
+        [[(150, 40), (150, 220)], [(100, 222), (200, 222)]],
+        [[(60, 40), (40, 150), (240, 150)], [(190, 60), (190, 250)]],
+        [[(50, 40), (220, 40), (120, 250)], [(60, 140), (230, 140)]],
+        [[(150, 30), (150, 260)]],
+    ):
         ink = paper.to_ink(render_strokes(strokes, 10))
         assert paper.without_ruling(ink) is ink
 
 
 # ---------------------------------------------------------------- a sheet photographed on a desk
+
 
 def on_a_desk(sheet, desk, angle):
     """A picture of a sheet (a Pillow "L" image) turned by `angle` degrees and photographed lying
@@ -419,12 +438,19 @@ def test_pictures_without_a_sheet_on_a_desk_are_left_as_they_are(mnist):
     boxed = np.ones((300, 400), np.float32)  # a form's box, cut by the picture's top and bottom
     cv2.rectangle(boxed, (110, 0), (290, 299), 0.4, 2)
     boxed[80:220, 180:190] = 0.1
-    for values in (light_zero / np.float32(255), light_bar / np.float32(255), shadowed, boxed,
-                   np.full((50, 50), 0.9, np.float32), *(image / np.float32(255) for image in images[:50])):
+    for values in (
+        light_zero / np.float32(255),
+        light_bar / np.float32(255),
+        shadowed,
+        boxed,
+        np.full((50, 50), 0.9, np.float32),
+        *(image / np.float32(255) for image in images[:50]),
+    ):
         assert paper.on_the_sheet(values) is values
 
 
 # ---------------------------------------------------------------- ruled and squared paper
+
 
 def on_ruled_paper(text, squared, grey, tilt):
     """`text` written on paper whose printed lines run right across it, 45 px apart (squared:
@@ -457,9 +483,12 @@ def test_ruled_paper_in_a_big_scan_is_found_too(recognizer):
 def test_a_digits_own_strokes_right_across_a_tight_crop_are_kept():
     # A '7' whose top runs right across its picture, a '4' whose cross does, a '1' on a foot, and
     # a '7' with a crossbar: one straight stroke each way at most, not a ruling.
-    for strokes in ([[(0, 5), (199, 5), (80, 239)]], [[(140, 239), (140, 0), (0, 170), (199, 170)]],
-                    [[(100, 0), (100, 235)], [(0, 235), (199, 235)]],
-                    [[(0, 5), (199, 5), (80, 239)], [(0, 120), (199, 120)]]):
+    for strokes in (
+        [[(0, 5), (199, 5), (80, 239)]],
+        [[(140, 239), (140, 0), (0, 170), (199, 170)]],
+        [[(100, 0), (100, 235)], [(0, 235), (199, 235)]],
+        [[(0, 5), (199, 5), (80, 239)], [(0, 120), (199, 120)]],
+    ):
         ink = paper.to_ink(render_strokes(strokes, 10, size=(200, 240)))
         assert paper.ruled_paper(ink) is None
 
@@ -478,6 +507,7 @@ def test_a_forms_box_cut_by_the_pictures_edges_goes_whole(recognizer):
 
 
 # ---------------------------------------------------------------- paper as people use it
+
 
 # bench/drawn_accuracy.py, 2,000 test digits each: on a form 99.45% (47.85% before its step), on
 # ruled or squared paper 99.30% (71.85%), on a sheet on a desk 99.10% (8.80%).
@@ -501,15 +531,19 @@ def test_odd_pictures_give_an_answer_or_no_ink_never_a_warning(recognizer):
     rng = np.random.default_rng(0)
     grid = np.ones((16, 16), np.float32)
     grid[::4] = grid[:, ::4] = 0
-    odd = [np.full((1, 236), 0.9, np.float32), rng.random((47, 1)).astype(np.float32), grid,
-           rng.random((300, 300)).astype(np.float32), np.zeros((40, 40), np.float32),
-           np.ones((40, 40), np.float32), (rng.random((120, 90)) > 0.5).astype(np.float32)]
+    odd = [
+        np.full((1, 236), 0.9, np.float32),
+        rng.random((47, 1)).astype(np.float32),
+        grid,
+        rng.random((300, 300)).astype(np.float32),
+        np.zeros((40, 40), np.float32),
+        np.ones((40, 40), np.float32),
+        (rng.random((120, 90)) > 0.5).astype(np.float32),
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for values in odd:
             picture = Image.fromarray((values * 255).astype(np.uint8))
             for read in (recognizer.number, recognizer.digit):
-                try:
+                with contextlib.suppress(NoInkError):
                     read(picture)
-                except NoInkError:
-                    pass

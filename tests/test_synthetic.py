@@ -30,8 +30,9 @@ def test_a_thick_pen_draws_the_faint_strokes_too(digit_with_a_faint_stroke):
 
 def test_a_thick_pen_is_about_twice_as_wide_as_mnist_and_a_thin_one_narrower(mnist):
     (images, _), _ = mnist
-    widths = {pen: np.median([synthetic.pen_width(image, pen, HEIGHT) for image in images[:200]])
-              for pen in ("thin", "thick")}  # in MNIST px
+    widths = {
+        pen: np.median([synthetic.pen_width(image, pen, HEIGHT) for image in images[:200]]) for pen in ("thin", "thick")
+    }  # in MNIST px
     assert widths["thin"] < preprocess.MNIST_STROKE_RANGE[0]  # thinner than nearly all of MNIST
     assert widths["thick"] >= 1.7 * preprocess.MNIST_STROKE_WIDTH  # about twice MNIST's median
 
@@ -43,6 +44,6 @@ def test_a_thick_pen_grows_strokes_outward_too():
     ink[:, 4:6] = 1.0  # a '1', 20 MNIST px tall
     thick = synthetic.scaled(ink, HEIGHT, "thick") > 0.5
     normal = synthetic.scaled(ink, HEIGHT, "normal") > 0.5
-    rows, cols = np.nonzero(thick)
+    rows, _ = np.nonzero(thick)
     grown = 0.9 * HEIGHT / 20  # the pen's radius, px
     assert rows.max() - rows.min() + 1 >= normal.shape[0] + 1.5 * grown

@@ -64,19 +64,55 @@ def test_a_short_run_learns_well_above_chance(tmp_path, data_env):
 
 def test_the_default_architecture_learns_in_a_short_run(tmp_path, data_env):
     # Batch norm needs a few hundred steps before its running statistics serve; chance is 10%.
-    config = TrainConfig(arch="default", out=str(tmp_path / "m.keras"), batch_size=32, learning_rate=1e-3,
-                         members=1, **{**QUICK, "epochs": 3})  # one network: the recipe's five learn alike
+    config = TrainConfig(
+        arch="default",
+        out=str(tmp_path / "m.keras"),
+        batch_size=32,
+        learning_rate=1e-3,
+        members=1,
+        **{**QUICK, "epochs": 3},
+    )  # one network: the recipe's five learn alike
     card = train(config)
     assert card["test_accuracy"] > 0.60
 
 
 def test_training_writes_model_card_markdown_and_curves(tmp_path, data_env, monkeypatch):
     out = tmp_path / "m.keras"
-    assert main(["train", "--arch", "seed", "--out", str(out), "--train-size", "2000",
-                 "--validation-size", "500", "--epochs", "2", "--seed", "7"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--arch",
+                "seed",
+                "--out",
+                str(out),
+                "--train-size",
+                "2000",
+                "--validation-size",
+                "500",
+                "--epochs",
+                "2",
+                "--seed",
+                "7",
+            ]
+        )
+        == 0
+    )
     card = json.loads((tmp_path / "m.json").read_text())
-    for key in ("architecture", "parameters", "data_sha256", "epochs", "batch_size", "seed",
-                "validation_accuracy", "test_accuracy", "train_time_s", "hardware", "versions", "command"):
+    for key in (
+        "architecture",
+        "parameters",
+        "data_sha256",
+        "epochs",
+        "batch_size",
+        "seed",
+        "validation_accuracy",
+        "test_accuracy",
+        "train_time_s",
+        "hardware",
+        "versions",
+        "command",
+    ):
         assert key in card
     assert card["epochs"] == 2 and card["seed"] == 7 and card["architecture"] == "seed"
     assert "--seed 7" in card["command"]
@@ -84,7 +120,10 @@ def test_training_writes_model_card_markdown_and_curves(tmp_path, data_env, monk
     assert (tmp_path / "m.curves.png").read_bytes()[:4] == b"\x89PNG"
     assert keras.saving.load_model(out, safe_mode=True).count_params() == card["parameters"]
     # The export that answers for it, checked against it on the test set, named on the card.
-    assert card["export"] == {"file": "m.onnx", "sha256": hashlib.sha256((tmp_path / "m.onnx").read_bytes()).hexdigest()}
+    assert card["export"] == {
+        "file": "m.onnx",
+        "sha256": hashlib.sha256((tmp_path / "m.onnx").read_bytes()).hexdigest(),
+    }
     assert "m.onnx" in (tmp_path / "m.md").read_text()
     # The tutorial's last convolution reads 26x26x32: its forms are averaged down to 4x4x32.
     forms = {o.name: o.shape for o in bundle.load_session(tmp_path / "m.onnx").get_outputs()}["forms"]
@@ -117,11 +156,14 @@ def test_resume_without_an_interrupted_run_is_a_clear_error(tmp_path, data_env, 
     assert err.count("\n") == 1 and "nothing to resume" in err
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--epochs", "0"], "--epochs must be at least 1"),
-    (["--batch-size", "0"], "--batch-size must be at least 1"),
-    (["--out", "/proc/no/such/place.keras"], "cannot write"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--epochs", "0"], "--epochs must be at least 1"),
+        (["--batch-size", "0"], "--batch-size must be at least 1"),
+        (["--out", "/proc/no/such/place.keras"], "cannot write"),
+    ],
+)
 def test_bad_settings_fail_in_one_line_before_training(tmp_path, data_env, capsys, args, message):
     assert main(["train", "--out", str(tmp_path / "m.keras"), *args]) == 1
     err = capsys.readouterr().err
@@ -129,8 +171,12 @@ def test_bad_settings_fail_in_one_line_before_training(tmp_path, data_env, capsy
 
 
 def test_a_data_folder_with_wrong_files_fails_in_one_line(tmp_path, capsys):
-    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                 "t10k-labels-idx1-ubyte"):
+    for name in (
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    ):
         (tmp_path / name).write_bytes(b"not mnist")
     assert main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m.keras")]) == 1
     err = capsys.readouterr().err

@@ -8,5 +8,5 @@
 
 from digitrec.recognize import DigitResult, NumberResult, Recognizer
 
-__all__ = ["Recognizer", "DigitResult", "NumberResult"]
+__all__ = ["DigitResult", "NumberResult", "Recognizer"]
 __version__ = "0.1.0"

@@ -53,8 +53,9 @@ class Adapter:
         self.prototypes = unit(prototypes)
         self.prototype_labels = np.asarray(prototype_labels, np.int64)
         self.min_similarity = float(min_similarity)
-        self.forms = unit(forms) if forms is not None and len(forms) else np.zeros(
-            (0, self.prototypes.shape[1]), np.float32)
+        self.forms = (
+            unit(forms) if forms is not None and len(forms) else np.zeros((0, self.prototypes.shape[1]), np.float32)
+        )
         self.labels = np.asarray(labels if labels is not None else [], np.int64)
 
     def with_examples(self, forms, labels):

@@ -128,7 +128,7 @@ def read_one(recognizer, path, number=False):
         return Row(path, result)
     except DigitrecError as error:
         message = str(error)
-        return Row(path, error=message[len(path) + 2:] if message.startswith(f"{path}: ") else message)
+        return Row(path, error=message[len(path) + 2 :] if message.startswith(f"{path}: ") else message)
     except Exception as error:  # a bug met on one odd file must not stop a run of thousands: it is that file's row
         return Row(path, error=f"unexpected error, please report it ({type(error).__name__}: {error})")
 
@@ -191,8 +191,9 @@ def _read_in_workers(paths, model, number, profile, jobs):
     # and a child forked from a process with threads can deadlock. A fork server forks
     # workers from a clean, single-threaded process (Python 3.14's default on Linux).
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = concurrent.futures.ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                                                  initializer=_start_worker, initargs=(model, profile))
+    pool = concurrent.futures.ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context(method), initializer=_start_worker, initargs=(model, profile)
+    )
     pending = collections.deque()  # futures of the tasks sent, oldest first: rows go out in input order
     try:
         for chunk in _chunks(paths, CHUNK):
@@ -216,8 +217,9 @@ def _rows_of(first_path, future):
     try:
         return future.result()
     except BrokenProcessPool:
-        raise DigitrecError(f"a worker process stopped (killed, or out of memory?) while reading {first_path} "
-                            "or a file soon after it") from None
+        raise DigitrecError(
+            f"a worker process stopped (killed, or out of memory?) while reading {first_path} or a file soon after it"
+        ) from None
 
 
 _worker = None  # the worker process's Recognizer

@@ -27,14 +27,17 @@ def exported_path(model_path=None):
     else the one beside it. Raises DigitrecError, saying how to make it, if there is none."""
     path = Path(model_path) if model_path else bundled_model_path()
     if path.suffix not in (".keras", EXPORT_SUFFIX) and path.is_file():
-        raise DigitrecError(f"{path} is not a model file: give a .keras model (with its {EXPORT_SUFFIX} export "
-                            f"beside it) or the {EXPORT_SUFFIX} export")
+        raise DigitrecError(
+            f"{path} is not a model file: give a .keras model (with its {EXPORT_SUFFIX} export "
+            f"beside it) or the {EXPORT_SUFFIX} export"
+        )
     exported = path if path.suffix == EXPORT_SUFFIX else path.with_suffix(EXPORT_SUFFIX)
     if exported.is_file():
         return exported
     if path.suffix != EXPORT_SUFFIX and path.is_file():
-        raise DigitrecError(f"{path} has no exported model beside it ({exported.name}); "
-                            f"make one with `digitrec export {path}`")
+        raise DigitrecError(
+            f"{path} has no exported model beside it ({exported.name}); make one with `digitrec export {path}`"
+        )
     if path.is_dir():
         raise DigitrecError(f"{path} is a folder, not a model file")
     raise DigitrecError(f"model file {path} does not exist")

@@ -15,30 +15,57 @@ def add_train(commands):
     from digitrec.config import RECIPES, TrainConfig
 
     defaults = TrainConfig()
-    p = commands.add_parser("train", help="train a CNN on MNIST and write it with its model card",
-                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--arch", choices=sorted(RECIPES), default=defaults.arch,
-                   help="architecture: 'default' (what digitrec ships) or 'seed' (the Keras tutorial CNN)")
-    p.add_argument("--out", default=defaults.out,
-                   help="where to write the model (.keras); its card, Markdown and curves go beside it")
+    p = commands.add_parser(
+        "train",
+        help="train a CNN on MNIST and write it with its model card",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument(
+        "--arch",
+        choices=sorted(RECIPES),
+        default=defaults.arch,
+        help="architecture: 'default' (what digitrec ships) or 'seed' (the Keras tutorial CNN)",
+    )
+    p.add_argument(
+        "--out",
+        default=defaults.out,
+        help="where to write the model (.keras); its card, Markdown and curves go beside it",
+    )
     recipe_help = "; ".join(f"{arch}: {r}" for arch, r in ((a, RECIPES[a]["epochs"]) for a in sorted(RECIPES)))
     p.add_argument("--epochs", type=int, help=f"epochs to train (default per architecture: {recipe_help})")
     p.add_argument("--batch-size", type=int, help="images per step (default: the architecture's recipe, 128)")
-    p.add_argument("--learning-rate", type=float,
-                   help="peak learning rate (default: the recipe's: default 3e-3 Adam, seed 1.0 Adadelta)")
-    p.add_argument("--seed", type=int, default=defaults.seed, help="random seed for weights, shuffling and augmentation")
-    p.add_argument("--validation-size", type=int, default=defaults.validation_size,
-                   help="the last N training images are held out for validation (model selection)")
+    p.add_argument(
+        "--learning-rate",
+        type=float,
+        help="peak learning rate (default: the recipe's: default 3e-3 Adam, seed 1.0 Adadelta)",
+    )
+    p.add_argument(
+        "--seed", type=int, default=defaults.seed, help="random seed for weights, shuffling and augmentation"
+    )
+    p.add_argument(
+        "--validation-size",
+        type=int,
+        default=defaults.validation_size,
+        help="the last N training images are held out for validation (model selection)",
+    )
     p.add_argument("--train-size", type=int, help="train on only the first N training images (quick experiments)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run of the same --out")
-    p.add_argument("--members", type=int,
-                   help="networks to train, one after another, and average into one model "
-                        "(default: the architecture's recipe)")
-    p.add_argument("--pen", metavar="PATH",
-                   help="UCI's pen digits (pendigits-orig.tra, plain, .gz or .Z, or a folder holding it); "
-                        "default: $DIGITREC_PEN, else the user cache, else a download from UCI")
-    p.add_argument("--mnist-only", action="store_true",
-                   help="train on MNIST alone, without real people's pen digits (the recipe before them)")
+    p.add_argument(
+        "--members",
+        type=int,
+        help="networks to train, one after another, and average into one model (default: the architecture's recipe)",
+    )
+    p.add_argument(
+        "--pen",
+        metavar="PATH",
+        help="UCI's pen digits (pendigits-orig.tra, plain, .gz or .Z, or a folder holding it); "
+        "default: $DIGITREC_PEN, else the user cache, else a download from UCI",
+    )
+    p.add_argument(
+        "--mnist-only",
+        action="store_true",
+        help="train on MNIST alone, without real people's pen digits (the recipe before them)",
+    )
     add_data_option(p)
     p.set_defaults(run=run_train)
 
@@ -49,8 +76,10 @@ def need_training_extra(command):
 
     missing = [name for name in ("tensorflow", "keras") if importlib.util.find_spec(name) is None]
     if missing:
-        raise DigitrecError(f"`digitrec {command}` needs {' and '.join(missing)}, which the default install "
-                            "leaves out: pip install 'digitrec[train]'")
+        raise DigitrecError(
+            f"`digitrec {command}` needs {' and '.join(missing)}, which the default install "
+            "leaves out: pip install 'digitrec[train]'"
+        )
 
 
 def run_train(args):
@@ -59,24 +88,40 @@ def run_train(args):
     from digitrec.train import train
 
     config = TrainConfig(
-        arch=args.arch, out=args.out, epochs=args.epochs, batch_size=args.batch_size,
-        learning_rate=args.learning_rate, seed=args.seed, validation_size=args.validation_size,
-        train_size=args.train_size, data_dir=args.data, resume=args.resume, pen=args.pen,
-        mnist_only=args.mnist_only, members=args.members,
-        verbose=1 if sys.stdout.isatty() else 2, command=shlex.join(["digitrec", *args.argv]),
+        arch=args.arch,
+        out=args.out,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        seed=args.seed,
+        validation_size=args.validation_size,
+        train_size=args.train_size,
+        data_dir=args.data,
+        resume=args.resume,
+        pen=args.pen,
+        mnist_only=args.mnist_only,
+        members=args.members,
+        verbose=1 if sys.stdout.isatty() else 2,
+        command=shlex.join(["digitrec", *args.argv]),
     )
     card = train(config)
-    print(f"wrote {args.out}: validation {card['validation_accuracy']:.2%}, "
-          f"test {card['test_accuracy']:.2%}, {card['train_time_s'] / 60:.1f} min")
+    print(
+        f"wrote {args.out}: validation {card['validation_accuracy']:.2%}, "
+        f"test {card['test_accuracy']:.2%}, {card['train_time_s'] / 60:.1f} min"
+    )
     run_export(argparse.Namespace(model=args.out, data=args.data))  # what answers for it, without TensorFlow
 
 
 def add_evaluate(commands):
-    p = commands.add_parser("evaluate", help="evaluate a model on the MNIST test set, with plots and a JSON report",
-                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = commands.add_parser(
+        "evaluate",
+        help="evaluate a model on the MNIST test set, with plots and a JSON report",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     p.add_argument("--model", help="model file (.keras); default: the bundled model")
-    p.add_argument("--out", default="digitrec-report",
-                   help="folder for report.json, confusion_matrix.png and mistakes.png")
+    p.add_argument(
+        "--out", default="digitrec-report", help="folder for report.json, confusion_matrix.png and mistakes.png"
+    )
     p.add_argument("--json", action="store_true", help="print the JSON report instead of the tables")
     add_data_option(p)
     p.set_defaults(run=run_evaluate)
@@ -91,8 +136,11 @@ def run_evaluate(args):
 
 
 def add_export(commands):
-    p = commands.add_parser("export", help="export a .keras model to ONNX beside it, for answers without TensorFlow",
-                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = commands.add_parser(
+        "export",
+        help="export a .keras model to ONNX beside it, for answers without TensorFlow",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     p.add_argument("model", metavar="MODEL.keras", help="the model to export; MODEL.onnx is written beside it")
     add_data_option(p)
     p.set_defaults(run=run_export)
@@ -105,40 +153,65 @@ def run_export(args):
     out = export.export(args.model, data_dir=args.data)
     print(f"wrote {out}: the same answers as {args.model} on the 10,000 MNIST test digits, sha256 {export.sha256(out)}")
     opened = inside.export_file(args.model, data_dir=args.data)
-    print(f"wrote {opened}: its layers and gradients for the Why? view, the same as Keras' on "
-          f"{inside.CHECK_DIGITS} MNIST test digits")
+    print(
+        f"wrote {opened}: its layers and gradients for the Why? view, the same as Keras' on "
+        f"{inside.CHECK_DIGITS} MNIST test digits"
+    )
 
 
 def add_predict(commands):
     from digitrec.batch import IMAGE_SUFFIXES, available_cores
 
     p = commands.add_parser(
-        "predict", help="recognise the digit (or the number) in image files, folders and patterns",
+        "predict",
+        help="recognise the digit (or the number) in image files, folders and patterns",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         description="Without --csv or --jsonl: one line per file on stdout, one per failure on stderr. "
-                    "Progress and a summary go to stderr (a progress bar on a terminal only). Exit status: "
-                    "0 every file read, 1 some failed (each failure is a line or a row), 2 a usage error.")
-    p.add_argument("files", nargs="+", metavar="PATH",
-                   help="image files (PNG, JPEG, BMP, GIF, TIFF, WebP...: a file named is read whatever its "
-                        "name), folders (read at any depth: files ending in " + " ".join(IMAGE_SUFFIXES)
-                        + ", hidden ones left out) or quoted glob patterns ('scans/**/*.png'); "
-                        "read in the order given, each folder and pattern in sorted order")
+        "Progress and a summary go to stderr (a progress bar on a terminal only). Exit status: "
+        "0 every file read, 1 some failed (each failure is a line or a row), 2 a usage error.",
+    )
+    p.add_argument(
+        "files",
+        nargs="+",
+        metavar="PATH",
+        help="image files (PNG, JPEG, BMP, GIF, TIFF, WebP...: a file named is read whatever its "
+        "name), folders (read at any depth: files ending in "
+        + " ".join(IMAGE_SUFFIXES)
+        + ", hidden ones left out) or quoted glob patterns ('scans/**/*.png'); "
+        "read in the order given, each folder and pattern in sorted order",
+    )
     p.add_argument("--number", action="store_true", help="read a whole number (several digits, left to right)")
     p.add_argument("--top", type=int, default=1, metavar="K", help="also show the K likeliest digits")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object per file (JSON Lines)")
-    out.add_argument("--csv", metavar="FILE", default=argparse.SUPPRESS,
-                     help="write a CSV table, one row a file, failures included ('-': stdout); columns: path, "
-                          "answer, confidence, not_sure, digit_confidences (--number), the K likeliest (--top), "
-                          "error")
-    out.add_argument("--jsonl", metavar="FILE", default=argparse.SUPPRESS,
-                     help="write --json's objects, one a line, failures included with their \"error\" ('-': stdout)")
-    p.add_argument("--resume", action="store_true",
-                   help="after an interrupt or a crash: keep the rows already in the --csv or --jsonl FILE, "
-                        "and read only the files not in it yet (a FILE not there yet is started)")
-    p.add_argument("--jobs", type=int, default=available_cores(), metavar="N",
-                   help="processes reading at once, each with its own recogniser; 1: this process alone "
-                        "(default: every core, %(default)s here)")
+    out.add_argument(
+        "--csv",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="write a CSV table, one row a file, failures included ('-': stdout); columns: path, "
+        "answer, confidence, not_sure, digit_confidences (--number), the K likeliest (--top), "
+        "error",
+    )
+    out.add_argument(
+        "--jsonl",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="write --json's objects, one a line, failures included with their \"error\" ('-': stdout)",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="after an interrupt or a crash: keep the rows already in the --csv or --jsonl FILE, "
+        "and read only the files not in it yet (a FILE not there yet is started)",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=available_cores(),
+        metavar="N",
+        help="processes reading at once, each with its own recogniser; 1: this process alone "
+        "(default: every core, %(default)s here)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     add_model_option(p, "its export (.onnx)")
     add_profile_option(p, "'default', if it exists")
@@ -154,21 +227,41 @@ def run_predict(args):
         raise UsageError(f"--top must be between 1 and 10 (got {args.top})")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be 1 or more (got {args.jobs})")
-    return predict.predict_files(args.files, model=args.model, number=args.number, top=args.top,
-                                 as_json=args.json, profile=chosen_profile(args, must_exist=True),
-                                 csv_path=getattr(args, "csv", None), jsonl_path=getattr(args, "jsonl", None),
-                                 resume=args.resume, jobs=args.jobs, quiet=args.quiet)
+    return predict.predict_files(
+        args.files,
+        model=args.model,
+        number=args.number,
+        top=args.top,
+        as_json=args.json,
+        profile=chosen_profile(args, must_exist=True),
+        csv_path=getattr(args, "csv", None),
+        jsonl_path=getattr(args, "jsonl", None),
+        resume=args.resume,
+        jobs=args.jobs,
+        quiet=args.quiet,
+    )
 
 
 def add_explain(commands):
-    p = commands.add_parser("explain", help="why a digit (or each digit of a number) was read as it was: "
-                                            "a picture of the evidence and the layers, or its numbers",
-                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = commands.add_parser(
+        "explain",
+        help="why a digit (or each digit of a number) was read as it was: "
+        "a picture of the evidence and the layers, or its numbers",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     p.add_argument("file", metavar="FILE", help="an image file (PNG, JPEG, BMP, GIF, TIFF, WebP...)")
-    p.add_argument("-o", "--out", metavar="PNG", help="write the picture here: the file, what the model saw, the "
-                                                       "evidence for the answer and the runner-up, the layers")
-    p.add_argument("--json", action="store_true",
-                   help="print the numbers as JSON: the answer, the probabilities, each map as 28x28 floats")
+    p.add_argument(
+        "-o",
+        "--out",
+        metavar="PNG",
+        help="write the picture here: the file, what the model saw, the "
+        "evidence for the answer and the runner-up, the layers",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the numbers as JSON: the answer, the probabilities, each map as 28x28 floats",
+    )
     p.add_argument("--number", action="store_true", help="read a whole number and explain each digit")
     add_model_option(p, "its exports (.onnx, .inside.onnx)")
     add_profile_option(p, "'default', if it exists")
@@ -180,24 +273,44 @@ def run_explain(args):
     from digitrec.recognize import answer_one_at_a_time
 
     answer_one_at_a_time()
-    return why.explain_file(args.file, out=args.out, number=args.number, as_json=args.json, model=args.model,
-                            profile=chosen_profile(args, must_exist=True))
+    return why.explain_file(
+        args.file,
+        out=args.out,
+        number=args.number,
+        as_json=args.json,
+        model=args.model,
+        profile=chosen_profile(args, must_exist=True),
+    )
 
 
 def add_gui(commands):
     from digitrec.recognize import DEFAULT_PEN_WIDTH
 
-    p = commands.add_parser("gui", help="open the drawing app: draw digits with the mouse, see the number as you draw",
-                            formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = commands.add_parser(
+        "gui",
+        help="open the drawing app: draw digits with the mouse, see the number as you draw",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     add_model_option(p, "its export (.onnx)")
-    p.add_argument("--pen-width", type=int, default=DEFAULT_PEN_WIDTH, metavar="N",
-                   help="pen width in canvas px, 3 to 40 (the window has a slider too)")
-    p.add_argument("--print-answers", action="store_true",
-                   help="also print each answer as a JSON line on stdout: after every stroke, undo, clear and open, "
-                        "and after each change to the profile while there is ink")
+    p.add_argument(
+        "--pen-width",
+        type=int,
+        default=DEFAULT_PEN_WIDTH,
+        metavar="N",
+        help="pen width in canvas px, 3 to 40 (the window has a slider too)",
+    )
+    p.add_argument(
+        "--print-answers",
+        action="store_true",
+        help="also print each answer as a JSON line on stdout: after every stroke, undo, clear and open, "
+        "and after each change to the profile while there is ink",
+    )
     add_profile_option(p, "'default'; the first correction makes it")
-    p.add_argument("--no-learn-kept", action="store_true",
-                   help="start with 'Learn from answers I keep' off: learn only corrections and Teach mode")
+    p.add_argument(
+        "--no-learn-kept",
+        action="store_true",
+        help="start with 'Learn from answers I keep' off: learn only corrections and Teach mode",
+    )
     p.set_defaults(run=run_gui)
 
 
@@ -206,20 +319,30 @@ def run_gui(args):
     from digitrec.recognize import answer_one_at_a_time
 
     answer_one_at_a_time()
-    return gui.run(model=args.model, pen_width=args.pen_width, print_answers=args.print_answers,
-                   profile=chosen_profile(args, must_exist=False), learn_kept=not args.no_learn_kept)
+    return gui.run(
+        model=args.model,
+        pen_width=args.pen_width,
+        print_answers=args.print_answers,
+        profile=chosen_profile(args, must_exist=False),
+        learn_kept=not args.no_learn_kept,
+    )
 
 
 def add_model_option(p, exports):
     """--model for a command that answers with an exported model: `exports` says which files it reads."""
-    p.add_argument("--model", help=f"model file: a .keras with {exports} beside it, or the .onnx; "
-                                   "default: the bundled model")
+    p.add_argument(
+        "--model", help=f"model file: a .keras with {exports} beside it, or the .onnx; default: the bundled model"
+    )
 
 
 def add_profile_option(p, default_help):
     # SUPPRESS: the help says what the default is; argparse's "(default: None)" would not.
-    p.add_argument("--profile", metavar="NAME", default=argparse.SUPPRESS,
-                   help=f"the handwriting profile to read with: a name or a folder (default: {default_help})")
+    p.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help=f"the handwriting profile to read with: a name or a folder (default: {default_help})",
+    )
     p.add_argument("--no-profile", action="store_true", help="read with the model alone")
 
 
@@ -242,9 +365,12 @@ def chosen_profile(args, must_exist):
 
 
 def add_profile(commands):
-    p = commands.add_parser("profile", help="list, show, export, import or reset handwriting profiles",
-                            description="Handwriting profiles hold the digits you taught digitrec (corrections "
-                                        "and Teach mode in the window, or Recognizer.learn).")
+    p = commands.add_parser(
+        "profile",
+        help="list, show, export, import or reset handwriting profiles",
+        description="Handwriting profiles hold the digits you taught digitrec (corrections "
+        "and Teach mode in the window, or Recognizer.learn).",
+    )
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     actions.add_parser("list", help="the profiles, with how many examples each holds")
     show = actions.add_parser("show", help="a profile's examples: how many of each digit, and where they are")
@@ -272,8 +398,10 @@ def run_profile(args):
         return 0
     if args.action == "import":
         profile, added = profiles.import_archive(args.file, args.name)
-        print(f"profile {profile.name}: added {profiles.count_examples(added)} from {args.file}, "
-              f"now {_examples_line(profile)}")
+        print(
+            f"profile {profile.name}: added {profiles.count_examples(added)} from {args.file}, "
+            f"now {_examples_line(profile)}"
+        )
         return 0
     profile = profiles.Profile(args.name)
     if not profile.exists():
@@ -298,9 +426,11 @@ def _examples_line(profile):
 
 
 def add_data_option(p):
-    p.add_argument("--data", metavar="DIR",
-                   help="folder with the four MNIST IDX files (default: $DIGITREC_DATA, else the user cache, "
-                        "else download)")
+    p.add_argument(
+        "--data",
+        metavar="DIR",
+        help="folder with the four MNIST IDX files (default: $DIGITREC_DATA, else the user cache, else download)",
+    )
 
 
 def parser():

@@ -10,9 +10,20 @@ from digitrec.errors import DigitrecError
 # What each architecture trains with unless the command line says otherwise.
 RECIPES = {
     # The Keras tutorial, verbatim: Adadelta at 1.0, batch 128, 10 epochs.
-    "seed": dict(optimizer="adadelta", learning_rate=1.0, batch_size=128, epochs=10, warmup_epochs=0,
-                 label_smoothing=0.0, schedule="constant", ema_momentum=None, bfloat16=False,
-                 pen_copies=0, slashed_zero_copies=0, members=1),
+    "seed": dict(
+        optimizer="adadelta",
+        learning_rate=1.0,
+        batch_size=128,
+        epochs=10,
+        warmup_epochs=0,
+        label_smoothing=0.0,
+        schedule="constant",
+        ema_momentum=None,
+        bfloat16=False,
+        pen_copies=0,
+        slashed_zero_copies=0,
+        members=1,
+    ),
     # Adam with a short warm-up then cosine decay to zero: the late low-LR epochs are what
     # lift accuracy past 99.6%. Validation and checkpoints use an exponential moving average
     # of the weights over ~200 steps (half an epoch): it smooths out the noise of the
@@ -24,9 +35,20 @@ RECIPES = {
     # bench/train_vs_seed.py's run.
     # Beside MNIST's 55,000: each pen digit of writers 1-20 (about 5,000) three times, varied,
     # and each of their zeros twice more with a slash (pen_training.py): the world's forms.
-    "default": dict(optimizer="adam", learning_rate=3e-3, batch_size=128, epochs=24, warmup_epochs=1,
-                    label_smoothing=0.1, schedule="cosine", ema_momentum=0.995, bfloat16=True,
-                    pen_copies=3, slashed_zero_copies=2, members=5),
+    "default": dict(
+        optimizer="adam",
+        learning_rate=3e-3,
+        batch_size=128,
+        epochs=24,
+        warmup_epochs=1,
+        label_smoothing=0.1,
+        schedule="cosine",
+        ema_momentum=0.995,
+        bfloat16=True,
+        pen_copies=3,
+        slashed_zero_copies=2,
+        members=5,
+    ),
 }
 
 

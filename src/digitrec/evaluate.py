@@ -30,14 +30,18 @@ def evaluate(net, images, labels):
     np.add.at(matrix, (labels, predicted), 1)
     wrong = np.flatnonzero(predicted != labels)
     return {
-        "images": int(len(labels)),
+        "images": len(labels),
         "accuracy": float(np.trace(matrix) / matrix.sum()),
-        "errors": int(len(wrong)),
+        "errors": len(wrong),
         "per_class": per_class_scores(matrix),
         "confusion_matrix": matrix.tolist(),
         "mistakes": [
-            {"index": int(i), "true": int(labels[i]), "predicted": int(predicted[i]),
-             "confidence": round(float(confidence[i]), 4)}
+            {
+                "index": int(i),
+                "true": int(labels[i]),
+                "predicted": int(predicted[i]),
+                "confidence": round(float(confidence[i]), 4),
+            }
             for i in wrong
         ],
     }
@@ -51,8 +55,13 @@ def per_class_scores(matrix):
         recall = np.nan_to_num(true_positives / matrix.sum(axis=1))
         f1 = np.nan_to_num(2 * precision * recall / (precision + recall))
     return [
-        {"digit": d, "precision": round(float(precision[d]), 4), "recall": round(float(recall[d]), 4),
-         "f1": round(float(f1[d]), 4), "support": int(matrix[d].sum())}
+        {
+            "digit": d,
+            "precision": round(float(precision[d]), 4),
+            "recall": round(float(recall[d]), 4),
+            "f1": round(float(f1[d]), 4),
+            "support": int(matrix[d].sum()),
+        }
         for d in range(NUM_CLASSES)
     ]
 
@@ -69,19 +78,23 @@ def evaluate_file(model_path, out_dir, data_dir=None):
 
 def save_report(report, images, out_dir):
     """report.json, confusion_matrix.png and mistakes.png in `out_dir`; `images`: the test images."""
-    report["files"] = {name: str(out_dir / name)
-                       for name in ("report.json", "confusion_matrix.png", "mistakes.png")}
+    report["files"] = {name: str(out_dir / name) for name in ("report.json", "confusion_matrix.png", "mistakes.png")}
     accuracy = f"{report['accuracy']:.2%} of {report['images']:,}"
     matrix = np.array(report["confusion_matrix"])
-    plots.save_figure(plots.confusion_matrix(matrix, title=f"MNIST test set: {accuracy} right"),
-                      out_dir / "confusion_matrix.png")
+    plots.save_figure(
+        plots.confusion_matrix(matrix, title=f"MNIST test set: {accuracy} right"), out_dir / "confusion_matrix.png"
+    )
     shown = report["mistakes"][:MAX_MISTAKES_SHOWN]
     plots.save_figure(
         plots.mistakes_grid(
-            images[[m["index"] for m in shown]], [m["true"] for m in shown],
-            [m["predicted"] for m in shown], [m["confidence"] for m in shown],
-            title=f"misclassified test digits, {len(shown)} of {report['errors']}"),
-        out_dir / "mistakes.png")
+            images[[m["index"] for m in shown]],
+            [m["true"] for m in shown],
+            [m["predicted"] for m in shown],
+            [m["confidence"] for m in shown],
+            title=f"misclassified test digits, {len(shown)} of {report['errors']}",
+        ),
+        out_dir / "mistakes.png",
+    )
     write_text(out_dir / "report.json", to_json(report) + "\n")
 
 
@@ -97,7 +110,9 @@ def to_text(report):
         "digit  precision   recall       F1  support",
     ]
     for row in report["per_class"]:
-        lines.append(f"{row['digit']:>5}  {row['precision']:>9.2%}  {row['recall']:>7.2%}  "
-                     f"{row['f1']:>7.2%}  {row['support']:>7}")
+        lines.append(
+            f"{row['digit']:>5}  {row['precision']:>9.2%}  {row['recall']:>7.2%}  "
+            f"{row['f1']:>7.2%}  {row['support']:>7}"
+        )
     lines += ["", *(f"wrote {path}" for path in report["files"].values())]
     return "\n".join(lines)

@@ -55,7 +55,11 @@ class Layer:
     def label(self):
         """E.g. "conv 2 · 24×24 · 32 filters: edges and bits of stroke"."""
         h, w, c = self.activations.shape
-        size = f"{c} values" if (h, w) == (1, 1) else f"{h}×{w} · {c} {'filters' if self.kind == 'convolution' else 'channels'}"
+        size = (
+            f"{c} values"
+            if (h, w) == (1, 1)
+            else f"{h}×{w} · {c} {'filters' if self.kind == 'convolution' else 'channels'}"
+        )
         return f"{self.name} · {size}: {self.what}"
 
 
@@ -123,8 +127,7 @@ class Explainer:
         """float (n, 28, 28) in [0, 1], weights float (n, 10) -> (logits float32 (n, 10), gradient float32
         (n, 28, 28) of sum(weights * logits) by the input, [each layer's output float32 (n, ...)])."""
         session = self.load()._session
-        feed = {"image": np.asarray(model_inputs, np.float32)[..., None],
-                "weights": np.asarray(weights, np.float32)}
+        feed = {"image": np.asarray(model_inputs, np.float32)[..., None], "weights": np.asarray(weights, np.float32)}
         logits, gradient, *layers = session.run(None, feed)
         return logits, gradient[..., 0], layers
 
@@ -155,10 +158,18 @@ class Explainer:
         else:
             contrast, layers = self.evidence(x, eye[answers] - eye[seconds])
             extra = {}
-        return [Explanation(answer=a, runner_up=b, probabilities=np.asarray(r.probabilities, np.float32),
-                            model_input=x[i], contrast=contrast[i], layers=self._layers([layer[i] for layer in layers]),
-                            **{name: values[i] for name, values in extra.items()})
-                for i, (a, b, r) in enumerate(zip(answers, seconds, results))]
+        return [
+            Explanation(
+                answer=a,
+                runner_up=b,
+                probabilities=np.asarray(r.probabilities, np.float32),
+                model_input=x[i],
+                contrast=contrast[i],
+                layers=self._layers([layer[i] for layer in layers]),
+                **{name: values[i] for name, values in extra.items()},
+            )
+            for i, (a, b, r) in enumerate(zip(answers, seconds, results))
+        ]
 
     def _layers(self, outputs):
         layers = []
@@ -172,8 +183,10 @@ class Explainer:
 def _load(path, threads):
     """(an ONNX Runtime session for an opened-up network file, its layers' labels). Raises DigitrecError."""
     if not path.is_file():
-        raise DigitrecError(f"the Why? view needs {path.name} beside the model: make it with "
-                            f"`digitrec export {path.with_name(path.name.replace(bundle.INSIDE_SUFFIX, '.keras'))}`")
+        raise DigitrecError(
+            f"the Why? view needs {path.name} beside the model: make it with "
+            f"`digitrec export {path.with_name(path.name.replace(bundle.INSIDE_SUFFIX, '.keras'))}`"
+        )
     try:
         import onnxruntime
     except ImportError:
@@ -188,7 +201,10 @@ def _load(path, threads):
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise DigitrecError(f"{path} is not a usable opened-up network ({reason[:200]})") from None
     names = [o.name for o in session.get_outputs()]
-    if [i.name for i in session.get_inputs()] != ["image", "weights"] or names[:2] != ["logits", "gradient"] \
-            or len(names) != 2 + len(labels):
+    if (
+        [i.name for i in session.get_inputs()] != ["image", "weights"]
+        or names[:2] != ["logits", "gradient"]
+        or len(names) != 2 + len(labels)
+    ):
         raise DigitrecError(f"{path} is not an opened-up network written by digitrec export")
     return session, labels

@@ -45,8 +45,12 @@ FORMS_SIDE = 4
 # about the class: a person's example counts only above it.
 RARE_PAIR = 1e-4
 MAX_DIFFERENCE = 1e-4  # largest probability difference to Keras allowed on the test set
-TRAINING_ONLY = (model.RandomClosing, keras.layers.RandomRotation, keras.layers.RandomZoom,
-                 keras.layers.RandomTranslation)
+TRAINING_ONLY = (
+    model.RandomClosing,
+    keras.layers.RandomRotation,
+    keras.layers.RandomZoom,
+    keras.layers.RandomTranslation,
+)
 
 
 def answering_model(net):
@@ -180,8 +184,9 @@ def prototypes(answering, images, labels, per_digit=PROTOTYPES_PER_DIGIT, seed=0
     keep = len(images) - TrainConfig().validation_size
     x, labels = images[:keep, ..., None].astype(np.float32) / 255, labels[:keep]
     forms = unit(answering.predict(x, batch_size=1000, verbose=0)[2])
-    centres = [kmeans2(forms[labels == digit], per_digit, seed=seed, minit="++")[0]
-               for digit in range(model.NUM_CLASSES)]
+    centres = [
+        kmeans2(forms[labels == digit], per_digit, seed=seed, minit="++")[0] for digit in range(model.NUM_CLASSES)
+    ]
     rng = np.random.default_rng(seed)
     a, b = rng.choice(keep, 20_000), rng.choice(keep, 20_000)
     similarity = (forms[a] * forms[b]).sum(axis=1)[labels[a] != labels[b]]
@@ -204,13 +209,16 @@ def add_constant_output(path, name, array):
 def check(path, x, expected):
     """Raise DigitrecError unless ONNX Runtime on `path` agrees with `expected` (n, 10) on x."""
     session = bundle.load_session(path)  # as the recogniser loads it: names and shapes checked too
-    got = np.concatenate([session.run(["probabilities"], {"image": x[i:i + 1000]})[0]
-                          for i in range(0, len(x), 1000)])
+    got = np.concatenate(
+        [session.run(["probabilities"], {"image": x[i : i + 1000]})[0] for i in range(0, len(x), 1000)]
+    )
     differ = int((got.argmax(axis=1) != expected.argmax(axis=1)).sum())
     worst = float(np.abs(got - expected).max())
     if differ or worst > MAX_DIFFERENCE:
-        raise DigitrecError(f"the ONNX export disagrees with Keras: {differ} different answers, "
-                            f"probabilities up to {worst:.2g} apart (allowed {MAX_DIFFERENCE:g})")
+        raise DigitrecError(
+            f"the ONNX export disagrees with Keras: {differ} different answers, "
+            f"probabilities up to {worst:.2g} apart (allowed {MAX_DIFFERENCE:g})"
+        )
 
 
 def sha256(path):

@@ -57,8 +57,10 @@ def render_strokes(strokes, pen_width, size=None):
     if size is None:
         if not points:
             return Image.new("L", (1, 1), 255)
-        size = (int(max(x for x, _ in points) + pen_width + MARGIN),
-                int(max(y for _, y in points) + pen_width + MARGIN))
+        size = (
+            int(max(x for x, _ in points) + pen_width + MARGIN),
+            int(max(y for _, y in points) + pen_width + MARGIN),
+        )
     image = Image.new("L", (max(1, int(size[0])), max(1, int(size[1]))), 255)
     draw = ImageDraw.Draw(image)
     radius = pen_width / 2

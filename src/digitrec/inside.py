@@ -54,6 +54,7 @@ SKIPPED = (keras.layers.Dropout, keras.layers.Flatten)  # nothing to show of the
 
 # ---------------------------------------------------------------- the network, stage by stage
 
+
 def stages(net):
     """The network as (steps, shown, labels): the steps [(kind, parameters)] in order, batch norm folded
     into a scale and shift; the indices of the steps whose outputs are shown; a label for each (`_labels`).
@@ -86,8 +87,9 @@ def _one_network(net):
         return net
     members = [layer for layer in net.layers if isinstance(layer, keras.Sequential)]
     if not members:
-        raise DigitrecError("cannot open the model for the Why? view: it is not a Sequential network "
-                            "(pass one of its members)")
+        raise DigitrecError(
+            "cannot open the model for the Why? view: it is not a Sequential network (pass one of its members)"
+        )
     return members[0]
 
 
@@ -106,7 +108,7 @@ def _steps_of(layer):
             raise DigitrecError(f"cannot open layer {layer.name} for the Why? view: dilated or grouped")
         kernel = layer.kernel.numpy()
         bias = layer.bias.numpy() if layer.bias is not None else np.zeros(kernel.shape[-1], np.float32)
-        return [("conv", (kernel, bias, tuple(config["strides"]), config["padding"].upper()))] + _activation(layer)
+        return [("conv", (kernel, bias, tuple(config["strides"]), config["padding"].upper())), *_activation(layer)]
     if isinstance(layer, keras.layers.BatchNormalization):
         gamma = layer.gamma.numpy() if layer.gamma is not None else 1.0
         beta = layer.beta.numpy() if layer.beta is not None else 0.0
@@ -131,7 +133,7 @@ def _steps_of(layer):
         return []
     if isinstance(layer, keras.layers.Dense):
         weights, bias = layer.get_weights()
-        return [("dense", (weights, bias))] + _activation(layer)
+        return [("dense", (weights, bias)), *_activation(layer)]
     raise DigitrecError(f"cannot open layer {layer.name} ({type(layer).__name__}) for the Why? view")
 
 
@@ -146,8 +148,11 @@ def _is_stage_end(layer):
 
 
 # What a learner is told each kind of stage finds, by how deep it is (a share of the convolutions).
-WHAT = [(0.0, "edges and bits of stroke"), (0.25, "pieces of strokes: curves, corners, ends"),
-        (0.55, "parts of digits: loops, bars, hooks")]
+WHAT = [
+    (0.0, "edges and bits of stroke"),
+    (0.25, "pieces of strokes: curves, corners, ends"),
+    (0.55, "parts of digits: loops, bars, hooks"),
+]
 
 
 def _labels(layers, body):
@@ -170,8 +175,11 @@ def _labels(layers, body):
             conv_number += 1
             depth = convolutions.index(source) / len(convolutions)
             name, kind = f"conv {conv_number}", "convolution"
-            what = "the features the answer is read from" if shape[:2] == [1, 1] else \
-                [text for start, text in WHAT if depth >= start - 1e-9][-1]
+            what = (
+                "the features the answer is read from"
+                if shape[:2] == [1, 1]
+                else [text for start, text in WHAT if depth >= start - 1e-9][-1]
+            )
             if tuple(source.get_config()["strides"]) != (1, 1):
                 what += " (stride 2: half the size)"
         labels.append({"name": name, "kind": kind, "shape": shape, "what": what})
@@ -179,6 +187,7 @@ def _labels(layers, body):
 
 
 # ---------------------------------------------------------------- forward and backward, in TensorFlow ops
+
 
 def forward_backward(steps, image, weights):
     """image float32 (n, 28, 28, 1), weights float32 (n, 10) -> (logits (n, 10), gradient (n, 28, 28, 1),
@@ -228,7 +237,7 @@ def _unpool(gradient, inputs, size):
     pixel of its block that was the maximum, as TensorFlow's does (ties are common: flat ink)."""
     (_, height, width, channels), (ph, pw) = inputs.shape, size
     h, w = height // ph, width // pw
-    blocks = tf.reshape(inputs[:, :h * ph, :w * pw], (-1, h, ph, w, pw, channels))
+    blocks = tf.reshape(inputs[:, : h * ph, : w * pw], (-1, h, ph, w, pw, channels))
     blocks = tf.reshape(tf.transpose(blocks, (0, 1, 3, 5, 2, 4)), (-1, h, w, channels, ph * pw))
     first = tf.one_hot(tf.argmax(blocks, axis=-1), ph * pw)  # (n, h, w, c, ph * pw)
     spread = tf.reshape(first * gradient[..., None], (-1, h, w, channels, ph, pw))
@@ -243,8 +252,12 @@ def inside_function(net):
     # (TensorFlow tensors made outside it would be captured, and tf2onnx would make them inputs).
     steps, shown, labels = stages(net)
 
-    @tf.function(input_signature=[tf.TensorSpec((None, *model.INPUT_SHAPE), tf.float32, name="image"),
-                                  tf.TensorSpec((None, model.NUM_CLASSES), tf.float32, name="weights")])
+    @tf.function(
+        input_signature=[
+            tf.TensorSpec((None, *model.INPUT_SHAPE), tf.float32, name="image"),
+            tf.TensorSpec((None, model.NUM_CLASSES), tf.float32, name="weights"),
+        ]
+    )
     def opened(image, weights):
         logits, gradient, outputs = forward_backward(steps, image, weights)
         return [logits, gradient, *(outputs[i] for i in shown)]
@@ -253,6 +266,7 @@ def inside_function(net):
 
 
 # ---------------------------------------------------------------- the file, checked against Keras
+
 
 def export_inside(net, out, x):
     """Write the opened network to `out` (.inside.onnx), checked against Keras on x (float32 (n, 28, 28, 1)).
@@ -266,8 +280,7 @@ def export_inside(net, out, x):
     names = ["logits", "gradient", *(f"layer{i + 1}" for i in range(len(labels)))]
     with atomic_path(out) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # tf2onnx's about NumPy's future, not the user's
-        tf2onnx.convert.from_function(opened, input_signature=opened.input_signature, opset=OPSET,
-                                      output_path=str(tmp))
+        tf2onnx.convert.from_function(opened, input_signature=opened.input_signature, opset=OPSET, output_path=str(tmp))
         name_outputs(tmp, names)
         _name_inputs_and_label(tmp, ["image", "weights"], labels)
         check_inside(tmp, net, x)
@@ -322,7 +335,7 @@ def check_inside(path, net, x):
     names = [o.name for o in session.get_outputs()]
     kinked = 0
     for start in range(0, len(x), 100):
-        batch, w = x[start:start + 100], weights[start:start + 100]
+        batch, w = x[start : start + 100], weights[start : start + 100]
         got = session.run(names, {"image": batch, "weights": w})
         expected = keras_reference(net, batch, w)
         pairs = [("logits", got[0], expected[0]), ("gradient", got[1], expected[1])]
@@ -335,11 +348,15 @@ def check_inside(path, net, x):
                 g, e = g[~off], e[~off]
             worst = float(np.abs(g - e).max(initial=0.0)) / scale
             if g.shape != e.shape or worst > MAX_RELATIVE_DIFFERENCE:
-                raise DigitrecError(f"the Why? view's export disagrees with Keras: its {name} differs by "
-                                    f"{worst:.2g} of its largest value (allowed {MAX_RELATIVE_DIFFERENCE:g})")
+                raise DigitrecError(
+                    f"the Why? view's export disagrees with Keras: its {name} differs by "
+                    f"{worst:.2g} of its largest value (allowed {MAX_RELATIVE_DIFFERENCE:g})"
+                )
     if kinked > MAX_KINKED_SHARE * len(x):
-        raise DigitrecError(f"the Why? view's export disagrees with Keras: its gradient differs for {kinked} "
-                            f"of {len(x)} digits (allowed {MAX_KINKED_SHARE:.0%})")
+        raise DigitrecError(
+            f"the Why? view's export disagrees with Keras: its gradient differs for {kinked} "
+            f"of {len(x)} digits (allowed {MAX_KINKED_SHARE:.0%})"
+        )
 
 
 def load_inside_session(path):

@@ -6,8 +6,9 @@
   rotations and zooms) that are active only during training.
 """
 
-from digitrec.backend import keras
 from keras import layers
+
+from digitrec.backend import keras
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
@@ -104,15 +105,15 @@ def conv_relu(filters, kernel):
 def default_layers():
     return [
         *augmentation_layers(),
-        *conv_relu(32, 3),                                # 26x26
-        *conv_relu(32, 3),                                # 24x24
-        *conv_bn(32, 5, strides=2, padding="same"),       # 12x12
+        *conv_relu(32, 3),  # 26x26
+        *conv_relu(32, 3),  # 24x24
+        *conv_bn(32, 5, strides=2, padding="same"),  # 12x12
         layers.Dropout(0.25),
-        *conv_bn(64, 3),                                  # 10x10
-        *conv_bn(64, 3),                                  # 8x8
-        *conv_bn(64, 5, strides=2, padding="same"),       # 4x4
+        *conv_bn(64, 3),  # 10x10
+        *conv_bn(64, 3),  # 8x8
+        *conv_bn(64, 5, strides=2, padding="same"),  # 4x4
         layers.Dropout(0.25),
-        *conv_bn(128, 4),                                 # 1x1
+        *conv_bn(128, 4),  # 1x1
         layers.Flatten(),
         layers.Dropout(0.25),
         layers.Dense(NUM_CLASSES, activation="softmax", dtype="float32"),  # float32 even in mixed precision

@@ -25,8 +25,9 @@ def curves_path(model_path):
     return Path(model_path).with_suffix(".curves.png")
 
 
-def describe(net, config, settings, history, test_accuracy, train_time_s, hardware, precision, temperature,
-             train_images):
+def describe(
+    net, config, settings, history, test_accuracy, train_time_s, hardware, precision, temperature, train_images
+):
     """The card as a JSON-ready dict."""
     best = min(history, key=lambda row: row["val_loss"])  # the epoch train.py kept
     return {
@@ -65,9 +66,21 @@ def describe_ensemble(net, config, member_cards, validation_accuracy, test_accur
     return {
         **{k: v for k, v in first.items() if k not in ("history", "export", "command")},
         "parameters": int(net.count_params()),
-        "members": [{k: card[k] for k in ("seed", "best_epoch", "validation_accuracy", "test_accuracy",
-                                          "train_time_s", "temperature", "history")}
-                    for card in member_cards],
+        "members": [
+            {
+                k: card[k]
+                for k in (
+                    "seed",
+                    "best_epoch",
+                    "validation_accuracy",
+                    "test_accuracy",
+                    "train_time_s",
+                    "temperature",
+                    "history",
+                )
+            }
+            for card in member_cards
+        ],
         "seed": config.seed,
         "temperature": round(temperature, 4),
         "validation_accuracy": round(validation_accuracy, 6),
@@ -83,9 +96,12 @@ def pen_data(settings):
 
     if not settings.get("pen_copies"):
         return {}
-    return {"pen_sha256": {"pendigits-orig.tra": pendigits.SHA256},
-            "pen_writers": [min(pendigits.TRAIN_WRITERS), max(pendigits.TRAIN_WRITERS)],
-            "pen_copies": settings["pen_copies"], "slashed_zero_copies": settings["slashed_zero_copies"]}
+    return {
+        "pen_sha256": {"pendigits-orig.tra": pendigits.SHA256},
+        "pen_writers": [min(pendigits.TRAIN_WRITERS), max(pendigits.TRAIN_WRITERS)],
+        "pen_copies": settings["pen_copies"],
+        "slashed_zero_copies": settings["slashed_zero_copies"],
+    }
 
 
 def save(card, model_path):
@@ -96,27 +112,46 @@ def save(card, model_path):
 def _export_row(card):
     if "export" not in card:
         return ""
-    return f"| export (answers without TensorFlow) | `{card['export']['file']}`, sha256 `{card['export']['sha256']}` |\n"
+    return (
+        f"| export (answers without TensorFlow) | `{card['export']['file']}`, sha256 `{card['export']['sha256']}` |\n"
+    )
 
 
 def _validation_row(card):
     if "members" not in card:
-        return (f"| validation accuracy (best epoch, {card['validation_images']:,} images) | "
-                f"{card['validation_accuracy']:.2%} (epoch {card['best_epoch']} of {card['epochs']}) |")
-    members = "; ".join(f"seed {m['seed']}: test {m['test_accuracy']:.2%}, validation {m['validation_accuracy']:.2%} "
-                        f"(epoch {m['best_epoch']})" for m in card["members"])
-    return (f"| validation accuracy ({card['validation_images']:,} images) | {card['validation_accuracy']:.2%} |\n"
-            f"| members (their probabilities averaged) | {len(card['members'])}: {members} |")
+        return (
+            f"| validation accuracy (best epoch, {card['validation_images']:,} images) | "
+            f"{card['validation_accuracy']:.2%} (epoch {card['best_epoch']} of {card['epochs']}) |"
+        )
+    members = "; ".join(
+        f"seed {m['seed']}: test {m['test_accuracy']:.2%}, validation {m['validation_accuracy']:.2%} "
+        f"(epoch {m['best_epoch']})"
+        for m in card["members"]
+    )
+    return (
+        f"| validation accuracy ({card['validation_images']:,} images) | {card['validation_accuracy']:.2%} |\n"
+        f"| members (their probabilities averaged) | {len(card['members'])}: {members} |"
+    )
 
 
 def _data_lines(card):
     lines = [f"- `{name}`: `{digest}`" for name, digest in card["data_sha256"].items()]
     if "pen_sha256" in card:
         first, last = card["pen_writers"]
-        lines += [f"- pen digits (UCI pendigits, writers {first}-{last} only; each {card['pen_copies']} times, "
-                  f"varied, and each '0' {card['slashed_zero_copies']} more times slashed), `{name}`: `{digest}`"
-                  for name, digest in card["pen_sha256"].items()]
+        lines += [
+            f"- pen digits (UCI pendigits, writers {first}-{last} only; each {card['pen_copies']} times, "
+            f"varied, and each '0' {card['slashed_zero_copies']} more times slashed), `{name}`: `{digest}`"
+            for name, digest in card["pen_sha256"].items()
+        ]
     return "\n".join(lines)
+
+
+def _training(card):
+    return (
+        f"{card['train_images']:,} images, batch {card['batch_size']}, {card['optimizer']} at "
+        f"{card['learning_rate']} ({card['schedule']}), label smoothing {card['label_smoothing']}, "
+        f"weight EMA {card['ema_momentum']}, {card['training_precision']}, seed {card['seed']}"
+    )
 
 
 def to_markdown(card, model_name):
@@ -126,14 +161,14 @@ def to_markdown(card, model_name):
 
 | | |
 |---|---|
-| architecture | `{card['architecture']}` ({card['parameters']:,} parameters) |
-| test accuracy (MNIST, 10,000 images) | **{card['test_accuracy']:.2%}** |
+| architecture | `{card["architecture"]}` ({card["parameters"]:,} parameters) |
+| test accuracy (MNIST, 10,000 images) | **{card["test_accuracy"]:.2%}** |
 {_validation_row(card)}
-| training | {card['train_images']:,} images, batch {card['batch_size']}, {card['optimizer']} at {card['learning_rate']} ({card['schedule']}), label smoothing {card['label_smoothing']}, weight EMA {card['ema_momentum']}, {card['training_precision']}, seed {card['seed']} |
-| probability calibration | softmax temperature {card['temperature']} (fitted on validation) |
-| training wall time | {card['train_time_s'] / 60:.1f} min on {device} |
-| software | TensorFlow {card['versions']['tensorflow']}, Keras {card['versions']['keras']}, Python {hw['python']} |
-| command | `{card['command']}` |
+| training | {_training(card)} |
+| probability calibration | softmax temperature {card["temperature"]} (fitted on validation) |
+| training wall time | {card["train_time_s"] / 60:.1f} min on {device} |
+| software | TensorFlow {card["versions"]["tensorflow"]}, Keras {card["versions"]["keras"]}, Python {hw["python"]} |
+| command | `{card["command"]}` |
 {_export_row(card)}
 Data, verified by the sha256 of each decompressed file:
 

@@ -111,7 +111,7 @@ def on_the_sheet(values):
     # the nearest of its pixels put in the rest of the crop.
     paper = cv2.erode(sheet, kernel)
     x, y, w, h = cv2.boundingRect(paper)
-    crop, inside = values[y:y + h, x:x + w], paper[y:y + h, x:x + w]
+    crop, inside = values[y : y + h, x : x + w], paper[y : y + h, x : x + w]
     nearest = cv2.distanceTransformWithLabels(1 - inside, cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL)[1]
     return crop[inside > 0][nearest - 1]
 
@@ -130,8 +130,10 @@ def _upright(values, sheet, outline):
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
     size = int(np.ceil(height * sin + width * cos)), int(np.ceil(height * cos + width * sin))
     matrix[:, 2] += (size[0] - width) / 2, (size[1] - height) / 2
-    return (cv2.warpAffine(values, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE),
-            cv2.warpAffine(sheet, matrix, size, flags=cv2.INTER_NEAREST))
+    return (
+        cv2.warpAffine(values, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE),
+        cv2.warpAffine(sheet, matrix, size, flags=cv2.INTER_NEAREST),
+    )
 
 
 def ruled_paper(ink):
@@ -168,8 +170,7 @@ def without_ruled_paper(ink, ruled):
         return ink
     marks = (ink > MIN_CONTRAST).view(np.uint8)
     # Each way's lines with their anti-aliased edges, and the writing: the rest.
-    gone = [np.zeros_like(marks) if band is None else cv2.dilate(band, np.ones((3, 3), np.uint8))
-            for band, _ in ruled]
+    gone = [np.zeros_like(marks) if band is None else cv2.dilate(band, np.ones((3, 3), np.uint8)) for band, _ in ruled]
     writing = marks & (1 - (gone[0] | gone[1]))
     if not writing.any():
         return ink
@@ -182,8 +183,11 @@ def without_ruled_paper(ink, ruled):
     reach = int(thickest) + 9  # the width taken out (the line, a pixel either side, its rim), and more
     kept = writing
     for _ in range(2):
-        kept = writing | cv2.morphologyEx(kept, cv2.MORPH_CLOSE, np.ones((reach, 1), np.uint8)) & gone[0] \
+        kept = (
+            writing
+            | cv2.morphologyEx(kept, cv2.MORPH_CLOSE, np.ones((reach, 1), np.uint8)) & gone[0]
             | cv2.morphologyEx(kept, cv2.MORPH_CLOSE, np.ones((1, reach), np.uint8)) & gone[1]
+        )
     ink = ink.copy()
     ink[((gone[0] | gone[1]) > 0) & (kept == 0)] = 0.0
     return ink
@@ -242,7 +246,7 @@ def _runs(widened, marks, length):
     for k in range(1, count):
         left, top, long, tall = stats[k, :4]
         if long >= length:
-            yield np.s_[top:top + tall], {"left": left, "long": long, "mask": labels[top:top + tall] == k}
+            yield np.s_[top : top + tall], {"left": left, "long": long, "mask": labels[top : top + tall] == k}
 
 
 def _line_along(marks, rows, line, band, whole, max_thickness=None):
@@ -274,7 +278,7 @@ def _line_along(marks, rows, line, band, whole, max_thickness=None):
         return None
     # Only where it is as thin as a line: where it is thicker, writing crosses it or runs along it.
     on_line = (across <= thickness / 2 + 1) & near
-    on_line[:, :line["left"]] = on_line[:, line["left"] + line["long"]:] = False
+    on_line[:, : line["left"]] = on_line[:, line["left"] + line["long"] :] = False
     whole[lo:hi] |= on_line.view(np.uint8)
     band[lo:hi] |= (on_line & plain[None, :]).view(np.uint8)
     return thickness, rows.start + offset + slope * width / 2, slope
@@ -308,12 +312,14 @@ def without_ruling(ink):
         return ink
     # Only lines clear of the writing: a digit's strokes touch each other, and a digit that
     # touches the form's line keeps it (read as before, rather than cut).
-    lines = {where: [line for line in found if _clear_of(line, writing)]
-             for where, found in _lines_round(writing, runs).items()}
+    lines = {
+        where: [line for line in found if _clear_of(line, writing)]
+        for where, found in _lines_round(writing, runs).items()
+    }
     if lines["left"] and lines["right"] and (lines["above"] or lines["below"]):  # a box
         ruling = [line for found in lines.values() for line in found]
     else:  # a line under everything
-        ruling = [line for line in lines["below"] if not mask[extent(line)[0].stop + 2:].any()]
+        ruling = [line for line in lines["below"] if not mask[extent(line)[0].stop + 2 :].any()]
     if not ruling:
         return ink
     ink = ink.copy()
@@ -355,7 +361,11 @@ def _lines_round(writing, runs):
         _, labels, stats, _ = cv2.connectedComponentsWithStats(run, connectivity=8)
         for k, (x, y, w, h, _) in enumerate(stats[1:].tolist(), start=1):
             start, length, side, thickness = (x, w, y, h) if axis == 0 else (y, h, x, w)
-            if start > along.start - reach or start + length < along.stop + reach or thickness > RULING_THICKNESS * size:
+            if (
+                start > along.start - reach
+                or start + length < along.stop + reach
+                or thickness > RULING_THICKNESS * size
+            ):
                 continue
             if side + thickness <= across.start:
                 where = "above" if axis == 0 else "left"
@@ -423,7 +433,7 @@ def median(values):
     values = np.asarray(values).ravel()
     half = values.size // 2
     part = np.partition(values, [half - 1, half] if values.size > 1 else [0])
-    return np.mean(part[half - 1 + values.size % 2:half + 1])  # the middle value, or the middle two's mean
+    return np.mean(part[half - 1 + values.size % 2 : half + 1])  # the middle value, or the middle two's mean
 
 
 def percentile(values, q):

@@ -21,14 +21,14 @@ from digitrec.pendigits import fitted
 # How much a training copy's strokes vary: people turn, slant and stretch their digits.
 MAX_TURN_DEGREES = 8
 MAX_SHEAR = 0.2
-MAX_STRETCH = 1.2       # width scaled by 1/1.2 .. 1.2
-PEN_WIDTHS = (6, 20)    # px on the 280 px canvas; the window's pen is 12
+MAX_STRETCH = 1.2  # width scaled by 1/1.2 .. 1.2
+PEN_WIDTHS = (6, 20)  # px on the 280 px canvas; the window's pen is 12
 # A slash through a '0': steeper than the diagonal, since a '0' is taller than wide; it reaches
 # past the oval at both ends by a share of the way from the centre to the oval's box.
 SLASH_DEGREES = (40, 80)
 SLASH_REACH = (0.05, 1.0)
-SLASH_OFFSET = 0.1      # the slash's centre is within this share of the width of the oval's
-SLASH_BACKWARDS = 0.2   # share of slashes from upper left to lower right, against the usual way
+SLASH_OFFSET = 0.1  # the slash's centre is within this share of the width of the oval's
+SLASH_BACKWARDS = 0.2  # share of slashes from upper left to lower right, against the usual way
 
 
 def training_images(digits, copies, slashed_zero_copies, seed):
@@ -82,7 +82,7 @@ def slashed(strokes, rng):
     angle = math.radians(rng.uniform(*SLASH_DEGREES))
     direction = np.array([math.cos(angle), -math.sin(angle)])  # up and to the right (y down)
     if rng.random() < SLASH_BACKWARDS:
-        direction[1] = -direction[1]                           # down and to the right
+        direction[1] = -direction[1]  # down and to the right
     # From the centre to the oval's box along the slash, then a little beyond, each end its own.
     to_edge = min(half_width / max(abs(direction[0]), 1e-6), half_height / max(abs(direction[1]), 1e-6))
     start = centre - direction * to_edge * (1 + rng.uniform(*SLASH_REACH))

@@ -43,15 +43,14 @@ PEN_ENV = "DIGITREC_PEN"
 SHA256 = "a66225d68d7d68591e62944df1ad33b3f5aa608e2df2505844b41f5568a80da4"  # of pendigits-orig.tra
 CACHE_NAME = "pendigits-orig.tra.gz"
 # What a folder given by --pen or $DIGITREC_PEN may hold, in order of preference.
-LOCAL_NAMES = ("pendigits-train.gz", "pendigits-orig.tra", "pendigits-orig.tra.gz", "pendigits-orig.tra.Z",
-               CACHE_NAME)
+LOCAL_NAMES = ("pendigits-train.gz", "pendigits-orig.tra", "pendigits-orig.tra.gz", "pendigits-orig.tra.Z", CACHE_NAME)
 SOURCES = (
     "https://archive.ics.uci.edu/static/public/81/pen+based+recognition+of+handwritten+digits.zip",
     "https://archive.ics.uci.edu/ml/machine-learning-databases/pendigits/pendigits-orig.tra.Z",
 )
 MEMBER = "pendigits-orig.tra"  # the file inside UCI's zip (as is, or with .Z)
-TRAIN_WRITERS = range(1, 21)   # the writers digitrec may learn from; 21-30 only measure it
-TABLET_HEIGHT = 500            # pendigits' y axis points up, 0..500
+TRAIN_WRITERS = range(1, 21)  # the writers digitrec may learn from; 21-30 only measure it
+TABLET_HEIGHT = 500  # pendigits' y axis points up, 0..500
 DOWNLOAD_TIMEOUT_S = 30
 MAX_DOWNLOAD_BYTES = 50 * 2**20  # UCI's zip is under 1 MB: anything this big is not it
 
@@ -71,6 +70,7 @@ class PenDigit:
 
 
 # ---------------------------------------------------------------- finding the data
+
 
 def load(source=None, cache_dir=None, sources=SOURCES):
     """All of pendigits' training-file digits (list of PenDigit, recorded order), from `source`
@@ -179,6 +179,7 @@ def _fetch(url):
 
 # ---------------------------------------------------------------- parsing
 
+
 def read(path):
     """All digits in a UNIPEN file (plain or .gz), in recorded order, without a sha256 check
     (for other UNIPEN files, such as the measuring-only UNIPEN digits). Raises PenDigitsError."""
@@ -240,7 +241,7 @@ def _finished(current, digits):
 # ---------------------------------------------------------------- on the canvas
 
 CANVAS = 280  # the window's canvas for one digit, px
-MARGIN = 40   # px of paper the fitted digit leaves on each side
+MARGIN = 40  # px of paper the fitted digit leaves on each side
 
 
 def fitted(strokes, canvas=CANVAS, margin=MARGIN):
@@ -251,5 +252,4 @@ def fitted(strokes, canvas=CANVAS, margin=MARGIN):
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1)
     scale = (canvas - 2 * margin) / span
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    return [[(canvas / 2 + (x - cx) * scale, canvas / 2 + (y - cy) * scale) for x, y in stroke]
-            for stroke in strokes]
+    return [[(canvas / 2 + (x - cx) * scale, canvas / 2 + (y - cy) * scale) for x, y in stroke] for stroke in strokes]

@@ -26,10 +26,22 @@ def training_curves(history, title="training curves"):
         for k, rows in enumerate(runs):
             epochs = [int(row["epoch"]) + 1 for row in rows]
             name = f" (member {k + 1})" if len(runs) > 1 else ""
-            ax.plot(epochs, [scale * row[metric] for row in rows], "o-", color="C0", alpha=1 - 0.25 * k,
-                    label="training" + name)
-            ax.plot(epochs, [scale * row[f"val_{metric}"] for row in rows], "o-", color="C1",
-                    alpha=1 - 0.25 * k, label="validation" + name)
+            ax.plot(
+                epochs,
+                [scale * row[metric] for row in rows],
+                "o-",
+                color="C0",
+                alpha=1 - 0.25 * k,
+                label="training" + name,
+            )
+            ax.plot(
+                epochs,
+                [scale * row[f"val_{metric}"] for row in rows],
+                "o-",
+                color="C1",
+                alpha=1 - 0.25 * k,
+                label="validation" + name,
+            )
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
@@ -51,8 +63,15 @@ def confusion_matrix(matrix, title="confusion matrix"):
     for (true, pred), count in np.ndenumerate(matrix):
         if count:
             dark = np.log1p(count) > 0.6 * np.log1p(matrix.max())
-            ax.text(pred, true, str(count), ha="center", va="center", fontsize=9,
-                    color="white" if dark else ("black" if true == pred else "#c00000"))
+            ax.text(
+                pred,
+                true,
+                str(count),
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="white" if dark else ("black" if true == pred else "#c00000"),
+            )
     ax.set_xticks(range(10))
     ax.set_yticks(range(10))
     ax.set_xlabel("predicted digit")

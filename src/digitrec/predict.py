@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 from digitrec import batch
 from digitrec.errors import DigitrecError, UsageError
@@ -23,8 +24,19 @@ SHOWN_FAILURES = 10  # failures the summary names; the rest are counted, their r
 PROGRESS_DELAY_S = 1.0  # the progress bar appears only for a run longer than this
 
 
-def predict_files(inputs, model=None, number=False, top=1, as_json=False, profile=None,
-                  csv_path=None, jsonl_path=None, resume=False, jobs=1, quiet=False):
+def predict_files(
+    inputs,
+    model=None,
+    number=False,
+    top=1,
+    as_json=False,
+    profile=None,
+    csv_path=None,
+    jsonl_path=None,
+    resume=False,
+    jobs=1,
+    quiet=False,
+):
     """Recognise every image that `inputs` name (see `batch.find_images`); returns the exit status.
 
     Output: csv_path or jsonl_path (a file, or "-" for stdout), else lines (as_json: JSON objects)
@@ -41,8 +53,9 @@ def predict_files(inputs, model=None, number=False, top=1, as_json=False, profil
     if recognizer.profile_error:
         print(f"digitrec predict: warning: {recognizer.profile_error}", file=sys.stderr)
     if output.done and not quiet:
-        print(f"digitrec predict: resuming {output.dest}: {count_files(len(output.done))} already in it",
-              file=sys.stderr)
+        print(
+            f"digitrec predict: resuming {output.dest}: {count_files(len(output.done))} already in it", file=sys.stderr
+        )
     show_bar = not quiet and sys.stderr.isatty()
 
     def paths():  # walked twice when the bar shows: counted first, so that it can say the time left
@@ -69,8 +82,7 @@ def write_rows(rows, output, bar, tally):
                 bar.update()
     except KeyboardInterrupt:
         bar.close()
-        print(f"digitrec predict: interrupted after {count_files(tally.files)}{output.resume_hint()}",
-              file=sys.stderr)
+        print(f"digitrec predict: interrupted after {count_files(tally.files)}{output.resume_hint()}", file=sys.stderr)
         return 130
     except BrokenPipeError:  # stdout's reader went away (`| head`): stop, quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -114,8 +126,9 @@ def progress_bar(total, shown):
         return
     from tqdm import tqdm  # imported only for a terminal: `predict one.png` starts sooner
 
-    with tqdm(total=total, unit="file", file=sys.stderr, delay=PROGRESS_DELAY_S, dynamic_ncols=True,
-              leave=False) as bar:
+    with tqdm(
+        total=total, unit="file", file=sys.stderr, delay=PROGRESS_DELAY_S, dynamic_ncols=True, leave=False
+    ) as bar:
         yield bar
 
 
@@ -148,17 +161,21 @@ class Tally:
             self.not_sure += 1
 
     def summary(self, seconds, output):
-        lines = [f"digitrec predict: {count_files(self.files)} in {seconds:.1f} s "
-                 f"({self.files / max(seconds, 1e-9):.1f} files/s): {self.files - self.failed} answered "
-                 f"({self.not_sure} not sure), {self.failed} failed"]
+        lines = [
+            f"digitrec predict: {count_files(self.files)} in {seconds:.1f} s "
+            f"({self.files / max(seconds, 1e-9):.1f} files/s): {self.files - self.failed} answered "
+            f"({self.not_sure} not sure), {self.failed} failed"
+        ]
         if output.is_file:
             lines += [f"  {path}: {error}" for path, error in self.failures]
             if self.failed > len(self.failures):
                 lines.append(f"  and {self.failed - len(self.failures)} more: {output.where_errors}")
             if output.done:
-                lines.append(f"  with the {count_files(len(output.done))} from before "
-                             f"({output.failed_before} failed), {output.dest} holds "
-                             f"{count_files(len(output.done) + self.files)}")
+                lines.append(
+                    f"  with the {count_files(len(output.done))} from before "
+                    f"({output.failed_before} failed), {output.dest} holds "
+                    f"{count_files(len(output.done) + self.files)}"
+                )
         return "\n".join(lines)
 
 
@@ -182,8 +199,12 @@ class Terminal:
         if row.error is not None:
             bar.write(f"digitrec predict: error: {row.path}: {row.error}", file=sys.stderr)
         else:
-            bar.write(json.dumps(to_dict(row.path, row.result, self.number, self.top)) if self.as_json
-                      else to_line(row.path, row.result, self.number, self.top), file=sys.stdout)
+            bar.write(
+                json.dumps(to_dict(row.path, row.result, self.number, self.top))
+                if self.as_json
+                else to_line(row.path, row.result, self.number, self.top),
+                file=sys.stdout,
+            )
             sys.stdout.flush()  # each answer shows as it comes, in a pipe too
 
     def resume_hint(self):
@@ -205,14 +226,14 @@ class RowFile:
 
     def _read_back(self):
         try:
-            data = open(self.dest, "rb").read()
+            data = Path(self.dest).read_bytes()
         except FileNotFoundError:
             return  # nothing done yet: start afresh
         except OSError as error:
             raise DigitrecError(f"cannot read {self.dest}: {error.strerror or error}") from None
         # A crash can cut the last row short; it is dropped (and its file read again).
         self._keep = data.rfind(b"\n") + 1
-        self.read_rows(data[:self._keep].decode("utf-8", "surrogateescape"))
+        self.read_rows(data[: self._keep].decode("utf-8", "surrogateescape"))
 
     def finished(self, path, error):
         self.done.add(os.path.normpath(path))
@@ -226,8 +247,13 @@ class RowFile:
                 os.makedirs(os.path.dirname(self.dest) or ".", exist_ok=True)  # as the other commands' --out
                 if self._keep is not None:
                     os.truncate(self.dest, self._keep)
-                self.file = open(self.dest, "w" if self._keep is None else "a",
-                                 newline="", encoding="utf-8", errors="surrogateescape")
+                self.file = open(
+                    self.dest,
+                    "w" if self._keep is None else "a",
+                    newline="",
+                    encoding="utf-8",
+                    errors="surrogateescape",
+                )
             except OSError as error:
                 raise DigitrecError(f"cannot write {self.dest}: {error.strerror or error}") from None
         self.start(fresh=not self._keep)
@@ -267,8 +293,10 @@ class CsvFile(RowFile):
         if header is None:
             return
         if header != self.columns:
-            raise UsageError(f"{self.dest} holds other columns ({','.join(header)}) than these options write: "
-                             "resume with the options it was written with, or write a new file")
+            raise UsageError(
+                f"{self.dest} holds other columns ({','.join(header)}) than these options write: "
+                "resume with the options it was written with, or write a new file"
+            )
         for line, row in enumerate(rows, start=2):
             if len(row) != len(self.columns):
                 raise UsageError(f"{self.dest}: line {line} is not a row of `digitrec predict`")
@@ -298,8 +326,10 @@ class JsonlFile(RowFile):
             except (ValueError, KeyError, TypeError):
                 raise UsageError(f"{self.dest}: line {line} is not a row of `digitrec predict`") from None
             if error is None and ("number" in record) != self.number:
-                raise UsageError(f"{self.dest} was written {'without' if self.number else 'with'} --number: "
-                                 "resume with the options it was written with, or write a new file")
+                raise UsageError(
+                    f"{self.dest} was written {'without' if self.number else 'with'} --number: "
+                    "resume with the options it was written with, or write a new file"
+                )
             self.finished(path, error)
 
     def start(self, fresh):
@@ -315,7 +345,7 @@ def csv_columns(number, top):
         columns += ["digit_confidences"] + (["digit_top"] if top > 1 else [])
     elif top > 1:
         columns += [name for k in range(1, top + 1) for name in (f"top{k}", f"top{k}_confidence")]
-    return columns + ["error"]
+    return [*columns, "error"]
 
 
 def csv_row(row, number, top):
@@ -328,11 +358,16 @@ def csv_row(row, number, top):
         tops = [cell for d, p in result.top(top) for cell in (d, f"{p:.4f}")] if top > 1 else []
         return [row.path, result.digit, f"{result.confidence:.4f}", not_sure, *tops, ""]
     digits = result.digits
-    cells = [row.path, result.text, f"{min(d.confidence for d in digits):.4f}", not_sure,
-             " ".join(f"{d.confidence:.4f}" for d in digits)]
+    cells = [
+        row.path,
+        result.text,
+        f"{min(d.confidence for d in digits):.4f}",
+        not_sure,
+        " ".join(f"{d.confidence:.4f}" for d in digits),
+    ]
     if top > 1:  # each digit's K likeliest, "d:p/d:p", digits apart by spaces as in digit_confidences
         cells.append(" ".join("/".join(f"{k}:{p:.4f}" for k, p in d.top(top)) for d in digits))
-    return cells + [""]
+    return [*cells, ""]
 
 
 def json_record(row, number, top):
@@ -354,8 +389,12 @@ def to_line(path, result, number, top):
 
 def to_dict(path, result, number, top):
     if number:
-        return {"file": str(path), "number": result.text, "confident": result.confident,
-                "digits": [digit_dict(d, top) for d in result.digits]}
+        return {
+            "file": str(path),
+            "number": result.text,
+            "confident": result.confident,
+            "digits": [digit_dict(d, top) for d in result.digits],
+        }
     return {"file": str(path), **digit_dict(result, top)}
 
 

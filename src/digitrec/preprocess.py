@@ -18,6 +18,8 @@ costs a tenth as much; its distance transform, a third; docs/performance.md.)
 Arrays named `ink` are float32 (h, w) in [0, 1], 1 = full ink.
 """
 
+import itertools
+
 import cv2
 import numpy as np
 from PIL import Image
@@ -75,8 +77,7 @@ def pieces(ink):
     sizes = stats[1:, cv2.CC_STAT_AREA]  # px per piece
     strong = np.bincount(near[ink[area] > INK_LEVEL], minlength=count)[1:] > 0  # pieces with solid ink
     top, left = area[0].start, area[1].start
-    boxes = [(slice(y + top, y + h + top), slice(x + left, x + w + left))
-             for x, y, w, h in stats[1:, :4].tolist()]
+    boxes = [(slice(y + top, y + h + top), slice(x + left, x + w + left)) for x, y, w, h in stats[1:, :4].tolist()]
     big = SPECK_FRACTION * sizes[strong].max() if strong.any() else np.inf
     kept = [(k + 1, boxes[k]) for k in range(count - 1) if strong[k] and sizes[k] >= big]
     # In reading order of their first pixel, whatever order OpenCV numbered them in:
@@ -105,8 +106,10 @@ def crop_pieces(ink, labels, group):
 
 def bounding_box(boxes):
     """The slice pair that covers all the given bounding boxes."""
-    return (slice(min(b[0].start for b in boxes), max(b[0].stop for b in boxes)),
-            slice(min(b[1].start for b in boxes), max(b[1].stop for b in boxes)))
+    return (
+        slice(min(b[0].start for b in boxes), max(b[0].stop for b in boxes)),
+        slice(min(b[1].start for b in boxes), max(b[1].stop for b in boxes)),
+    )
 
 
 def stroke_width(mask, inside=None):
@@ -228,11 +231,12 @@ def place(patch):
     cx = float(patch.sum(axis=0) @ np.arange(w)) / total
     top = min(max(round(SIZE / 2 - cy), 0), SIZE - h)
     left = min(max(round(SIZE / 2 - cx), 0), SIZE - w)
-    out[top:top + h, left:left + w] = patch
+    out[top : top + h, left : left + w] = patch
     return out
 
 
 # ---------------------------------------------------------------- numbers
+
 
 def split_digits(ink, joins=False):
     """Split ink holding a number into its digits, left to right.
@@ -252,8 +256,9 @@ def split_digits(ink, joins=False):
     digits = [_boxed_input(ink, labels, group) for group in groups]
     if not joins:
         return digits
-    return digits, [(i, _boxed_input(ink, labels, a + b))
-                    for i, (a, b) in enumerate(zip(groups, groups[1:])) if staggered(a, b)]
+    return digits, [
+        (i, _boxed_input(ink, labels, a + b)) for i, (a, b) in enumerate(itertools.pairwise(groups)) if staggered(a, b)
+    ]
 
 
 def group_pieces(kept):

@@ -62,7 +62,7 @@ class Example:
 
     @property
     def id(self):
-        return self.file[:-len(".png")]
+        return self.file[: -len(".png")]
 
 
 def profiles_root():
@@ -81,8 +81,9 @@ def folder_for(name_or_path):
     if "/" in text or os.sep in text or (os.altsep and os.altsep in text):
         return Path(text).expanduser()
     if not NAME.fullmatch(text):
-        raise ProfileError(f"{text!r} is not a profile name: use letters, digits, '_', '.' and '-' "
-                           "(up to 64), or give a folder path")
+        raise ProfileError(
+            f"{text!r} is not a profile name: use letters, digits, '_', '.' and '-' (up to 64), or give a folder path"
+        )
     return profiles_root() / text
 
 
@@ -192,11 +193,10 @@ class Profile:
         for example in examples:  # check every image before writing anything
             read_example(self.folder / example.file, f"profile {self.name}: {example.file}")
         index = {"format": FORMAT, "name": self.name, "examples": [dataclasses.asdict(e) for e in examples]}
-        with atomic_path(dest) as tmp:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr(INDEX, json.dumps(index, indent=1) + "\n")
-                for example in examples:
-                    archive.write(self.folder / example.file, example.file)
+        with atomic_path(dest) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(INDEX, json.dumps(index, indent=1) + "\n")
+            for example in examples:
+                archive.write(self.folder / example.file, example.file)
         return len(examples)
 
 
@@ -249,8 +249,10 @@ def read_archive(path):
         for entry in entries:
             # Only the profile's own flat file names: no folders, no '..', no absolute paths.
             if entry.filename != INDEX and not EXAMPLE_FILE.fullmatch(entry.filename):
-                raise ProfileError(f"{path}: unexpected entry {entry.filename!r} (a profile holds only "
-                                   f"{INDEX} and <32 hex digits>.png)")
+                raise ProfileError(
+                    f"{path}: unexpected entry {entry.filename!r} (a profile holds only "
+                    f"{INDEX} and <32 hex digits>.png)"
+                )
             if entry.file_size > MAX_ENTRY_BYTES:
                 raise ProfileError(f"{path}: {entry.filename} is too large ({entry.file_size:,} bytes)")
         try:
@@ -276,8 +278,12 @@ def parse_index(index, where):
     for number, entry in enumerate(index["examples"], 1):
         try:
             example = Example(**entry)
-            valid = (EXAMPLE_FILE.fullmatch(example.file) and example.label == check_label(example.label)
-                     and example.source in SOURCES and isinstance(example.time, str))
+            valid = (
+                EXAMPLE_FILE.fullmatch(example.file)
+                and example.label == check_label(example.label)
+                and example.source in SOURCES
+                and isinstance(example.time, str)
+            )
         except (TypeError, ProfileError):
             valid = False
         if not valid:
@@ -308,7 +314,7 @@ def to_png(model_input):
 
 
 def count_examples(count):
-    """"1 example", "3 examples"."""
+    """ "1 example", "3 examples"."""
     return f"{count} example{'' if count == 1 else 's'}"
 
 

@@ -175,8 +175,9 @@ class Recognizer:
             self._adapter, self._examples, self._profile_problem = None, [], None
             try:
                 examples = self.profile.examples()
-                self._adapter = self._base_adapter().with_examples(self._forms_of(examples),
-                                                                   [e.label for e in examples])
+                self._adapter = self._base_adapter().with_examples(
+                    self._forms_of(examples), [e.label for e in examples]
+                )
                 self._examples = examples
             except ProfileError as error:
                 self._profile_problem = str(error)
@@ -204,10 +205,13 @@ class Recognizer:
     def _base_adapter(self):
         outputs = [o.name for o in self._session.get_outputs()]
         if not {"forms", "prototypes", "min_similarity"} <= set(outputs):
-            raise ProfileError(f"the model {bundle.exported_path(self.model_path).name} predates profiles: "
-                               "export it again with `digitrec export`")
-        prototypes, min_similarity = self._session.run(["prototypes", "min_similarity"],
-                                                       {"image": np.zeros((1, 28, 28, 1), np.float32)})
+            raise ProfileError(
+                f"the model {bundle.exported_path(self.model_path).name} predates profiles: "
+                "export it again with `digitrec export`"
+            )
+        prototypes, min_similarity = self._session.run(
+            ["prototypes", "min_similarity"], {"image": np.zeros((1, 28, 28, 1), np.float32)}
+        )
         digits, per_digit, size = prototypes.shape
         return Adapter(prototypes.reshape(-1, size), np.repeat(np.arange(digits), per_digit), min_similarity[0])
 
@@ -337,8 +341,8 @@ class Recognizer:
         preprocess = _preprocess()
         digits, joins = preprocess.split_digits(_ink_of(image), joins=True)
         results = self._results(digits + [joined for _, joined in joins])  # one batch for all
-        singles = results[:len(digits)]
-        return NumberResult(_joined(singles, [(i, whole) for (i, _), whole in zip(joins, results[len(digits):])]))
+        singles = results[: len(digits)]
+        return NumberResult(_joined(singles, [(i, whole) for (i, _), whole in zip(joins, results[len(digits) :])]))
 
     def digit_from_strokes(self, strokes, pen_width=DEFAULT_PEN_WIDTH):
         """`strokes`: list of [(x, y), ...] polylines in canvas pixels."""
@@ -359,10 +363,15 @@ class Recognizer:
         else:
             probabilities, deciding = self.probabilities(np.stack(inputs)), [-1] * len(inputs)
         return [
-            DigitResult(digit=int(p.argmax()), probabilities=p,
-                        confident=bool(p.max() >= self.threshold and x.mean() <= MAX_MEAN_INK),
-                        model_input=x, box=tuple(int(v) for v in box), from_profile=bool(by >= 0),
-                        example=examples[by] if by >= 0 else None)
+            DigitResult(
+                digit=int(p.argmax()),
+                probabilities=p,
+                confident=bool(p.max() >= self.threshold and x.mean() <= MAX_MEAN_INK),
+                model_input=x,
+                box=tuple(int(v) for v in box),
+                from_profile=bool(by >= 0),
+                example=examples[by] if by >= 0 else None,
+            )
             for box, x, p, by in zip(boxes, inputs, probabilities, deciding)
         ]
 
@@ -373,7 +382,7 @@ def _joined(singles, joins):
     singles, taken = list(singles), set()
     for i, whole in sorted(joins, key=lambda join: -join[1].confidence):
         if whole.confident and not taken & {i, i + 1}:
-            singles[i:i + 2] = [whole, None]
+            singles[i : i + 2] = [whole, None]
             taken |= {i, i + 1}
     return [result for result in singles if result is not None]
 
@@ -383,8 +392,9 @@ def _conflict_message(label, contradicted):
     for example in contradicted:
         counts[example.label] = counts.get(example.label, 0) + 1
     earlier = ", ".join(f"{n} of your '{digit}'" for digit, n in sorted(counts.items()))
-    return (f"this '{label}' looks like {earlier}: learnt, they would read '{label}' too; "
-            "learn it anyway to replace them")
+    return (
+        f"this '{label}' looks like {earlier}: learnt, they would read '{label}' too; learn it anyway to replace them"
+    )
 
 
 def _preprocess():

@@ -24,7 +24,7 @@ def digit_crop(mnist_image):
     """The digit's bounding box, as float32 ink in [0, 1]."""
     ink = mnist_image.astype(np.float32) / 255
     rows, cols = np.nonzero(ink > 0.1)
-    return ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    return ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
 
 
 def scaled(ink, height, stroke):
@@ -83,7 +83,7 @@ def on_a_page(ink, shift=(0, 0)):
     (ink float32 (300, 400), its top row, its left column)."""
     sheet = np.zeros((300, 400), np.float32)
     top, left = (np.array([300, 400]) - ink.shape) // 2 + np.asarray(shift)
-    sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+    sheet[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
     return sheet, top, left
 
 
@@ -101,7 +101,9 @@ def on_a_form(mnist_image, rng):
     if rng.random() < 0.5:  # a box round it
         cv2.rectangle(ruling, (left - reach[0], top - reach[1]), (right + reach[2], bottom + reach[3]), 1, width)
     else:  # a line under it, a little below its foot
-        cv2.line(ruling, (left - reach[0], bottom + reach[3] // 3), (right + reach[2], bottom + reach[3] // 3), 1, width)
+        cv2.line(
+            ruling, (left - reach[0], bottom + reach[3] // 3), (right + reach[2], bottom + reach[3] // 3), 1, width
+        )
     picture = 255 * (1 - 0.9 * sheet) * (1 - rng.uniform(0.5, 0.9) * ruling)
     return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
 
@@ -142,7 +144,7 @@ def uneven_light(rng, across_by, corners_by):
     rows, cols = np.mgrid[-1:1:300j, -1:1:400j]
     angle = rng.uniform(0, 2 * np.pi)
     across = (np.cos(angle) * cols + np.sin(angle) * rows + 1.5) / 3  # 0..1 across the page
-    return 0.95 - rng.uniform(0.1, across_by) * across - rng.uniform(0.0, corners_by) * (rows ** 2 + cols ** 2) / 2
+    return 0.95 - rng.uniform(0.1, across_by) * across - rng.uniform(0.0, corners_by) * (rows**2 + cols**2) / 2
 
 
 def on_a_desk(mnist_image, rng):
@@ -156,13 +158,17 @@ def on_a_desk(mnist_image, rng):
     centre = size / 2 + rng.uniform(-0.5, 0.5, 2) * (size - sheet_size)
     # The sheet in its own frame, the digit a third to three fifths of its height near its middle.
     width, height = np.round(sheet_size).astype(int)
-    ink = scaled(digit_crop(mnist_image), int(rng.uniform(0.35, 0.6) * height),
-                 rng.choice(["thin", "normal", "thick"]))[:height, :width]
+    ink = scaled(
+        digit_crop(mnist_image), int(rng.uniform(0.35, 0.6) * height), rng.choice(["thin", "normal", "thick"])
+    )[:height, :width]
     page = np.zeros((height, width), np.float32)
-    top, left = np.clip((np.array([height, width]) - ink.shape) // 2
-                        + (rng.uniform(-0.1, 0.1, 2) * [height, width]).astype(int), 0, None)
-    ink = ink[:height - top, :width - left]
-    page[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+    top, left = np.clip(
+        (np.array([height, width]) - ink.shape) // 2 + (rng.uniform(-0.1, 0.1, 2) * [height, width]).astype(int),
+        0,
+        None,
+    )
+    ink = ink[: height - top, : width - left]
+    page[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
     # Laid on the desk, turned about its centre.
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), rng.uniform(-8, 8), 1.0)
     matrix[:, 2] += centre - [width / 2, height / 2]
@@ -191,7 +197,7 @@ def placed_digit(mnist_image, rng, canvas=None, stroke=None):
     sheet = np.zeros((height, width), np.float32)
     top = rng.integers(0, height - ink.shape[0] + 1)
     left = rng.integers(0, width - ink.shape[1] + 1)
-    sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+    sheet[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
     return sheet
 
 
@@ -213,7 +219,7 @@ def drawn_number(mnist_images, rng, digit_height=None, stroke=None):
     for ink, gap, shift in zip(inks, [0, *gaps[1:]], jitter):
         left += gap
         top = height // 2 - ink.shape[0] // 2 + shift
-        sheet[top:top + ink.shape[0], left:left + ink.shape[1]] = ink
+        sheet[top : top + ink.shape[0], left : left + ink.shape[1]] = ink
         left += ink.shape[1]
     return on_paper(sheet, (width, height), rng)
 

@@ -26,6 +26,7 @@ MIN_EMA_STEPS = 2000
 
 # ---------------------------------------------------------------- data
 
+
 def to_model_input(images):
     """uint8 (n, 28, 28) in 0..255 -> float32 (n, 28, 28, 1) in [0, 1]."""
     return (images.astype("float32") / 255.0)[..., None]
@@ -59,11 +60,13 @@ def pen_images(config, settings):
     digits = pendigits.training_digits(config.pen)
     if config.train_size is not None:  # a quick run takes a share of them too
         digits = digits[: max(10, config.train_size // 11)]
-    return pen_training.training_images(digits, settings["pen_copies"], settings["slashed_zero_copies"],
-                                        seed=config.seed)
+    return pen_training.training_images(
+        digits, settings["pen_copies"], settings["slashed_zero_copies"], seed=config.seed
+    )
 
 
 # ---------------------------------------------------------------- optimiser
+
 
 def make_optimizer(settings, steps_per_epoch):
     lr = settings["learning_rate"]
@@ -94,6 +97,7 @@ def compile_model(net, settings, steps_per_epoch):
 
 
 # ---------------------------------------------------------------- training
+
 
 class EpochTimer(keras.callbacks.Callback):
     """Adds each epoch's wall time to the logs (so the CSV log records it)."""
@@ -163,17 +167,24 @@ def train_one(config, settings, extra_callbacks=()):
         keras.callbacks.ModelCheckpoint(
             # Validation loss, not accuracy: it has no ties (5,000 images give accuracy in
             # steps of 0.02%, and a tie would keep an early epoch over a later, better one).
-            work / "best.keras", monitor="val_loss", mode="min", save_best_only=True,
+            work / "best.keras",
+            monitor="val_loss",
+            mode="min",
+            save_best_only=True,
             initial_value_threshold=best_so_far,
         ),
         *extra_callbacks,
     ]
     try:
         net.fit(
-            x_fit, _one_hot(y_fit),
+            x_fit,
+            _one_hot(y_fit),
             validation_data=(x_val, _one_hot(y_val)),
-            batch_size=settings["batch_size"], epochs=settings["epochs"],
-            shuffle=True, callbacks=callbacks, verbose=config.verbose,
+            batch_size=settings["batch_size"],
+            epochs=settings["epochs"],
+            shuffle=True,
+            callbacks=callbacks,
+            verbose=config.verbose,
         )
     except KeyboardInterrupt:
         raise DigitrecError(
@@ -185,11 +196,15 @@ def train_one(config, settings, extra_callbacks=()):
     history = read_log(log_path)
     best = float32_copy(keras.saving.load_model(work / "best.keras", safe_mode=True), config.arch)
     temperature = fit_temperature(best, x_val, y_val)
-    best = keras.Sequential([keras.Input(model.INPUT_SHAPE), *best.layers, model.Temperature(temperature)],
-                            name=config.arch)
+    best = keras.Sequential(
+        [keras.Input(model.INPUT_SHAPE), *best.layers, model.Temperature(temperature)], name=config.arch
+    )
     predicted = best.predict(x_test, batch_size=1000, verbose=0).argmax(axis=1)
     card = modelcard.describe(
-        best, config, settings, history,
+        best,
+        config,
+        settings,
+        history,
         test_accuracy=float((predicted == y_test).mean()),
         precision=precision,
         temperature=temperature,
@@ -216,26 +231,31 @@ def train_ensemble(config, settings, extra_callbacks=()):
     cards = []
     for k in range(settings["members"]):
         path = work / f"member-{k + 1}.keras"
-        member = dataclasses.replace(config, out=str(path), seed=config.seed + k,
-                                     resume=(run_dir(path) / "backup").is_dir())
+        member = dataclasses.replace(
+            config, out=str(path), seed=config.seed + k, resume=(run_dir(path) / "backup").is_dir()
+        )
         done = path.is_file() and bundle.load_card(path) is not None
-        cards.append(bundle.load_card(path) if done else train_one(member, {**settings, "members": 1},
-                                                                    extra_callbacks))
-    members = [keras.saving.load_model(work / f"member-{k + 1}.keras", safe_mode=True)
-               for k in range(settings["members"])]
-    (_, _), (x_val, y_val), (x_test, y_test) = split(dataclasses.replace(config, mnist_only=True),
-                                                      {**settings, "pen_copies": 0})
+        cards.append(bundle.load_card(path) if done else train_one(member, {**settings, "members": 1}, extra_callbacks))
+    members = [
+        keras.saving.load_model(work / f"member-{k + 1}.keras", safe_mode=True) for k in range(settings["members"])
+    ]
+    (_, _), (x_val, y_val), (x_test, y_test) = split(
+        dataclasses.replace(config, mnist_only=True), {**settings, "pen_copies": 0}
+    )
     net = ensemble(members)
     temperature = fit_temperature(net, x_val, y_val)
     net = ensemble(members, temperature)
     card = modelcard.describe_ensemble(
-        net, config, cards,
+        net,
+        config,
+        cards,
         validation_accuracy=accuracy(net, x_val, y_val),
         test_accuracy=accuracy(net, x_test, y_test),
         temperature=temperature,
     )
-    plots.save_figure(plots.training_curves(read_member_logs(cards), title="ensemble: training curves"),
-                      modelcard.curves_path(out))
+    plots.save_figure(
+        plots.training_curves(read_member_logs(cards), title="ensemble: training curves"), modelcard.curves_path(out)
+    )
     modelcard.save(card, out)
     with atomic_path(out) as tmp:
         net.save(tmp)
@@ -298,8 +318,9 @@ def native_bfloat16():
 
 def write_outputs(net, card, history, out):
     """The model, its card (JSON + Markdown) and curves, each renamed into place when complete."""
-    plots.save_figure(plots.training_curves(history, title=f"{card['architecture']}: training curves"),
-                      modelcard.curves_path(out))
+    plots.save_figure(
+        plots.training_curves(history, title=f"{card['architecture']}: training curves"), modelcard.curves_path(out)
+    )
     modelcard.save(card, out)
     with atomic_path(out) as tmp:
         net.save(tmp)

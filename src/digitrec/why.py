@@ -64,18 +64,30 @@ def to_dict(path, result, explanations):
     """The JSON of `--json`: the answer, and for each digit its probabilities and maps (28x28 lists of floats)."""
     digits = []
     for digit, why in zip(result.digits, explanations):
-        digits.append({
-            "digit": digit.digit, "runner_up": why.runner_up, "confidence": round(digit.confidence, 4),
-            "confident": digit.confident, "from_profile": digit.from_profile, "box": list(digit.box),
-            "probabilities": [round(float(p), 4) for p in digit.probabilities],
-            "model_input": _rounded(why.model_input),
-            "maps": {name: _rounded(values) for name, values in why.maps().items()},
-        })
-    return {"file": path, "number": result.text, "confident": result.confident,
-            "maps": {"evidence": "how each pixel's ink moved the answer's score (logit units; > 0: toward it)",
-                     "runner_up_evidence": "the same for the runner-up's score",
-                     "contrast": "evidence - runner_up_evidence: > 0 toward the answer, < 0 toward the runner-up"},
-            "digits": digits}
+        digits.append(
+            {
+                "digit": digit.digit,
+                "runner_up": why.runner_up,
+                "confidence": round(digit.confidence, 4),
+                "confident": digit.confident,
+                "from_profile": digit.from_profile,
+                "box": list(digit.box),
+                "probabilities": [round(float(p), 4) for p in digit.probabilities],
+                "model_input": _rounded(why.model_input),
+                "maps": {name: _rounded(values) for name, values in why.maps().items()},
+            }
+        )
+    return {
+        "file": path,
+        "number": result.text,
+        "confident": result.confident,
+        "maps": {
+            "evidence": "how each pixel's ink moved the answer's score (logit units; > 0: toward it)",
+            "runner_up_evidence": "the same for the runner-up's score",
+            "contrast": "evidence - runner_up_evidence: > 0 toward the answer, < 0 toward the runner-up",
+        },
+        "digits": digits,
+    }
 
 
 def _rounded(values):
@@ -83,6 +95,7 @@ def _rounded(values):
 
 
 # ---------------------------------------------------------------- the picture
+
 
 def _font(size):
     try:
@@ -136,19 +149,28 @@ def picture(name, image, result, explanations, examples):
     sheet = _Sheet(MARGIN * 2 + 5 * (side + GAP))
     sure = "" if result.confident else "  (not sure)"
     sheet.text(f"{name}: read {result.text}{sure}", "title")
-    sheet.row([_file_with_evidence(image, result, explanations, sheet.width - 2 * MARGIN)],
-              ["the file, each digit's box over the evidence (red: toward the answer, blue: toward the runner-up)"])
+    sheet.row(
+        [_file_with_evidence(image, result, explanations, sheet.width - 2 * MARGIN)],
+        ["the file, each digit's box over the evidence (red: toward the answer, blue: toward the runner-up)"],
+    )
     for i, (digit, why, example) in enumerate(zip(result.digits, explanations, examples)):
         a, b = why.answer, why.runner_up
         p = why.probabilities
         heading = f"digit {i + 1} of {len(result.digits)}: " if len(result.digits) > 1 else ""
         sheet.text(f"{heading}{a} ({p[a]:.1%}); runner-up {b} ({p[b]:.1%})", "title")
         ink = why.model_input
-        images = [Image.fromarray(np.round(ink * 255).astype(np.uint8)).resize((side, side), Image.Resampling.NEAREST),
-                  heatmap.map_image(why.contrast, ink, side), heatmap.map_image(why.evidence, ink, side),
-                  heatmap.map_image(why.runner_up_evidence, ink, side)]
-        captions = ["what the model saw\n(28×28)", f"why {a} and not {b}:\nred for {a}, blue for {b}",
-                    f"for {a} alone:\nred for, blue against", f"for {b} alone:\nred for, blue against"]
+        images = [
+            Image.fromarray(np.round(ink * 255).astype(np.uint8)).resize((side, side), Image.Resampling.NEAREST),
+            heatmap.map_image(why.contrast, ink, side),
+            heatmap.map_image(why.evidence, ink, side),
+            heatmap.map_image(why.runner_up_evidence, ink, side),
+        ]
+        captions = [
+            "what the model saw\n(28×28)",
+            f"why {a} and not {b}:\nred for {a}, blue for {b}",
+            f"for {a} alone:\nred for, blue against",
+            f"for {b} alone:\nred for, blue against",
+        ]
         if example is not None:
             images.append(Image.fromarray(np.round(example * 255).astype(np.uint8)).resize((side, side)))
             captions.append(f"your example that\ndecided it: a {digit.example.label}")
@@ -167,8 +189,9 @@ def _file_with_evidence(image, result, explanations, max_width):
         left, top, right, bottom = digit.box
         grey.alpha_composite(heatmap.overlay(why.contrast, why.model_input, (right - left, bottom - top)), (left, top))
     zoom = min(FILE_HEIGHT / grey.height, max_width / grey.width)
-    shown = grey.resize((max(1, round(grey.width * zoom)), max(1, round(grey.height * zoom))),
-                        Image.Resampling.LANCZOS).convert("RGB")
+    shown = grey.resize(
+        (max(1, round(grey.width * zoom)), max(1, round(grey.height * zoom))), Image.Resampling.LANCZOS
+    ).convert("RGB")
     draw = ImageDraw.Draw(shown)
     for digit in result.digits:
         left, top, right, bottom = (v * zoom for v in digit.box)

@@ -40,5 +40,18 @@ from digitrec.gui.teaching import TEACH_ROUNDS
 from digitrec.gui.work import Ink, answer_ink, answer_record
 from digitrec.gui.xevents import keep_every_motion_event
 
-__all__ = ["CANVAS_SIZE", "ERROR", "EVENTS_ENV", "PEN_RANGE", "PREVIEW_ZOOM", "TEACH_ROUNDS", "TITLE", "App", "Ink",
-           "answer_ink", "answer_record", "keep_every_motion_event", "run"]
+__all__ = [
+    "CANVAS_SIZE",
+    "ERROR",
+    "EVENTS_ENV",
+    "PEN_RANGE",
+    "PREVIEW_ZOOM",
+    "TEACH_ROUNDS",
+    "TITLE",
+    "App",
+    "Ink",
+    "answer_ink",
+    "answer_record",
+    "keep_every_motion_event",
+    "run",
+]

@@ -84,10 +84,18 @@ def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=No
     try:
         root = tk.Tk(className="digitrec")
     except tk.TclError as error:
-        raise DigitrecError(f"the drawing app needs a display ({error}); "
-                            "to recognise image files without one, use `digitrec predict FILE`") from None
-    app = App(root, Recognizer(model, profile=profile), pen_width=pen_width, print_answers=print_answers,
-              events=os.environ.get(EVENTS_ENV) == "1", learn_kept=learn_kept)
+        raise DigitrecError(
+            f"the drawing app needs a display ({error}); "
+            "to recognise image files without one, use `digitrec predict FILE`"
+        ) from None
+    app = App(
+        root,
+        Recognizer(model, profile=profile),
+        pen_width=pen_width,
+        print_answers=print_answers,
+        events=os.environ.get(EVENTS_ENV) == "1",
+        learn_kept=learn_kept,
+    )
     # Ctrl+C in the terminal: Python sees the signal only when it runs, so wake it now and then,
     # and leave the Tk loop (quit is safe in a signal handler; destroy is not).
     interrupted = []
@@ -115,8 +123,16 @@ class App:
     looked at, taught and reset; its changes are made off the Tk thread too.
     """
 
-    def __init__(self, root, recognizer, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, events=False,
-                 out=sys.stdout, learn_kept=True):
+    def __init__(
+        self,
+        root,
+        recognizer,
+        pen_width=DEFAULT_PEN_WIDTH,
+        print_answers=False,
+        events=False,
+        out=sys.stdout,
+        learn_kept=True,
+    ):
         self.root, self.recognizer = root, recognizer
         self.print_answers, self.events, self.out = print_answers, events, out
         self.answer = None
@@ -161,8 +177,9 @@ class App:
         root.rowconfigure(1, weight=1)
         self._build_toolbar().grid(row=0, column=0, columnspan=2, sticky="ew")
         edge = ttk.Frame(root, style="Edge.TFrame", padding=1)
-        self.canvas = Sketch(edge, self.pen, (px(CANVAS_SIZE[0]), px(CANVAS_SIZE[1])), "Draw a digit or a number here",
-                             self.look)
+        self.canvas = Sketch(
+            edge, self.pen, (px(CANVAS_SIZE[0]), px(CANVAS_SIZE[1])), "Draw a digit or a number here", self.look
+        )
         self.canvas.pack(fill="both", expand=True)
         edge.grid(row=1, column=0, sticky="nsew", padx=(px(8), 0), pady=px(4))
         self.panel = AnswerPanel(root, self.look, self.correct if self.learning else None)
@@ -171,7 +188,9 @@ class App:
         self.deciding = DecidingExample(self.panel.frame, self.look, self.learning) if self.learning else None
         if self.deciding:
             self.deciding.frame.pack(after=self.panel.sure_label, fill="x", pady=(px(2), 0))
-        self.inside = InsideView(root, self.look)  # under the canvas, beside the panel: the window stays on a laptop screen
+        self.inside = InsideView(
+            root, self.look
+        )  # under the canvas, beside the panel: the window stays on a laptop screen
         self.inside.frame.grid(row=2, column=0, sticky="nw")
         if not self.why.get():
             self.inside.frame.grid_remove()  # remembers its place for when the view is switched on
@@ -184,15 +203,28 @@ class App:
     def _build_toolbar(self):
         px = self.look.px
         bar = ttk.Frame(self.root, padding=(px(8), px(6), px(8), 0))
-        for text, command in (("Clear (Esc)", self.clear), ("Undo (Ctrl+Z)", self.undo),
-                              ("Open… (Ctrl+O)", self.open_dialog), ("Save… (Ctrl+S)", self.save_dialog)):
+        for text, command in (
+            ("Clear (Esc)", self.clear),
+            ("Undo (Ctrl+Z)", self.undo),
+            ("Open… (Ctrl+O)", self.open_dialog),
+            ("Save… (Ctrl+S)", self.save_dialog),
+        ):
             ttk.Button(bar, text=text, command=command, takefocus=False).pack(side="left", padx=(0, px(6)))
-        self.why_button = ttk.Checkbutton(bar, text="Why?", variable=self.why, command=self._why_switched,
-                                          takefocus=False)
+        self.why_button = ttk.Checkbutton(
+            bar, text="Why?", variable=self.why, command=self._why_switched, takefocus=False
+        )
         self.why_button.pack(side="left", padx=(px(6), 0))
         ttk.Label(bar, textvariable=self.pen, width=3, font=self.look.fonts["text"]).pack(side="right")
-        ttk.Scale(bar, from_=PEN_RANGE[0], to=PEN_RANGE[1], orient="horizontal", variable=self.pen,
-                  command=self._pen_changed, length=px(160), takefocus=False).pack(side="right", padx=(0, px(6)))
+        ttk.Scale(
+            bar,
+            from_=PEN_RANGE[0],
+            to=PEN_RANGE[1],
+            orient="horizontal",
+            variable=self.pen,
+            command=self._pen_changed,
+            length=px(160),
+            takefocus=False,
+        ).pack(side="right", padx=(0, px(6)))
         ttk.Label(bar, text="Pen width (px)", font=self.look.fonts["text"]).pack(side="right", padx=px(6))
         return bar
 
@@ -212,8 +244,12 @@ class App:
         c.bind("<Motion>", lambda event: self._hover(event.x))
         c.bind("<Leave>", lambda event: self._hover(None))
         self.panel.frame.bind("<<DigitClicked>>", lambda event: self.select(self.panel.clicked))
-        keys = [(("<Escape>", "<Delete>"), self.clear), (("<Control-z>", "<Control-Z>"), self.undo),
-                (("<Control-o>", "<Control-O>"), self.open_dialog), (("<Control-s>", "<Control-S>"), self.save_dialog)]
+        keys = [
+            (("<Escape>", "<Delete>"), self.clear),
+            (("<Control-z>", "<Control-Z>"), self.undo),
+            (("<Control-o>", "<Control-O>"), self.open_dialog),
+            (("<Control-s>", "<Control-S>"), self.save_dialog),
+        ]
         if self.learning:  # the digit keys correct
             keys += [((f"<Key-{d}>", f"<KP_{d}>"), functools.partial(self.correct, d)) for d in range(10)]
         for sequences, command in keys:
@@ -329,8 +365,9 @@ class App:
         self.refresh()
 
     def open_dialog(self):
-        path = filedialog.askopenfilename(parent=self.root, title="Open an image of a digit or a number",
-                                          filetypes=IMAGE_TYPES)
+        path = filedialog.askopenfilename(
+            parent=self.root, title="Open an image of a digit or a number", filetypes=IMAGE_TYPES
+        )
         if path:
             self.open_file(path)
 
@@ -354,8 +391,13 @@ class App:
         if not self.canvas.strokes:
             self._set_status("nothing to save: draw something first", error=True)
             return
-        path = filedialog.asksaveasfilename(parent=self.root, title="Save the drawing", defaultextension=".png",
-                                            initialfile="drawing.png", filetypes=[("PNG image", "*.png")])
+        path = filedialog.asksaveasfilename(
+            parent=self.root,
+            title="Save the drawing",
+            defaultextension=".png",
+            initialfile="drawing.png",
+            filetypes=[("PNG image", "*.png")],
+        )
         if path:
             self.save_drawing(path)
 
@@ -417,8 +459,9 @@ class App:
         if not digits:
             self._set_status("nothing to correct: draw a digit first", error=True)
         elif index is None:
-            self._set_status(f"which digit is a {label}? Click it in the answer, or right-click it on the canvas; "
-                             f"then press {label}")
+            self._set_status(
+                f"which digit is a {label}? Click it in the answer, or right-click it on the canvas; then press {label}"
+            )
         else:
             self._corrected = self._edits
             self.learning.learn(Correct(digits[index].model_input, label))
@@ -483,8 +526,14 @@ class App:
     def _ask(self, final):
         # A snapshot: the worker must not see strokes that grow while it renders them.
         c = self.canvas
-        ink = Ink(self._edits, c.picture, [list(s) for s in c.strokes], self.pen.get(), c.extent(),
-                  self.explainer if self.why.get() else None)
+        ink = Ink(
+            self._edits,
+            c.picture,
+            [list(s) for s in c.strokes],
+            self.pen.get(),
+            c.extent(),
+            self.explainer if self.why.get() else None,
+        )
         self.dispatcher.ask(ink, self._show_final if final else self._show_live, final)
 
     def _show_live(self, answer):
@@ -514,8 +563,13 @@ class App:
     def _kept(self):
         """True if the answer on display is one the person kept: the final answer to the drawing as it is,
         shown (not one replaced before it showed), none newer on its way, and no digit of it corrected."""
-        return (bool(self.answer and self.answer.digits) and self.canvas.picture is None and not self.answering
-                and self._shown == self._edits and self._corrected != self._edits)
+        return (
+            bool(self.answer and self.answer.digits)
+            and self.canvas.picture is None
+            and not self.answering
+            and self._shown == self._edits
+            and self._corrected != self._edits
+        )
 
     def _show_answer(self):
         digits = self.answer.digits if self.answer else []
@@ -524,8 +578,12 @@ class App:
         self.panel.show_answer(self.answer, self._has_ink(), waiting=not self.model_error, selected=self.selected)
         self.canvas.show_boxes([d.box for d in digits], solid=self.selected)
         explanations = self._explanations()
-        self.canvas.show_overlays([(heatmap.overlay(why.contrast, why.model_input, _size(d.box)), d.box)
-                                   for d, why in zip(digits, explanations or [])])
+        self.canvas.show_overlays(
+            [
+                (heatmap.overlay(why.contrast, why.model_input, _size(d.box)), d.box)
+                for d, why in zip(digits, explanations or [])
+            ]
+        )
         self._show_digit()
 
     def _explanations(self):
@@ -554,9 +612,13 @@ class App:
         if self.why.get():
             explanations, reading = self._explanations(), self.reading
             shown = explanations is not None and index is not None
-            self.inside.show(explanations[index] if shown else None, index, len(digits),
-                             example=reading.examples[index] if shown and reading.examples else None,
-                             error=reading.why_error if reading is not None else None)
+            self.inside.show(
+                explanations[index] if shown else None,
+                index,
+                len(digits),
+                example=reading.examples[index] if shown and reading.examples else None,
+                error=reading.why_error if reading is not None else None,
+            )
 
     # ------------------------------------------------------------ helpers
 

@@ -11,15 +11,17 @@ class CorrectionRow:
 
     def __init__(self, parent, look, on_digit):
         self.frame = ttk.Frame(parent)
-        ttk.Label(self.frame, text="Wrong? Correct it (key 0-9):", font=look.fonts["small"],
-                  foreground=QUIET).pack(anchor="w")
+        ttk.Label(self.frame, text="Wrong? Correct it (key 0-9):", font=look.fonts["small"], foreground=QUIET).pack(
+            anchor="w"
+        )
         row = ttk.Frame(self.frame)
         row.pack(fill="x")
         self.buttons = []
         for d in range(10):
             # Digit.TButton: the theme's usual padding leaves no room for ten in the panel's width
-            button = ttk.Button(row, text=str(d), style="Digit.TButton", takefocus=False,
-                                command=lambda d=d: on_digit(d))
+            button = ttk.Button(
+                row, text=str(d), style="Digit.TButton", takefocus=False, command=lambda d=d: on_digit(d)
+            )
             button.pack(side="left", fill="x", expand=True)
             self.buttons.append(button)
         self.enable(False)

@@ -86,7 +86,8 @@ class DecidingExample:
 def _taught(example):
     """E.g. "your correction of 6 Dec, 14:05": how and when (local time) the example was taught."""
     how = {"teach": "taught in Teach mode", "correction": "your correction", "import": "imported"}.get(
-        example.source, "learnt")
+        example.source, "learnt"
+    )
     try:
         when = datetime.datetime.fromisoformat(example.time).astimezone().strftime("%-d %b, %H:%M")
     except ValueError:

@@ -34,8 +34,13 @@ class Gallery:
         window.title(f"digitrec: the examples of profile {learning.recognizer.profile.name}")
         window.columnconfigure(0, weight=1)
         window.rowconfigure(0, weight=1)
-        self.sheet = tk.Canvas(window, width=px(SHEET_SIZE[0]), height=px(SHEET_SIZE[1]), highlightthickness=0,
-                               background=self.look.background)
+        self.sheet = tk.Canvas(
+            window,
+            width=px(SHEET_SIZE[0]),
+            height=px(SHEET_SIZE[1]),
+            highlightthickness=0,
+            background=self.look.background,
+        )
         scroll = ttk.Scrollbar(window, orient="vertical", command=self.sheet.yview)
         self.sheet.configure(yscrollcommand=lambda first, last: (scroll.set(first, last), self._draw_rows()))
         self.sheet.grid(row=0, column=0, sticky="nsew")
@@ -43,8 +48,9 @@ class Gallery:
         bar = ttk.Frame(window, padding=px(8))
         bar.grid(row=1, column=0, columnspan=2, sticky="ew")
         ttk.Button(bar, text="Close", command=window.destroy, takefocus=False).pack(side="right")
-        ttk.Button(bar, text="Delete (Del)", command=self.delete_selected, takefocus=False).pack(side="right",
-                                                                                            padx=px(6))
+        ttk.Button(bar, text="Delete (Del)", command=self.delete_selected, takefocus=False).pack(
+            side="right", padx=px(6)
+        )
         self.message = MessageLine(bar, self.look)
         self.message.frame.pack(side="left", fill="x", expand=True)
         self.sheet.bind("<Button-1>", self._click)
@@ -112,24 +118,38 @@ class Gallery:
             x, y = (i % columns) * cell[0] + gap, (i // columns) * cell[1] + gap
             tags = ("example", f"example{i}")
             if example.id == self.selected:
-                sheet.create_rectangle(x - gap / 2, y - gap / 2, x + side + gap / 2, y + cell[1] - gap * 1.5,
-                                       outline=FOCUS_BOX, width=3, tags=tags)
+                sheet.create_rectangle(
+                    x - gap / 2,
+                    y - gap / 2,
+                    x + side + gap / 2,
+                    y + cell[1] - gap * 1.5,
+                    outline=FOCUS_BOX,
+                    width=3,
+                    tags=tags,
+                )
             sheet.create_image(x, y, image=self._image(example.id, side), anchor="nw", tags=tags)
-            sheet.create_text(x + side / 2, y + side + px(2), text=f"{example.label}  ({example.source})", anchor="n",
-                              font=small, fill=QUIET, tags=tags)
+            sheet.create_text(
+                x + side / 2,
+                y + side + px(2),
+                text=f"{example.label}  ({example.source})",
+                anchor="n",
+                font=small,
+                fill=QUIET,
+                tags=tags,
+            )
 
     def _image(self, example_id, side):
         """The example's PhotoImage, side x side px, made the first time it is drawn."""
         if example_id not in self._images:
-            self._images[example_id] = ImageTk.PhotoImage(enlarged(self._inputs[example_id], side),
-                                                          master=self.window)
+            self._images[example_id] = ImageTk.PhotoImage(enlarged(self._inputs[example_id], side), master=self.window)
         return self._images[example_id]
 
     def _click(self, event):
         x, y = self.sheet.canvasx(event.x), self.sheet.canvasy(event.y)
         tags = [tag for item in self.sheet.find_overlapping(x, y, x, y) for tag in self.sheet.gettags(item)]
-        index = next((int(tag[len("example"):]) for tag in tags if tag.startswith("example") and tag != "example"),
-                     None)
+        index = next(
+            (int(tag[len("example") :]) for tag in tags if tag.startswith("example") and tag != "example"), None
+        )
         self.select(None if index is None else self.examples[index].id)
 
     def select(self, example_id):

@@ -49,8 +49,9 @@ class InsideView:
         self.toward_second.pack(side="left")
         self.toward_answer = ttk.Label(ends, font=fonts["small"], foreground=QUIET)
         self.toward_answer.pack(side="right")
-        self.words = ttk.Label(evidence, font=fonts["small"], foreground=QUIET, justify="left",
-                               wraplength=px(28 * MAP_ZOOM + 20))
+        self.words = ttk.Label(
+            evidence, font=fonts["small"], foreground=QUIET, justify="left", wraplength=px(28 * MAP_ZOOM + 20)
+        )
         self.words.pack(anchor="w", pady=(px(2), 0))
 
         large = ttk.Frame(frame)
@@ -58,8 +59,9 @@ class InsideView:
         ttk.Label(large, text="A channel, large", font=fonts["bold"]).pack(anchor="w")
         self.large = ttk.Label(large)
         self.large.pack(anchor="w", pady=(px(2), 0))
-        self.large_label = ttk.Label(large, font=fonts["small"], foreground=QUIET, justify="left",
-                                     wraplength=px(28 * MAP_ZOOM))
+        self.large_label = ttk.Label(
+            large, font=fonts["small"], foreground=QUIET, justify="left", wraplength=px(28 * MAP_ZOOM)
+        )
         self.large_label.pack(anchor="w")
         self.example = ttk.Label(large, font=fonts["small"], foreground=QUIET, compound="top")
         self.example.pack(anchor="w", pady=(px(6), 0))
@@ -69,11 +71,17 @@ class InsideView:
         ttk.Label(layers, text="What each layer saw", font=fonts["bold"]).pack(anchor="w")
         self.row_height = px(TILE) + px(5)
         self.name_width = fonts["small"].measure("conv 0 · 26×26 · 128") + px(NAME_GAP)  # tiles start here
-        self.layers = tk.Canvas(layers, width=self.name_width + CHANNELS * (px(TILE) + 2), height=7 * self.row_height,
-                                highlightthickness=0, background=look.background)
+        self.layers = tk.Canvas(
+            layers,
+            width=self.name_width + CHANNELS * (px(TILE) + 2),
+            height=7 * self.row_height,
+            highlightthickness=0,
+            background=look.background,
+        )
         self.layers.pack(anchor="w", pady=(px(2), 0))
-        ttk.Label(layers, text="strongest channels first; point at one to see it large", font=fonts["small"],
-                  foreground=QUIET).pack(anchor="w")
+        ttk.Label(
+            layers, text="strongest channels first; point at one to see it large", font=fonts["small"], foreground=QUIET
+        ).pack(anchor="w")
         self.layers.bind("<Motion>", lambda event: self._point(event.x, event.y))
         self.layers.bind("<Leave>", lambda event: self._show_large(*self._pinned))
         self.layers.bind("<Button-1>", lambda event: self._pin(event.x, event.y))
@@ -96,8 +104,10 @@ class InsideView:
         self.toward_second.configure(text=f"← toward {b}")
         self.toward_answer.configure(text=f"toward {a} →")
         p = why.probabilities
-        self.words.configure(text=f"Red: ink that made it a {a} ({p[a]:.1%}). Blue: ink that looked like a {b} "
-                                  f"({p[b]:.1%}). White: no say either way.")
+        self.words.configure(
+            text=f"Red: ink that made it a {a} ({p[a]:.1%}). Blue: ink that looked like a {b} "
+            f"({p[b]:.1%}). White: no say either way."
+        )
         if example is not None:
             shown = Image.fromarray(np.round(np.clip(example, 0, 1) * 255).astype(np.uint8))
             self._set(self.example, "example", shown.resize((px(28 * EXAMPLE_ZOOM),) * 2, Image.Resampling.NEAREST))
@@ -136,8 +146,13 @@ class InsideView:
             canvas.create_text(0, y + self.row_height / 2, text=name, anchor="w", font=small)
             tiles = heatmap.channel_tiles(layer, CHANNELS, px(TILE))
             self._images[f"layer{i}"] = ImageTk.PhotoImage(tiles, master=self.frame)
-            canvas.create_image(self.name_width, y + (self.row_height - tiles.height) / 2,
-                                image=self._images[f"layer{i}"], anchor="nw", tags=("tiles", f"tiles{i}"))
+            canvas.create_image(
+                self.name_width,
+                y + (self.row_height - tiles.height) / 2,
+                image=self._images[f"layer{i}"],
+                anchor="nw",
+                tags=("tiles", f"tiles{i}"),
+            )
             self.layer_rows.append((name, y))
 
     def _at(self, x, y):
@@ -186,5 +201,5 @@ class InsideView:
 
 
 def _ordinal(n):
-    """"", "2nd ", "3rd ", "4th ", ...: as in "the 2nd strongest" ("the strongest" for 1)."""
-    return "" if n == 1 else f"{n}{'tsnrhtdd'[(n // 10 % 10 != 1) * (n % 10 < 4) * n % 10::4]} "
+    """ "", "2nd ", "3rd ", "4th ", ...: as in "the 2nd strongest" ("the strongest" for 1)."""
+    return "" if n == 1 else f"{n}{'tsnrhtdd'[(n // 10 % 10 != 1) * (n % 10 < 4) * n % 10 :: 4]} "

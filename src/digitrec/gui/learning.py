@@ -67,8 +67,10 @@ class Learning:
         said = "".join(str(e.label) for e in learnt)
         message = f"Kept {said}: learnt it ({UNDO} forgets it). {self.summary('Profile')}." if learnt else ""
         if left_out:
-            message += (f" Not learnt: your {''.join(map(str, left_out))}, it looks like an example of another "
-                        "digit (correct it if it was wrong).")
+            message += (
+                f" Not learnt: your {''.join(map(str, left_out))}, it looks like an example of another "
+                "digit (correct it if it was wrong)."
+            )
         self.app.status.show(message.strip())
 
     def undo(self):
@@ -82,19 +84,26 @@ class Learning:
 
     def forget(self, examples):
         """Delete these profile Examples (the gallery's Delete)."""
-        self.change(Forget(tuple(e.id for e in examples)),
-                    self._done(lambda gone: f"Deleted {count_examples(len(gone))}. {self.summary('Profile')}."))
+        self.change(
+            Forget(tuple(e.id for e in examples)),
+            self._done(lambda gone: f"Deleted {count_examples(len(gone))}. {self.summary('Profile')}."),
+        )
 
     def reset_dialog(self):
         """Ask whether to forget every example, and do if so."""
-        if messagebox.askyesno("Reset the profile", f"Forget every example of {self.summary()}? "
-                               "This cannot be undone.", icon="warning", parent=self.app.root):
+        if messagebox.askyesno(
+            "Reset the profile",
+            f"Forget every example of {self.summary()}? This cannot be undone.",
+            icon="warning",
+            parent=self.app.root,
+        ):
             self.reset()
 
     def reset(self):
         """Forget every example of the profile."""
-        self.change(ForgetAll(),
-                    self._done(lambda count: f"Forgot {count_examples(count)}. {self.summary('Profile')}."))
+        self.change(
+            ForgetAll(), self._done(lambda count: f"Forgot {count_examples(count)}. {self.summary('Profile')}.")
+        )
 
     def open_gallery(self):
         """Open the window of the profile's examples (or bring it to the front); returns its Gallery."""
@@ -122,6 +131,7 @@ class Learning:
     def change(self, request, done):
         """Ask a request that changes the profile; once it has, the profile line, the gallery and the app's
         answer follow, and done(answer) is called."""
+
         def changed(answer):
             if answer.error is None:
                 self.show_line()
@@ -134,6 +144,7 @@ class Learning:
 
     def _done(self, message):
         """A `done` that says in the status line message(result), or why the request failed."""
+
         def done(answer):
             if answer.error is None:
                 self.app.status.show(message(answer.result))
@@ -154,5 +165,6 @@ class Learning:
         elif not self.app.ready:
             status.show_profile(f"profile {self.recognizer.profile.name}")
         else:
-            status.show_profile(self.summary(), enabled={EXAMPLES, TEACH} | (
-                {UNDO, RESET} if self.recognizer.examples else set()))
+            status.show_profile(
+                self.summary(), enabled={EXAMPLES, TEACH} | ({UNDO, RESET} if self.recognizer.examples else set())
+            )

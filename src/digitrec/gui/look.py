@@ -26,10 +26,12 @@ class Look:
     def __init__(self, root):
         self.scale = max(1.0, float(root.tk.call("tk", "scaling")) * 72 / 96)  # 1 at 96 dpi
         base = font.nametofont("TkDefaultFont", root=root).actual()["family"]
-        self.fonts = {"answer": font.Font(root, family=base, size=ANSWER_PT, weight="bold"),
-                      "text": font.Font(root, family=base, size=TEXT_PT),
-                      "bold": font.Font(root, family=base, size=TEXT_PT, weight="bold"),
-                      "small": font.Font(root, family=base, size=TEXT_PT - 2)}
+        self.fonts = {
+            "answer": font.Font(root, family=base, size=ANSWER_PT, weight="bold"),
+            "text": font.Font(root, family=base, size=TEXT_PT),
+            "bold": font.Font(root, family=base, size=TEXT_PT, weight="bold"),
+            "small": font.Font(root, family=base, size=TEXT_PT - 2),
+        }
         px = self.px
         style = ttk.Style(root)
         style.theme_use(THEME)

@@ -46,11 +46,17 @@ class AnswerPanel:
         body.pack(fill="x")
         self.preview = ttk.Label(body, borderwidth=0, padding=0)
         self.preview.pack(side="left", anchor="n")
-        ttk.Label(body, text="what the\nmodel saw\n(28×28)", font=fonts["small"], foreground=QUIET,
-                  justify="left").pack(side="left", anchor="n", padx=px(8))
+        ttk.Label(
+            body, text="what the\nmodel saw\n(28×28)", font=fonts["small"], foreground=QUIET, justify="left"
+        ).pack(side="left", anchor="n", padx=px(8))
         self.row_height = fonts["small"].metrics("linespace") + px(4)
-        self.bars = tk.Canvas(frame, width=px(28 * PREVIEW_ZOOM + 100), height=10 * self.row_height,
-                              highlightthickness=0, background=look.background)
+        self.bars = tk.Canvas(
+            frame,
+            width=px(28 * PREVIEW_ZOOM + 100),
+            height=10 * self.row_height,
+            highlightthickness=0,
+            background=look.background,
+        )
         self.bars.pack(fill="x", pady=(px(8), 0))
         # The panel can end up wider than asked (large fonts, high DPI): redraw to its real width.
         self.bars.bind("<Configure>", lambda event: self._draw_bars())
@@ -79,8 +85,13 @@ class AnswerPanel:
 
     def _number_label(self, text, index=None, selected=None):
         """One digit of the answer (index: its place; None: a placeholder, not selectable)."""
-        label = ttk.Label(self.number, text=text, font=self.look.fonts["answer"], padding=0,
-                          style="Selected.TLabel" if index is not None and index == selected else "TLabel")
+        label = ttk.Label(
+            self.number,
+            text=text,
+            font=self.look.fonts["answer"],
+            padding=0,
+            style="Selected.TLabel" if index is not None and index == selected else "TLabel",
+        )
         label.pack(side="left")
         if index is not None:
             label.configure(cursor="hand2")
@@ -117,8 +128,9 @@ class AnswerPanel:
             bars.create_text(0, y + h / 2, text=str(d), anchor="w", font=self.look.fonts["bold"] if top else small)
             bars.create_rectangle(label_w, y + 3, label_w + track, y + h - 3, fill=BAR_TRACK, width=0)
             if p > 0:
-                bars.create_rectangle(label_w, y + 3, label_w + max(1, p * track), y + h - 3,
-                                      fill=TOP_BAR if top else BAR, width=0)
+                bars.create_rectangle(
+                    label_w, y + 3, label_w + max(1, p * track), y + h - 3, fill=TOP_BAR if top else BAR, width=0
+                )
             if digit is not None:
                 bars.create_text(label_w + track + value_w, y + h / 2, text=f"{p:.1%}", anchor="e", font=small)
 

@@ -23,8 +23,15 @@ class Sketch(tk.Canvas):
     """
 
     def __init__(self, parent, pen, size, hint, look):
-        super().__init__(parent, width=size[0], height=size[1], background=PAPER, highlightthickness=0, borderwidth=0,
-                         cursor="crosshair")
+        super().__init__(
+            parent,
+            width=size[0],
+            height=size[1],
+            background=PAPER,
+            highlightthickness=0,
+            borderwidth=0,
+            cursor="crosshair",
+        )
         self.pen, self.hint, self.look = pen, hint, look
         self.strokes = []
         self.lines = []  # the canvas line item of each stroke
@@ -55,8 +62,11 @@ class Sketch(tk.Canvas):
         point = (event.x, event.y)
         self.strokes.append([point])
         # A one-point line is a dot: the round cap draws it, as render_strokes does.
-        self.lines.append(self.create_line(*point, *point, width=self.pen.get(), fill=INK, capstyle="round",
-                                           joinstyle="round", tags="ink"))
+        self.lines.append(
+            self.create_line(
+                *point, *point, width=self.pen.get(), fill=INK, capstyle="round", joinstyle="round", tags="ink"
+            )
+        )
 
     def _drag(self, event):
         if not self.drawing:
@@ -110,11 +120,16 @@ class Sketch(tk.Canvas):
         """Outline the digits' boxes [(left, top, right, bottom), ...], px of the image recognised (for
         an opened picture, scaled as it is shown); the one at index `solid` is drawn solid."""
         zoom, dx, dy = self.picture_place if self.picture is not None else (1.0, 0, 0)
-        self.boxes = [(dx + l * zoom, dy + t * zoom, dx + r * zoom, dy + b * zoom) for l, t, r, b in boxes]
+        self.boxes = [(dx + x0 * zoom, dy + y0 * zoom, dx + x1 * zoom, dy + y1 * zoom) for x0, y0, x1, y1 in boxes]
         self.delete("box")
         for i, box in enumerate(self.boxes):
-            self.create_rectangle(*box, outline=BOX, dash=() if i == solid else (4, 3), width=2 if i == solid else 1,
-                                  tags=("box", f"box{i}"))
+            self.create_rectangle(
+                *box,
+                outline=BOX,
+                dash=() if i == solid else (4, 3),
+                width=2 if i == solid else 1,
+                tags=("box", f"box{i}"),
+            )
         self.tag_lower("box")  # under the ink
         if self.picture is not None:
             self.tag_lower("picture")
@@ -145,5 +160,6 @@ class Sketch(tk.Canvas):
         self.delete("hint")
         if not self.has_ink():
             width, height = self.extent()
-            self.create_text(width / 2, height / 2, text=self.hint, fill=HINT, font=self.look.fonts["text"],
-                             tags="hint")
+            self.create_text(
+                width / 2, height / 2, text=self.hint, fill=HINT, font=self.look.fonts["text"], tags="hint"
+            )

@@ -39,8 +39,9 @@ class StatusBar:
         self.frame.columnconfigure(0, weight=1)
         self.message = MessageLine(self.frame, look)
         self.message.frame.grid(row=0, column=0, sticky="ew")
-        ttk.Label(self.frame, text=model_line, font=look.fonts["small"], foreground=QUIET).grid(row=0, column=1,
-                                                                                              sticky="e")
+        ttk.Label(self.frame, text=model_line, font=look.fonts["small"], foreground=QUIET).grid(
+            row=0, column=1, sticky="e"
+        )
         line = ttk.Frame(self.frame)
         line.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(px(2), 0))
         self.profile_label = ttk.Label(line, font=look.fonts["small"], foreground=QUIET)
@@ -52,8 +53,9 @@ class StatusBar:
 
     def add_switch(self, text, variable):
         """A check box at the end of the profile line, for a boolean tk variable; returns it."""
-        switch = ttk.Checkbutton(self.profile_label.master, text=text, variable=variable, takefocus=False,
-                                 style="Small.TCheckbutton")
+        switch = ttk.Checkbutton(
+            self.profile_label.master, text=text, variable=variable, takefocus=False, style="Small.TCheckbutton"
+        )
         switch.pack(side="right")
         return switch
 

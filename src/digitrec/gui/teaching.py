@@ -46,8 +46,9 @@ class TeachWindow:
         edge = ttk.Frame(frame, style="Edge.TFrame", padding=1)
         edge.pack(pady=px(6))
         # A pen of its own, as wide as the main window's now: a drawing is learnt as it is seen here.
-        self.sketch = Sketch(edge, tk.IntVar(window, app.pen.get()), (px(CANVAS_SIDE), px(CANVAS_SIDE)),
-                             "Draw it here", self.look)
+        self.sketch = Sketch(
+            edge, tk.IntVar(window, app.pen.get()), (px(CANVAS_SIDE), px(CANVAS_SIDE)), "Draw it here", self.look
+        )
         self.sketch.pack()
         buttons = ttk.Frame(frame)
         buttons.pack(fill="x")
@@ -110,7 +111,8 @@ class TeachWindow:
             self.message.show(f"Learnt a {answer.request.label}. {self.learning.summary('Profile')}.")
         elif isinstance(answer.error, ProfileConflict):
             again = dataclasses.replace(answer.request, replace=True)
-            self.message.show(str(answer.error), NOT_SURE,
-                              action=("Learn anyway", lambda: self.learning.change(again, self._learnt)))
+            self.message.show(
+                str(answer.error), NOT_SURE, action=("Learn anyway", lambda: self.learning.change(again, self._learnt))
+            )
         else:
             self.message.show(str(answer.error), ERROR)

@@ -81,13 +81,15 @@ def answer_record(result):
     """The JSON object `--print-answers` writes for one NumberResult."""
     return {
         "number": result.text,
-        "digits": [{"digit": d.digit, "confidence": round(d.confidence, 4), "confident": d.confident}
-                   for d in result.digits],
+        "digits": [
+            {"digit": d.digit, "confidence": round(d.confidence, 4), "confident": d.confident} for d in result.digits
+        ],
         "confident": result.confident,
     }
 
 
 # The profile's requests.
+
 
 @dataclasses.dataclass(frozen=True)
 class Correct:

@@ -21,7 +21,10 @@ def keep_every_motion_event(root):
     try:
         tk_library = ctypes.CDLL(_tkinter.__file__)  # its symbols' lookup goes on into the libraries it links
         main_window, display_record, collapse = (
-            tk_library.Tk_MainWindow, tk_library.TkGetDisplay, tk_library.Tk_CollapseMotionEvents)
+            tk_library.Tk_MainWindow,
+            tk_library.TkGetDisplay,
+            tk_library.Tk_CollapseMotionEvents,
+        )
     except (OSError, AttributeError):
         return False
     main_window.restype, main_window.argtypes = ctypes.c_void_p, [ctypes.c_void_p]
