@@ -93,6 +93,21 @@ class DigitResult:
     box: tuple
     from_profile: bool = False  # the answer comes from one of the person's examples
     example: object = None  # the profile.Example that decided it (from_profile), or None
+    # The model's own probabilities, float32 (10,), before any example weighed in: equal to
+    # `probabilities` unless an example decided the answer (None: not given, as for `probabilities`).
+    model_probabilities: np.ndarray | None = None
+
+    @property
+    def model_digit(self):
+        """The model's own answer, before the profile (the answer itself when no example decided)."""
+        own = self.probabilities if self.model_probabilities is None else self.model_probabilities
+        return int(own.argmax())
+
+    @property
+    def model_confidence(self):
+        """The model's own probability of `model_digit`, in [0, 1]."""
+        own = self.probabilities if self.model_probabilities is None else self.model_probabilities
+        return float(own.max())
 
     @property
     def confidence(self):
@@ -359,9 +374,11 @@ class Recognizer:
         with self._lock:  # one profile state for the whole batch, even if a correction lands meanwhile
             adapter, examples = self._adapter, self._examples
         if adapter is not None and len(adapter):
-            probabilities, deciding = adapter.adjust(*self._run_both(np.stack(inputs)))
+            own, forms = self._run_both(np.stack(inputs))
+            probabilities, deciding = adapter.adjust(own, forms)
         else:
-            probabilities, deciding = self.probabilities(np.stack(inputs)), [-1] * len(inputs)
+            own = probabilities = self.probabilities(np.stack(inputs))
+            deciding = [-1] * len(inputs)
         return [
             DigitResult(
                 digit=int(p.argmax()),
@@ -371,8 +388,9 @@ class Recognizer:
                 box=tuple(int(v) for v in box),
                 from_profile=bool(by >= 0),
                 example=examples[by] if by >= 0 else None,
+                model_probabilities=np.asarray(mine, np.float32),
             )
-            for box, x, p, by in zip(boxes, inputs, probabilities, deciding)
+            for box, x, p, mine, by in zip(boxes, inputs, probabilities, own, deciding)
         ]
 
 
