@@ -45,9 +45,9 @@ from pathlib import Path
 
 import numpy as np
 
-from digitrec import Recognizer, bundle, data, pendigits
+from digitrec import Recognizer, bundle, data, kept, pendigits
 from digitrec.image import render_strokes
-from digitrec.recognize import DEFAULT_PEN_WIDTH, ProfileConflict
+from digitrec.recognize import DEFAULT_PEN_WIDTH, NoInkError, ProfileConflict
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pen_digits import PENDIGITS_FILE, UNIPEN_FILE
@@ -93,7 +93,7 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
     taught = taught_first(digits, teach)
     rest = [i for i in range(len(digits)) if i not in set(taught)]
     drawn, second = rest[: len(rest) // 2], rest[len(rest) // 2 :]
-    learn_s, conflicts, corrections, kept = [], 0, 0, 0
+    learn_s, conflicts, corrections, kept_count = [], 0, 0, 0
 
     def learn(i, source):
         nonlocal conflicts
@@ -112,10 +112,10 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
         if answer.digit != digits[i].label:
             corrections += 1
             learn(i, "correction")
-        elif keep:
+        elif keep and kept.why_not_learn(mine, answer, SHOWN_S, False, pendigits.fitted(digits[i].strokes)) is None:
             try:
                 mine.learn_input(answer.model_input, answer.digit, source="kept")
-                kept += 1
+                kept_count += 1
             except ProfileConflict:
                 pass
     plain_answers = [plain.digit(drawings[i]).digit for i in second]
@@ -126,6 +126,13 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
         answer != digits[i].label and digits[i].label not in shown for answer, i in zip(plain_answers, second)
     )
     answers = [mine.digit(drawings[i]) for i in second]
+    decided = [(a, i) for a, i in zip(answers, second) if a.from_profile]
+    if decided:  # each decided answer's margin and whether it was right: what example_confidence is fitted to
+        forms = mine._run("forms", np.stack([a.model_input for a, _ in decided]))
+        margins = mine._adapter.decide(forms)[1]
+        decided_margins = [(float(m), a.digit == digits[i].label) for m, (a, i) in zip(margins, decided)]
+    else:
+        decided_margins = []
     misread = [
         explained(mine, digits[i].label, a, plain.digit(drawings[i]))
         for a, i in zip(answers, second)
@@ -142,7 +149,7 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
         "drawn": len(drawn),
         "corrections": corrections,
         "conflicts": conflicts,
-        "kept": kept,
+        "kept": kept_count,
         "second_half": len(second),
         "errors_without": without,
         "errors_with": with_profile,
@@ -152,9 +159,155 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
         "examples": len(mine.examples),
         "accuracy_with": 1 - with_profile / len(second),
         "accuracy_without": 1 - without / len(second),
+        "decided_margins": decided_margins,
     }
     pictures = [dict(m["pictures"], writer=row["writer"], text=m["text"]) for m in misread]
     return row, mine, learn_s, pictures
+
+
+# The realistic user (--user realistic): what people do in the window besides drawing digits well.
+CORRECTS = 0.5  # the share of wrong answers they correct; the rest they clear uncorrected (kept, to the window)
+HALF_DONE = 0.05  # after a digit, the chance they start one more, leave it half done and clear it
+JUNK = 0.03  # after a digit, the chance they draw a dash or a scribble and clear it
+# Every clear comes after the answer has shown for this long: the window's timing rule (kept.MIN_SHOWN_S)
+# never helps here, so the figures are what the rest of the rule does alone.
+SHOWN_S = 2.0
+
+
+def junk_strokes(rng):
+    """A dash or a scribble, as a person might try the pen: strokes in the 280 px canvas."""
+    if rng.random() < 0.5:
+        x, y, length, angle = rng.uniform(40, 120), rng.uniform(60, 220), rng.uniform(60, 200), rng.normal(0, 0.15)
+        return [[(x, y), (x + length * np.cos(angle), y + length * np.sin(angle))]]
+    if rng.random() < 0.5:
+        xs = np.linspace(40, 240, rng.integers(5, 15))
+        ys = np.where(np.arange(len(xs)) % 2, 60, 220) + rng.normal(0, 10, len(xs))
+        return [list(zip(xs, ys))]
+    return [[tuple(p) for p in rng.uniform(40, 240, (rng.integers(6, 30), 2))]]
+
+
+def half_done(strokes):
+    """A drawing left half done: its first stroke if it has several, else the first half of its one stroke."""
+    return [strokes[0]] if len(strokes) > 1 else [strokes[0][: max(2, len(strokes[0]) // 2)]]
+
+
+def realistic_session(digits, model, folder, kept_rule, teach=TEACH_ROUNDS):
+    """One writer as people really use the window (Teach mode, then the first half of the rest drawn with
+    corrections of only some wrong answers, half-done drawings, dashes and scribbles, all cleared).
+    kept_rule: learn kept answers by `digitrec.kept`'s rule; False: corrections and Teach mode only.
+    Returns (errors on the second half with the profile, examples learnt from kept answers: (right, wrong))."""
+    rng = np.random.default_rng(digits[0].writer)  # the same events for both settings of kept_rule
+    mine = Recognizer(model, profile=folder).load()
+    strokes = [pendigits.fitted(d.strokes) for d in digits]
+    drawings = [render_strokes(s, DEFAULT_PEN_WIDTH) for s in strokes]
+    taught = taught_first(digits, teach)
+    rest = [i for i in range(len(digits)) if i not in set(taught)]
+    drawn, second = rest[: len(rest) // 2], rest[len(rest) // 2 :]
+    for i in taught:
+        mine.learn(drawings[i], digits[i].label, source="teach", replace=True)
+    learnt = {"right": 0, "wrong": 0}
+
+    def clear(lines, truth):
+        """The person clears a drawing uncorrected: the window learns it if the rule lets it."""
+        try:
+            result = mine.digit(render_strokes(lines, DEFAULT_PEN_WIDTH))
+        except NoInkError:
+            return
+        if kept_rule and kept.why_not_learn(mine, result, SHOWN_S, False, lines) is None:
+            try:
+                mine.learn_input(result.model_input, result.digit, source="kept")
+            except ProfileConflict:
+                return
+            learnt["right" if result.digit == truth else "wrong"] += 1
+
+    for i in drawn:
+        answer, coins = mine.digit(drawings[i]), rng.random(3)
+        if answer.digit != digits[i].label and coins[0] < CORRECTS:
+            mine.learn(drawings[i], digits[i].label, source="correction", replace=True)
+        else:
+            clear(strokes[i], digits[i].label)
+        if coins[1] < HALF_DONE:
+            clear(half_done(strokes[rng.integers(len(digits))]), None)
+        if coins[2] < JUNK:
+            clear(junk_strokes(rng), None)
+    errors = sum(mine.digit(drawings[i]).digit != digits[i].label for i in second)
+    return errors, learnt
+
+
+def realistic(writers="dev", model=None, teach=TEACH_ROUNDS, pendigits_file=DEFAULT_FILE, unipen_file=UNIPEN_FILE):
+    """Per writer: errors on the second half without a profile, with one grown without learning kept answers,
+    and with one that learns them by the rule; and what the rule learnt."""
+    plain = Recognizer(model).load()
+    rows = []
+    with tempfile.TemporaryDirectory() as root:
+        for writer, digits in writers_of(writers, pendigits_file, unipen_file).items():
+            taught = set(taught_first(digits, teach))
+            rest = [i for i in range(len(digits)) if i not in taught]
+            second = rest[len(rest) // 2 :]
+            drawings = [render_strokes(pendigits.fitted(digits[i].strokes), DEFAULT_PEN_WIDTH) for i in second]
+            without = sum(plain.digit(d).digit != digits[i].label for d, i in zip(drawings, second))
+            off, _ = realistic_session(digits, model, Path(root) / f"{writer}-off", False, teach)
+            rule, learnt = realistic_session(digits, model, Path(root) / f"{writer}-rule", True, teach)
+            rows.append(
+                {
+                    "writer": writer,
+                    "second_half": len(second),
+                    "errors_without": without,
+                    "errors_kept_off": off,
+                    "errors_kept_rule": rule,
+                    "kept_right": learnt["right"],
+                    "kept_wrong": learnt["wrong"],
+                }
+            )
+    return {
+        "user": {"corrects": CORRECTS, "half_done": HALF_DONE, "junk": JUNK, "shown_s": SHOWN_S},
+        "per_writer": rows,
+        "errors_without": sum(r["errors_without"] for r in rows),
+        "errors_kept_off": sum(r["errors_kept_off"] for r in rows),
+        "errors_kept_rule": sum(r["errors_kept_rule"] for r in rows),
+        "rule_helps_every_writer": all(r["errors_kept_rule"] <= r["errors_kept_off"] for r in rows)
+        and any(r["errors_kept_rule"] < r["errors_kept_off"] for r in rows),
+        "writers_rule_worse": [r["writer"] for r in rows if r["errors_kept_rule"] > r["errors_kept_off"]],
+        "writers_worse_than_no_profile": [
+            r["writer"] for r in rows if min(r["errors_kept_off"], r["errors_kept_rule"]) > r["errors_without"]
+        ],
+    }
+
+
+def report_realistic(results):
+    user = results["user"]
+    print(
+        f"a realistic user: Teach mode, then corrects {user['corrects']:.0%} of the wrong answers and clears the "
+        f"rest; after a digit, {user['half_done']:.0%} of the time a half-done drawing cleared, {user['junk']:.0%} "
+        f"a dash or scribble cleared (each after {user['shown_s']} s on screen)\n"
+    )
+    print("writer  second half  errors: no profile  kept off  kept by the rule  (learnt kept: right / wrong)")
+    for r in results["per_writer"]:
+        print(
+            f"{r['writer']:>6} {r['second_half']:>12} {r['errors_without']:>19} {r['errors_kept_off']:>9} "
+            f"{r['errors_kept_rule']:>17}  ({r['kept_right']} / {r['kept_wrong']})"
+        )
+    print(
+        f"\nin all: {results['errors_without']} without a profile, {results['errors_kept_off']} with kept answers "
+        f"not learnt, {results['errors_kept_rule']} learnt by the rule"
+    )
+    print(f"the rule helps every writer (none worse, some better): {results['rule_helps_every_writer']}")
+    print(f"writers the rule makes worse: {results['writers_rule_worse'] or 'none'}")
+    print(f"writers worse with a profile than without: {results['writers_worse_than_no_profile'] or 'none'}")
+
+
+def fitted_margin_scale(margins):
+    """The MARGIN_SCALE s for which 1 / (1 + exp(-m / s)) best predicts which decided answers were right
+    (maximum likelihood over a grid); margins: [(margin >= 0, right), ...]. None without a wrong answer
+    (no finite fit: any small s fits)."""
+    if not margins or all(right for _, right in margins):
+        return None
+    m = np.array([margin for margin, _ in margins])
+    right = np.array([r for _, r in margins], bool)
+    scales = np.geomspace(1e-3, 1.0, 400)
+    p = 1 / (1 + np.exp(-m[None, :] / scales[:, None]))
+    likelihood = np.where(right[None, :], np.log(p), np.log1p(-p + 1e-12)).sum(axis=1)
+    return float(scales[likelihood.argmax()])
 
 
 def explained(mine, label, answer, alone):
@@ -325,6 +478,9 @@ def run(
         "min_similarity": min_similarity(model),
         "per_writer": rows,
         "picture": picture,
+        "margin_scale_fit": fitted_margin_scale([m for r in rows for m in r["decided_margins"]]),
+        "decided_answers": sum(len(r["decided_margins"]) for r in rows),
+        "decided_wrong": sum(not right for r in rows for _, right in r["decided_margins"]),
     }
     results["goals"] = {
         f"every writer >= {GOALS['every_writer']:.1%}": results["worst_writer_with"] >= GOALS["every_writer"],
@@ -376,8 +532,22 @@ def main():
         metavar="FILE",
         help="save the digits misread with a profile, beside their writer's nearest examples",
     )
+    parser.add_argument(
+        "--user",
+        choices=("diligent", "realistic"),
+        default="diligent",
+        help="diligent: corrects every wrong answer; realistic: corrects half, clears the rest, half-done "
+        "drawings and scribbles, and compares learning kept answers by the rule with not (default: %(default)s)",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
+    if args.user == "realistic":
+        results = realistic(args.writers, args.model, args.teach, args.pendigits, args.unipen)
+        if args.json:
+            print(json.dumps(results, indent=2))
+        else:
+            report_realistic(results)
+        return
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     results = run(
         args.writers,

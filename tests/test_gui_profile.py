@@ -10,17 +10,22 @@ import gc
 import io
 import os
 import threading
+import time
 
 import numpy as np
 import pytest
 import strokes
 from test_gui import GuiProcess, draw, draw_ink, printed, pump, settle, stroke_events
 
+from digitrec import kept
 from digitrec.profile import INDEX, PROFILES_ENV, Profile
 from digitrec.recognize import Recognizer
 
 tk = pytest.importorskip("tkinter", reason="the drawing app needs tkinter (apt-get install python3-tk)")
+from tkinter import ttk  # noqa: E402
+
 from digitrec import gui  # noqa: E402  (imports tkinter)
+from digitrec.gui.learning import UNDO  # noqa: E402
 
 # A '1' with a long flag, as many people write it: the bundled model reads '7' (0.998).
 FLAGGED_ONE = strokes.Drawing("1", [[(70, 80), (150, 40), (150, 260)]], 12, "flag")
@@ -176,6 +181,23 @@ def test_a_correction_that_contradicts_an_earlier_one_is_learnt_only_if_asked(ap
     assert app.answer.text == "7" and not button.winfo_ismapped()
 
 
+def test_a_contradicted_correction_shows_the_examples_it_would_forget_and_asks(app):
+    corrected(app, FLAGGED_ONE, "1")
+    corrected(app, FLAGGED_ONE, "7")
+    [window] = [w for w in app.root.winfo_children() if isinstance(w, tk.Toplevel)]
+    assert window.title() == "Learn this correction?"
+    labels = [w for frame in window.winfo_children() for w in frame.winfo_children() if isinstance(w, ttk.Label)]
+    assert any("looks like 1 of the 1s you taught me" in label.cget("text") for label in labels)
+    thumbnails = [w for row in window.winfo_children()[0].winfo_children() for w in row.winfo_children()]
+    assert [w.cget("text") for w in thumbnails if isinstance(w, ttk.Label) and w.cget("image")] == ["your 1"]
+    [learn] = [
+        w for w in window.winfo_children()[0].winfo_children()[-1].winfo_children() if "Learn it" in w.cget("text")
+    ]
+    learn.invoke()
+    settle(app)
+    assert [e.label for e in stored()] == [7] and not window.winfo_exists()
+
+
 def test_learning_runs_off_the_tk_thread(app, monkeypatch):
     threads = []
     learn_input = app.recognizer.learn_input
@@ -230,15 +252,51 @@ def test_the_example_that_decided_an_answer_shows_under_it_and_can_be_forgotten(
 # ---------------------------------------------------------------- learning from the answers kept
 
 
-def test_an_answer_kept_is_learnt_when_cleared_and_undo_takes_it_back(app):
+def looked_at(app):
+    """The person looks at the answer as long as a kept answer needs, then goes on."""
+    time.sleep(kept.MIN_SHOWN_S + 0.1)
+
+
+def test_an_answer_kept_is_learnt_when_cleared_and_undo_says_and_takes_it_back(app):
     assert draw(app, strokes.write("4", height=200)) == "4"
+    looked_at(app)
     app.clear()
     settle(app)
     assert [(e.label, e.source) for e in stored()] == [(4, "kept")]
-    assert status(app) == "Kept 4: learnt it (Undo correction forgets it). Profile default: 1 example."
+    assert status(app) == "Kept 4: learnt it. Profile default: 1 example."
+    assert app.status.buttons[UNDO].cget("text") == "Undo kept 4"
     app.learning.undo()
     settle(app)
     assert stored() == []
+    assert status(app) == "Forgot the 4 learnt last (kept). Profile default: 0 examples."
+
+
+def test_an_answer_cleared_as_soon_as_it_showed_is_not_learnt(app):
+    assert draw(app, strokes.write("4", height=200)) == "4"
+    app.clear()
+    settle(app)
+    assert stored() == []
+
+
+def test_a_dash_or_a_scribble_cleared_is_never_learnt(app):
+    for junk in ([[(60, 150), (220, 156)]], [[(40 + 15 * i, 60 if i % 2 else 220) for i in range(14)]]):
+        draw(app, strokes.Drawing("", junk, 12, "junk"))
+        looked_at(app)
+        app.clear()
+        settle(app)
+    assert stored() == []
+    assert "Not learnt" in status(app)
+
+
+def test_a_correction_replaces_a_wrong_answer_kept_earlier_without_asking(app):
+    assert draw(app, FLAGGED_ONE) == "7"  # wrong, and cleared uncorrected: learnt as a '7'
+    looked_at(app)
+    app.clear()
+    settle(app)
+    assert [(e.label, e.source) for e in stored()] == [(7, "kept")]
+    assert corrected(app, FLAGGED_ONE, "1") == "1"  # at once: no question
+    assert [(e.label, e.source) for e in stored()] == [(1, "correction")]
+    assert not app.status.message.button.winfo_ismapped()
 
 
 def test_an_answer_not_shown_or_corrected_or_with_the_switch_off_is_not_learnt(app):
@@ -246,9 +304,11 @@ def test_an_answer_not_shown_or_corrected_or_with_the_switch_off_is_not_learnt(a
     app.clear()
     settle(app)
     corrected(app, FLAGGED_ONE, "1")  # corrected: the correction is the example
+    looked_at(app)
     app.clear()
     app.learn_kept.set(False)
     draw(app, strokes.write("4", height=200))
+    looked_at(app)
     app.clear()
     settle(app)
     assert [(e.label, e.source) for e in stored()] == [(1, "correction")]
@@ -428,6 +488,9 @@ def test_a_correction_with_the_real_keyboard_is_stored_in_the_named_profile(disp
         assert [(e.label, e.source) for e in examples] == [(1, "correction")]
         app.key("Escape")
         assert app.draw(FLAGGED_ONE_AGAIN)["number"] == "1"
+        app.key("Escape")  # the same shape again, cleared: it is in the profile already
+        assert app.draw(strokes.write("4", height=200))["number"] == "4"
+        time.sleep(kept.MIN_SHOWN_S + 0.1)  # the person looks at the answer, then clears it
         app.key("Escape")  # an answer kept: learnt (before the clear's answer, asked after it, came back)
         assert [e.source for e in Profile(tmp_path / "mine").examples()] == ["correction", "kept"]
     finally:

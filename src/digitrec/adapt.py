@@ -29,10 +29,18 @@ docs/personal.md has the measurements.
 
 import numpy as np
 
-# How much the deciding example outweighs the model: its digit becomes a million times likelier than the
-# model's likeliest digit, so it is the answer however sure the model is (a flagged '1' is a '7' at 0.99999,
-# and the '1' can be under a millionth), and the answer is marked sure.
-EXAMPLE_WEIGHT = np.log(1e6)
+# How sure an answer decided by an example is, from its margin m (the example's similarity less the nearest
+# rival's of another digit): 1 / (1 + exp(-m / MARGIN_SCALE)), 0.5 at a tie. The deciding example's digit
+# is the answer however sure the model was of another (a flagged '1' is a '7' at 0.99999 to the model), but
+# it is only as sure as the example is nearer than the rest. MARGIN_SCALE was fitted (a logistic fit of
+# right against margin) on the design writers, pendigits 1-20, by `bench/personal.py --writers design
+# --fit-margin`; docs/personal.md.
+MARGIN_SCALE = 0.02
+
+
+def example_confidence(margin):
+    """The probability that an answer decided by an example is right, from its margin (float >= 0)."""
+    return float(1 / (1 + np.exp(-float(margin) / MARGIN_SCALE)))
 
 
 def unit(vectors):
@@ -71,33 +79,50 @@ class Adapter:
         own: int (n,), when the drawings are examples themselves: each one's index, so that
         it is read by the others.
         """
+        return self.decide(forms, own)[0]
+
+    def decide(self, forms, own=None):
+        """(int (n,) as `deciding_examples`, float (n,) margins): each deciding example's similarity less
+        that of the nearest rival of another digit (an example, or a prototype of an untaught digit), >= 0
+        where an example decides; 0 elsewhere."""
         forms = unit(forms)
         if not len(self.labels):
-            return np.full(len(forms), -1)
+            return np.full(len(forms), -1), np.zeros(len(forms))
         to_examples = forms @ self.forms.T  # (n, k)
         if own is not None:
             to_examples[np.arange(len(forms)), own] = -np.inf
         nearest = to_examples.argmax(axis=1)
         similarity = to_examples[np.arange(len(forms)), nearest]
+        answer = self.labels[nearest][:, None]
         # The rivals: the prototypes of the digits the person never taught, other than the example's own
         # (for a digit they taught, their own examples of it are the reference, and the nearest of all won).
         untaught = ~np.isin(self.prototype_labels, self.labels)  # (P,)
-        rivals = untaught[None, :] & (self.prototype_labels[None, :] != self.labels[nearest][:, None])  # (n, P)
+        rivals = untaught[None, :] & (self.prototype_labels[None, :] != answer)  # (n, P)
         to_rivals = np.where(rivals, forms @ self.prototypes.T, -1.0).max(axis=1)
         decides = (similarity >= self.min_similarity) & (similarity > to_rivals)
-        return np.where(decides, nearest, -1)
+        other_examples = np.where(self.labels[None, :] != answer, to_examples, -1.0).max(axis=1)
+        margins = np.where(decides, similarity - np.maximum(to_rivals, other_examples), 0.0)
+        return np.where(decides, nearest, -1), np.maximum(margins, 0.0)
 
     def adjust(self, probabilities, forms):
         """probabilities float32 (n, 10), forms (n, G) -> (float32 (n, 10) rows summing to 1,
         int (n,): the index of the example that decided each row, -1 for none). Rows no example
-        decides come back unchanged."""
+        decides come back unchanged.
+
+        A decided row's answer gets `example_confidence` of its margin, or the model's own probability
+        of that digit if higher; the rest is shared among the other digits as the model shares it.
+        """
         probabilities = np.asarray(probabilities, np.float32)
-        deciding = self.deciding_examples(forms)
-        rows = np.nonzero(deciding >= 0)[0]
+        deciding, margins = self.decide(forms)
         adjusted = probabilities.copy()
-        if len(rows):
-            logits = np.log(np.maximum(probabilities[rows], 1e-12)).astype(np.float64)
-            logits[np.arange(len(rows)), self.labels[deciding[rows]]] = logits.max(axis=1) + EXAMPLE_WEIGHT
-            exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-            adjusted[rows] = exp / exp.sum(axis=1, keepdims=True)
+        for row in np.nonzero(deciding >= 0)[0]:
+            digit = self.labels[deciding[row]]
+            own = probabilities[row].astype(np.float64)
+            sure = max(example_confidence(margins[row]), float(own[digit]))
+            others = own.copy()
+            others[digit] = 0.0
+            total = others.sum()
+            others = others / total if total > 0 else np.full(10, 1 / 9) * (np.arange(10) != digit)
+            adjusted[row] = (1 - sure) * others
+            adjusted[row, digit] = sure
         return adjusted, deciding

@@ -70,12 +70,14 @@ class NoInkError(DigitrecError):
 class ProfileConflict(ProfileError):
     """A new example contradicts earlier ones: they would no longer read as their own digit.
 
-    `examples`: the contradicted Examples. `learn(..., replace=True)` drops them and keeps the new one.
+    `examples`: the contradicted Examples; `images`: theirs, float32 (k, 28, 28) in [0, 1], ink 1 (to show
+    the person what they would lose). `learn(..., replace=True)` drops them and keeps the new one.
     """
 
-    def __init__(self, message, examples):
+    def __init__(self, message, examples, images=None):
         super().__init__(message)
         self.examples = examples
+        self.images = np.zeros((0, 28, 28), np.float32) if images is None else images
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -253,8 +255,12 @@ class Recognizer:
             if self._profile_problem:
                 raise ProfileError(f"{self._profile_problem}; not learning")
             contradicted = self._contradicted(model_input, label)
-            if contradicted and not replace:
-                raise ProfileConflict(_conflict_message(label, contradicted), contradicted)
+            # Examples learnt from kept answers were guesses: one the person's own word contradicts goes without
+            # asking. Only what they taught or corrected themselves is worth a question.
+            # A kept answer is a guess too: it replaces nothing.
+            asked = contradicted if source == "kept" else [e for e in contradicted if e.source != "kept"]
+            if asked and not replace:
+                raise ProfileConflict(_conflict_message(label, asked), asked, self.profile.images(asked))
             if contradicted:
                 self.profile.remove([e.id for e in contradicted])
             example = self.profile.add(model_input, label, source)
@@ -298,6 +304,23 @@ class Recognizer:
             return []
         deciding = candidate.deciding_examples(forms[rows], own=rows)
         return [self._examples[i] for i, by in zip(rows, deciding) if by == len(labels)]
+
+    @property
+    def min_similarity(self):
+        """The similarity of forms (cosine, in [-1, 1]) from which an example counts for a drawing: the model's."""
+        return self._base_adapter().min_similarity if self._adapter is None else self._adapter.min_similarity
+
+    def likeness(self, model_input, digit):
+        """(how much `model_input` looks like a `digit`, how much like the profile's own examples of it): the
+        highest cosine similarity of its forms to the model's prototypes and the profile's examples of that
+        digit, and to those examples alone (-1 with none). model_input: float (28, 28) in [0, 1], ink 1."""
+        with self._lock:
+            adapter = self.load()._adapter or self._base_adapter()
+        form = unit(self._run("forms", np.asarray(model_input, np.float32)[None]))[0]
+        prototypes = adapter.prototypes[adapter.prototype_labels == digit] @ form
+        examples = adapter.forms[adapter.labels == digit] @ form
+        own = float(examples.max()) if len(examples) else -1.0
+        return max(float(prototypes.max(initial=-1.0)), own), own
 
     def nearest_examples(self, model_input):
         """{digit: (Example, similarity)}: the profile's nearest example of each digit it holds to

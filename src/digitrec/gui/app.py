@@ -40,6 +40,7 @@ import queue
 import signal
 import sys
 import threading
+import time
 import tkinter as tk
 from pathlib import Path
 from tkinter import filedialog, ttk
@@ -146,6 +147,7 @@ class App:
         self._answered = 0  # the value of _edits when the last final answer was asked for
         self._shown = None  # the value of _edits when the final answer on display was asked for
         self._corrected = None  # the value of _edits when a digit of the ink was last corrected
+        self._shown_at = 0.0  # time.monotonic() when the final answer on display showed
         self.dispatcher = Dispatcher(root, recognizer)  # every answer and profile change, off the Tk thread
         self._loader = None
         self._loaded = queue.Queue()
@@ -349,7 +351,8 @@ class App:
     def clear(self):
         """Wipe the canvas; the answer becomes empty. An answer on display that was kept is learnt (gui.learning)."""
         if self.learning and self._kept():
-            self.learning.keep(self.answer.digits)
+            shown_s = time.monotonic() - self._shown_at
+            self.learning.keep(self.answer.digits, shown_s, self.canvas.drawing, self.canvas.strokes)
         self._wipe()
         self._set_status()
         self.refresh()
@@ -548,6 +551,7 @@ class App:
             return
         self.reading, self.answer = answer.result, answer.result.number
         self._shown = answer.request.edits
+        self._shown_at = time.monotonic()  # a kept answer must have been on screen a while (digitrec.kept)
         self._show_answer()
         if self.print_answers:
             self._emit(answer_record(self.answer))

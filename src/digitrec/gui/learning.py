@@ -11,6 +11,8 @@ import dataclasses
 import weakref
 from tkinter import messagebox
 
+from digitrec import kept
+from digitrec.gui.conflict import ConflictWindow
 from digitrec.gui.gallery import Gallery
 from digitrec.gui.look import ERROR, NOT_SURE
 from digitrec.gui.teaching import TeachWindow
@@ -20,6 +22,8 @@ from digitrec.recognize import ProfileConflict
 
 # The profile line's buttons. Undo and Reset need an example to act on; all need the model (it reads the profile).
 UNDO, EXAMPLES, TEACH, RESET = "Undo correction", "Examples…", "Teach…", "Reset…"
+# What the Undo button says it undoes, by the newest example's source.
+UNDONE = {"correction": "correction", "teach": "taught", "kept": "kept", "api": "added", "import": "imported"}
 LEARN_KEPT = "Learn from answers I keep"  # the switch: a kept answer (cleared uncorrected) is learnt
 
 
@@ -49,15 +53,20 @@ class Learning:
         elif isinstance(answer.error, ProfileConflict):
             again = dataclasses.replace(answer.request, replace=True)
             self.app.status.show(str(answer.error), NOT_SURE, action=("Learn anyway", lambda: self.learn(again)))
+            label = answer.request.label
+            ConflictWindow(self.app.root, self.app.look, answer.error, label, lambda: self.learn(again))
         else:
             self.app.status.show(str(answer.error), ERROR)
 
-    def keep(self, digits):
-        """The person moved on from these DigitResults without correcting them: with the switch on, learn
-        them (source "kept"); the status line says so, and Undo takes the last one back."""
+    def keep(self, digits, shown_s, drawing, strokes):
+        """The person cleared these DigitResults without correcting them, `shown_s` seconds after they showed
+        (`drawing`: the pen was down; `strokes`: the canvas' polylines). With the switch on, learn those
+        `digitrec.kept` takes for meant (source "kept"); the status line says what was learnt and what not."""
         if not self.app.learn_kept.get():
             return
-        self.change(Keep(tuple(d.model_input for d in digits), tuple(d.digit for d in digits)), self._kept)
+        each = [strokes] if len(digits) == 1 else [kept.strokes_of(d.box, strokes) for d in digits]
+        request = Keep(tuple(digits), shown_s, drawing, tuple(tuple(map(tuple, s)) for s in each))
+        self.change(request, self._kept)
 
     def _kept(self, answer):
         if answer.error is not None:
@@ -65,13 +74,14 @@ class Learning:
             return
         learnt, left_out = answer.result
         said = "".join(str(e.label) for e in learnt)
-        message = f"Kept {said}: learnt it ({UNDO} forgets it). {self.summary('Profile')}." if learnt else ""
-        if left_out:
-            message += (
-                f" Not learnt: your {''.join(map(str, left_out))}, it looks like an example of another "
-                "digit (correct it if it was wrong)."
-            )
-        self.app.status.show(message.strip())
+        message = f"Kept {said}: learnt it. {self.summary('Profile')}." if learnt else ""
+        # Not learning a drawing cleared at once or mid-stroke is what the person expects: no need to say so.
+        quiet = {"cleared as soon as it showed", "you were still drawing"}
+        told = [f"your {digit} ({reason})" for digit, reason in left_out if reason not in quiet]
+        if told:
+            message += " Not learnt: " + ", ".join(told) + "."
+        if message:
+            self.app.status.show(message.strip())
 
     def undo(self):
         """Forget the example learnt last (a correction, or a drawing in teach mode)."""
@@ -168,3 +178,7 @@ class Learning:
             status.show_profile(
                 self.summary(), enabled={EXAMPLES, TEACH} | ({UNDO, RESET} if self.recognizer.examples else set())
             )
+        if UNDO in status.buttons:  # it says what it undoes: "Undo kept 4"; fixed in width, the line stays put
+            newest = self.recognizer.examples[-1] if self.recognizer.examples and not problem else None
+            text = UNDO if newest is None else f"Undo {UNDONE.get(newest.source, 'example')} {newest.label}"
+            status.buttons[UNDO].configure(text=text, width=len(UNDO) + 2)

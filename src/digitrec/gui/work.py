@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from digitrec import kept
 from digitrec.errors import DigitrecError
 from digitrec.image import render_strokes
 from digitrec.recognize import NumberResult, ProfileConflict
@@ -165,17 +166,23 @@ class ReadExample:
 
 @dataclasses.dataclass(frozen=True)
 class Keep:
-    """The answer's digits were kept (the person moved on without correcting them): learn each. -> (the stored
-    profile.Examples, the labels left out because they would contradict earlier examples)"""
+    """The answer's digits were kept (the person cleared them without correcting them): learn each that
+    `digitrec.kept`'s rule takes for meant. -> (the stored profile.Examples, [(digit, why it was not learnt)])"""
 
-    model_inputs: tuple  # float32 (28, 28) in [0, 1], ink 1: each DigitResult.model_input
-    labels: tuple
+    digits: tuple  # the DigitResults on display
+    shown_s: float  # how long the answer had been on screen when the canvas was cleared
+    drawing: bool  # the pen was down
+    strokes: tuple  # each digit's strokes ([(x, y), ...] polylines), in the order of `digits`
 
     def run(self, recognizer):
         learnt, left_out = [], []
-        for model_input, label in zip(self.model_inputs, self.labels):
-            try:
-                learnt.append(recognizer.learn_input(model_input, label, source="kept"))
-            except ProfileConflict:  # a kept answer is no reason to replace what the person taught
-                left_out.append(label)
+        for digit, strokes in zip(self.digits, self.strokes):
+            reason = kept.why_not_learn(recognizer, digit, self.shown_s, self.drawing, strokes)
+            if reason is None:
+                try:
+                    learnt.append(recognizer.learn_input(digit.model_input, digit.digit, source="kept"))
+                    continue
+                except ProfileConflict:  # a kept answer is no reason to replace what the person taught
+                    reason = "it looks like an example of another digit"
+            left_out.append((digit.digit, reason))
         return learnt, left_out
