@@ -126,13 +126,8 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
         answer != digits[i].label and digits[i].label not in shown for answer, i in zip(plain_answers, second)
     )
     answers = [mine.digit(drawings[i]) for i in second]
-    decided = [(a, i) for a, i in zip(answers, second) if a.from_profile]
-    if decided:  # each decided answer's margin and whether it was right: what example_confidence is fitted to
-        forms = mine._run("forms", np.stack([a.model_input for a, _ in decided]))
-        margins = mine._adapter.decide(forms)[1]
-        decided_margins = [(float(m), a.digit == digits[i].label) for m, (a, i) in zip(margins, decided)]
-    else:
-        decided_margins = []
+    # Each answer an example decided: how sure it said it was, and whether it was right (is it honest?).
+    decided = [(a.confidence, a.digit == digits[i].label) for a, i in zip(answers, second) if a.from_profile]
     misread = [
         explained(mine, digits[i].label, a, plain.digit(drawings[i]))
         for a, i in zip(answers, second)
@@ -159,7 +154,7 @@ def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
         "examples": len(mine.examples),
         "accuracy_with": 1 - with_profile / len(second),
         "accuracy_without": 1 - without / len(second),
-        "decided_margins": decided_margins,
+        "decided": decided,
     }
     pictures = [dict(m["pictures"], writer=row["writer"], text=m["text"]) for m in misread]
     return row, mine, learn_s, pictures
@@ -296,18 +291,41 @@ def report_realistic(results):
     print(f"writers worse with a profile than without: {results['writers_worse_than_no_profile'] or 'none'}")
 
 
-def fitted_margin_scale(margins):
-    """The MARGIN_SCALE s for which 1 / (1 + exp(-m / s)) best predicts which decided answers were right
-    (maximum likelihood over a grid); margins: [(margin >= 0, right), ...]. None without a wrong answer
-    (no finite fit: any small s fits)."""
-    if not margins or all(right for _, right in margins):
-        return None
+def fitted_margin(margins):
+    """(bias, slope) of the logistic 1 / (1 + exp(-(bias + slope * m))) that best predicts which decided answers
+    were right (maximum likelihood over a grid); margins: [(margin >= 0, right), ...]."""
     m = np.array([margin for margin, _ in margins])
     right = np.array([r for _, r in margins], bool)
-    scales = np.geomspace(1e-3, 1.0, 400)
-    p = 1 / (1 + np.exp(-m[None, :] / scales[:, None]))
-    likelihood = np.where(right[None, :], np.log(p), np.log1p(-p + 1e-12)).sum(axis=1)
-    return float(scales[likelihood.argmax()])
+    best = (-np.inf, 0.0, 0.0)
+    for bias in np.linspace(-2, 10, 121):
+        p = 1 / (1 + np.exp(-(bias + np.geomspace(1, 500, 200)[:, None] * m[None, :])))
+        likelihood = np.where(right[None, :], np.log(p + 1e-300), np.log1p(-p + 1e-15)).sum(axis=1)
+        if likelihood.max() > best[0]:
+            best = (likelihood.max(), float(bias), float(np.geomspace(1, 500, 200)[likelihood.argmax()]))
+    return best[1:]
+
+
+def margin_fit_on_mnist(model=None, people=200, per_digit=3, reads=300, seed=0):
+    """Fit adapt's MARGIN_BIAS and MARGIN_SLOPE on training data only: MNIST's training digits as `people`
+    profiles of `per_digit` examples a digit, each reading `reads` test digits. Returns the figures."""
+    recognizer = Recognizer(model).load()
+    base = recognizer._base_adapter()
+    (train_x, train_y), (test_x, test_y) = data.load_mnist()
+    rng = np.random.default_rng(seed)
+    test_forms = recognizer._run("forms", test_x.astype(np.float32) / 255)
+    margins = []
+    for _ in range(people):
+        chosen = np.concatenate(
+            [rng.choice(np.nonzero(train_y[:55000] == d)[0], per_digit, replace=False) for d in range(10)]
+        )
+        adapter = base.with_examples(
+            recognizer._run("forms", train_x[chosen].astype(np.float32) / 255), train_y[chosen]
+        )
+        read = rng.choice(len(test_x), reads, replace=False)
+        deciding, margin = adapter.decide(test_forms[read])
+        margins += [(float(m), adapter.labels[d] == test_y[i]) for d, m, i in zip(deciding, margin, read) if d >= 0]
+    bias, slope = fitted_margin(margins)
+    return {"decided": len(margins), "wrong": sum(not r for _, r in margins), "bias": bias, "slope": slope}
 
 
 def explained(mine, label, answer, alone):
@@ -478,9 +496,11 @@ def run(
         "min_similarity": min_similarity(model),
         "per_writer": rows,
         "picture": picture,
-        "margin_scale_fit": fitted_margin_scale([m for r in rows for m in r["decided_margins"]]),
-        "decided_answers": sum(len(r["decided_margins"]) for r in rows),
-        "decided_wrong": sum(not right for r in rows for _, right in r["decided_margins"]),
+        "decided_answers": sum(len(r["decided"]) for r in rows),
+        "decided_right": sum(right for r in rows for _, right in r["decided"]),
+        "decided_mean_confidence": statistics.mean(c for r in rows for c, _ in r["decided"])
+        if any(r["decided"] for r in rows)
+        else None,
     }
     results["goals"] = {
         f"every writer >= {GOALS['every_writer']:.1%}": results["worst_writer_with"] >= GOALS["every_writer"],
@@ -539,8 +559,16 @@ def main():
         help="diligent: corrects every wrong answer; realistic: corrects half, clears the rest, half-done "
         "drawings and scribbles, and compares learning kept answers by the rule with not (default: %(default)s)",
     )
+    parser.add_argument(
+        "--fit-margin",
+        action="store_true",
+        help="fit how sure an answer an example decided is (adapt.MARGIN_BIAS, MARGIN_SLOPE) on MNIST alone",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
+    if args.fit_margin:
+        print(json.dumps(margin_fit_on_mnist(args.model), indent=2))
+        return
     if args.user == "realistic":
         results = realistic(args.writers, args.model, args.teach, args.pendigits, args.unipen)
         if args.json:
