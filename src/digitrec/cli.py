@@ -527,7 +527,8 @@ class ShowVersion(argparse.Action):
             found = version("digitrec")
         except PackageNotFoundError:  # run from a source tree that was never installed
             found = "unknown (not installed: pip install -e .)"
-        parser.exit(message=f"digitrec {found}\n")
+        print(f"digitrec {found}")  # on stdout, as argparse's own "version" action
+        parser.exit()
 
 
 def parser():
