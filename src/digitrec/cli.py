@@ -393,7 +393,8 @@ def add_profile(commands):
         "profile",
         help="list, show, export, import, reset or delete handwriting profiles",
         description="Handwriting profiles hold the digits you taught digitrec (corrections "
-        "and Teach mode in the window, or Recognizer.learn).",
+        "and Teach mode in the window, or Recognizer.learn). Reset and delete ask first and keep a "
+        "copy (a zip in the profiles' .backups folder): `digitrec profile import COPY` undoes them.",
     )
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     actions.add_parser("list", help="the profiles, with how many examples each holds")

@@ -11,7 +11,9 @@ leaves the profile as it was, and two processes adding at once both keep their
 examples. A damaged index or image raises ProfileError (one line) and nothing
 is written over it.
 
-Profiles travel as one zip of the same files (`export_archive`, `import_archive`).
+Profiles travel as one zip of the same files (`export_archive`, `import_archive`);
+`reset_keeping_copy` and `delete` write one to `backups_root()` first, so that
+an import undoes them.
 Importing reads only PNGs and JSON (no code), and refuses names that are not
 the profile's own, oversized archives and images, and images that are not
 28x28 grey.
