@@ -3,8 +3,12 @@
 import io
 import json
 import multiprocessing
+import os
+import select
 import shlex
+import subprocess
 import sys
+import time
 import zipfile
 
 import numpy as np
@@ -260,6 +264,22 @@ def test_reset_answered_yes_forgets_and_says_how_to_undo(monkeypatch, capsys):
     assert alice.examples() == []
     assert main(shlex.split(said.split("to undo: digitrec ")[1])) == 0
     assert len(alice.examples()) == 2
+
+
+def test_delete_on_a_real_terminal_asks_and_y_deletes():
+    alice = taught("alice")
+    controller, terminal = os.openpty()
+    command = [sys.executable, "-m", "digitrec", "profile", "delete", "alice"]
+    run = subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    shown, deadline = b"", time.monotonic() + 60
+    while b"[y/N]" not in shown and time.monotonic() < deadline:
+        if select.select([controller], [], [], 1)[0]:
+            shown += os.read(controller, 1024)
+    os.write(controller, b"y\n")
+    assert run.wait(timeout=60) == 0
+    os.close(controller)
+    assert b"Delete profile alice and its 2 examples?" in shown and not alice.folder.exists()
 
 
 def test_delete_with_yes_asks_nothing_and_its_undo_brings_the_profile_back(tmp_path, capsys):

@@ -373,8 +373,8 @@ def csv_row(row, number, top):
     not_sure = "no" if result.confident else "yes"
     if not number:
         tops = [cell for d, p in result.top(top) for cell in (d, f"{p:.4f}")] if top > 1 else []
-        mine = [_yes_no(result.from_profile), result.model_digit, f"{result.model_confidence:.4f}", row.digit_groups]
-        return [row.path, result.digit, f"{result.confidence:.4f}", not_sure, *tops, *mine, ""]
+        own = [_yes_no(result.from_profile), result.model_digit, f"{result.model_confidence:.4f}", row.digit_groups]
+        return [row.path, result.digit, f"{result.confidence:.4f}", not_sure, *tops, *own, ""]
     digits = result.digits
     cells = [
         row.path,

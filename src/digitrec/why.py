@@ -56,8 +56,11 @@ def explain_file(path, out=None, number=False, as_json=False, model=None, profil
     if out is not None:
         profile_name = recognizer.profile.name if recognizer.profile is not None else None
         sheet = picture(Path(path).name, image, result, explanations, examples, profile_name)
-        with atomic_path(out) as tmp:
-            sheet.save(tmp, format=picture_format, **SAVE_OPTIONS.get(picture_format, {}))
+        try:
+            with atomic_path(out) as tmp:
+                sheet.save(tmp, format=picture_format, **SAVE_OPTIONS.get(picture_format, {}))
+        except (OSError, ValueError) as error:  # a full disk; a format that refuses so large a picture
+            raise DigitrecError(f"cannot write {out}: {getattr(error, 'strerror', None) or error}") from None
         print(f"digitrec explain: wrote {out}: why {path} reads {result.text}", file=sys.stderr)
     if as_json:
         print(json.dumps(to_dict(str(path), result, explanations)))
