@@ -215,6 +215,15 @@ def test_an_extension_naming_no_picture_format_is_refused_before_any_work(flagge
     assert list(tmp_path.iterdir()) == [flagged_one]
 
 
+def test_explain_json_says_how_many_digit_groups_a_file_read_as_one_holds(tmp_path, capsys):
+    path = tmp_path / "17.png"
+    render_strokes([[(20, 20), (20, 180)], [(80, 20), (180, 20), (120, 180)]], 12).save(path)
+    assert main(["explain", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["digit_groups"] == 2
+    assert main(["explain", str(path), "--json", "--number"]) == 0
+    assert json.loads(capsys.readouterr().out)["digit_groups"] is None
+
+
 def test_explain_reads_with_a_profile_only_when_named_and_says_whether_it_decided(flagged_one, capsys):
     Recognizer(profile="default").learn(render_strokes(FLAGGED_ONE, 12), 1)
     for args, decided, digit in (([], False, 7), (["--profile", "default"], True, 1)):

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from digitrec import heatmap
+from digitrec import batch, heatmap
 from digitrec.errors import DigitrecError, UsageError
 from digitrec.explain import Explainer
 from digitrec.files import atomic_path
@@ -51,11 +51,12 @@ def explain_file(path, out=None, number=False, as_json=False, model=None, profil
     result = recognizer.number(image) if number else NumberResult([recognizer.digit(image)])
     if not result.digits:
         raise NoInkError(f"{path}: no ink found: the image is blank")
+    groups = None if number else batch.digit_groups(image)  # several: the picture and the JSON suggest --number
     explanations = Explainer(model).explain(result.digits, alone=True)
     examples = [_example_image(recognizer, d) for d in result.digits]
     if out is not None:
         profile_name = recognizer.profile.name if recognizer.profile is not None else None
-        sheet = picture(Path(path).name, image, result, explanations, examples, profile_name)
+        sheet = picture(Path(path).name, image, result, explanations, examples, profile_name, groups)
         try:
             with atomic_path(out) as tmp:
                 sheet.save(tmp, format=picture_format, **SAVE_OPTIONS.get(picture_format, {}))
@@ -63,7 +64,7 @@ def explain_file(path, out=None, number=False, as_json=False, model=None, profil
             raise DigitrecError(f"cannot write {out}: {getattr(error, 'strerror', None) or error}") from None
         print(f"digitrec explain: wrote {out}: why {path} reads {result.text}", file=sys.stderr)
     if as_json:
-        print(json.dumps(to_dict(str(path), result, explanations)))
+        print(json.dumps(to_dict(str(path), result, explanations, groups)))
     return 0
 
 
@@ -92,8 +93,9 @@ def _example_image(recognizer, digit):
     return recognizer.profile.images([digit.example])[0]
 
 
-def to_dict(path, result, explanations):
-    """The JSON of `--json`: the answer, and for each digit its probabilities and maps (28x28 lists of floats)."""
+def to_dict(path, result, explanations, digit_groups=None):
+    """The JSON of `--json`: the answer, and for each digit its probabilities and maps (28x28 lists of floats);
+    digit_groups (read as one digit): how many digit-sized groups of ink the file holds (`batch.digit_groups`)."""
     digits = []
     for digit, why in zip(result.digits, explanations):
         digits.append(
@@ -115,6 +117,7 @@ def to_dict(path, result, explanations):
         "file": path,
         "number": result.text,
         "confident": result.confident,
+        "digit_groups": digit_groups,
         "maps": {
             "evidence": "how each pixel's ink moved the answer's score (logit units; > 0: toward it)",
             "runner_up_evidence": "the same for the runner-up's score",
@@ -175,15 +178,17 @@ class _Sheet:
         return sheet
 
 
-def picture(name, image, result, explanations, examples, profile_name=None):
+def picture(name, image, result, explanations, examples, profile_name=None, digit_groups=None):
     """The sheet `digitrec explain -o` writes, a Pillow RGB image: the file with each digit's box and
     evidence; then for each digit what the model saw, the evidence for it against the runner-up, for it
     alone and for the runner-up alone, the deciding profile example (if any, and then what the model
-    alone read), a legend, and its layers. profile_name: the profile read with, named where it decided."""
+    alone read), a legend, and its layers. profile_name: the profile read with, named where it decided;
+    digit_groups: the digit-sized groups of ink in a file read as one digit, said in the title if several."""
     side = 28 * ZOOM
     sheet = _Sheet(MARGIN * 2 + 5 * (side + GAP))
     sure = "" if result.confident else "  (not sure)"
-    sheet.text(f"{name}: read {result.text}{sure}", "title")
+    several = f"  (looks like {digit_groups} digits: try --number)" if (digit_groups or 0) > 1 else ""
+    sheet.text(f"{name}: read {result.text}{sure}{several}", "title")
     sheet.row(
         [_file_with_evidence(image, result, explanations, sheet.width - 2 * MARGIN)],
         ["the file, each digit's box over the evidence (red: toward the answer, blue: toward the runner-up)"],
