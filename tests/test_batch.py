@@ -81,7 +81,10 @@ def test_csv_has_a_row_per_file_in_sorted_order_bad_ones_with_their_error(scans,
     out = tmp_path / "results.csv"
     assert main(["predict", str(scans), "--csv", str(out), "--jobs", "1"]) == 1  # some failed
     rows = read_csv(out)
-    assert list(rows[0]) == ["path", "answer", "confidence", "not_sure", "error"]
+    assert list(rows[0]) == [
+        *["path", "answer", "confidence", "not_sure"],
+        *["from_profile", "model_digit", "model_confidence", "digit_groups", "error"],
+    ]
     assert names(rows, scans) == IN_ORDER
     by_name = dict(zip(names(rows, scans), rows))
     assert [by_name[name]["answer"] for name in GOOD] == ["1", "7", "7", "1"]
@@ -114,7 +117,10 @@ def test_a_number_with_top_k_has_each_digits_confidence_and_likeliest(tmp_path):
     out = tmp_path / "r.csv"
     assert main(["predict", str(tmp_path / "in"), "--number", "--top", "3", "--csv", str(out), "--jobs", "1"]) == 0
     [row] = read_csv(out)
-    assert list(row) == ["path", "answer", "confidence", "not_sure", "digit_confidences", "digit_top", "error"]
+    assert list(row) == [
+        *["path", "answer", "confidence", "not_sure", "digit_confidences", "digit_top"],
+        *["from_profile", "model_answer", "model_digit_confidences", "error"],
+    ]
     assert row["answer"] == "17"
     confidences = [float(c) for c in row["digit_confidences"].split()]
     assert len(confidences) == 2 and float(row["confidence"]) == min(confidences)
@@ -126,7 +132,7 @@ def test_top_k_adds_the_k_likeliest_digits_and_their_confidence(scans, tmp_path)
     out = tmp_path / "r.csv"
     main(["predict", str(scans / "b.png"), "--top", "2", "--csv", str(out), "--jobs", "1"])
     [row] = read_csv(out)
-    assert list(row)[4:] == ["top1", "top1_confidence", "top2", "top2_confidence", "error"]
+    assert list(row)[4:8] == ["top1", "top1_confidence", "top2", "top2_confidence"]
     assert row["top1"] == row["answer"] == "7" and float(row["top1_confidence"]) >= float(row["top2_confidence"])
 
 
@@ -208,9 +214,12 @@ def test_the_workers_read_with_the_profile_as_one_process_does(tmp_path, monkeyp
     monkeypatch.setattr(batch, "FEW_FILES", 2)
     monkeypatch.setattr(batch, "CHUNK", 2)
     out = tmp_path / "r.csv"
-    for profile, answer in ((["--profile", "alice"], "1"), (["--no-profile"], "7")):
-        assert main(["predict", str(tmp_path), *profile, "--jobs", "2", "--csv", str(out), "--quiet"]) == 0
-        assert [row["answer"] for row in read_csv(out)] == [answer] * 6
+    for profile, answer, decided in ((["--profile", "alice"], "1", "yes"), (["--no-profile"], "7", "no")):
+        assert main(["predict", str(tmp_path), *profile, "--jobs", "2", "--csv", str(out), "--force", "--quiet"]) == 0
+        rows = read_csv(out)
+        assert [(row["answer"], row["from_profile"], row["model_digit"]) for row in rows] == [
+            (answer, decided, "7")
+        ] * 6
 
 
 def test_read_files_takes_any_iterable_of_paths_and_gives_rows_in_its_order(scans):
@@ -294,7 +303,7 @@ def test_an_interrupt_keeps_every_finished_row_and_resume_answers_each_file_once
     text = out.read_text()
     assert text.endswith("\n")
     rows = list(csv.reader(io.StringIO(text)))
-    assert all(len(row) == 5 and row[1] for row in rows[1:])  # whole rows, each with its answer
+    assert all(len(row) == len(rows[0]) and row[1] for row in rows[1:])  # whole rows, each with its answer
     assert 20 <= len(rows) - 1 < len(files)
 
     resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True, timeout=300)

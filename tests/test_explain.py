@@ -193,6 +193,48 @@ def test_explain_number_explains_each_digit(tmp_path, capsys):
     assert out.is_file()
 
 
+def test_explain_says_what_it_wrote_on_stderr(flagged_one, tmp_path, capsys):
+    out = tmp_path / "why.png"
+    assert main(["explain", str(flagged_one), "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == f"digitrec explain: wrote {out}: why {flagged_one} reads 7\n"
+
+
+@pytest.mark.parametrize("name, format", [("why.jpg", "JPEG"), ("why.JPEG", "JPEG"), ("why.webp", "WEBP")])
+def test_explain_writes_the_format_the_extension_names(flagged_one, tmp_path, name, format):
+    assert main(["explain", str(flagged_one), "-o", str(tmp_path / name)]) == 0
+    with Image.open(tmp_path / name) as picture:
+        assert picture.format == format and picture.width >= 600
+
+
+@pytest.mark.parametrize("name", ["why.txt", "why"])
+def test_an_extension_naming_no_picture_format_is_refused_before_any_work(flagged_one, tmp_path, name, capsys):
+    assert main(["explain", str(flagged_one), "-o", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"digitrec explain: error: {tmp_path / name}: ") and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == [flagged_one]
+
+
+def test_explain_json_says_how_many_digit_groups_a_file_read_as_one_holds(tmp_path, capsys):
+    path = tmp_path / "17.png"
+    render_strokes([[(20, 20), (20, 180)], [(80, 20), (180, 20), (120, 180)]], 12).save(path)
+    assert main(["explain", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["digit_groups"] == 2
+    assert main(["explain", str(path), "--json", "--number"]) == 0
+    assert json.loads(capsys.readouterr().out)["digit_groups"] is None
+
+
+def test_explain_reads_with_a_profile_only_when_named_and_says_whether_it_decided(flagged_one, capsys):
+    Recognizer(profile="default").learn(render_strokes(FLAGGED_ONE, 12), 1)
+    for args, decided, digit in (([], False, 7), (["--profile", "default"], True, 1)):
+        assert main(["explain", str(flagged_one), "--json", *args]) == 0
+        out, err = capsys.readouterr()
+        [answer] = json.loads(out)["digits"]
+        assert (answer["digit"], answer["from_profile"], answer["model_digit"]) == (digit, decided, 7)
+        assert 0.5 < answer["model_confidence"] <= 1
+        assert err == ("digitrec explain: using profile default: 1 example\n" if args else "")
+
+
 @pytest.mark.parametrize(
     "make, args, message",
     [

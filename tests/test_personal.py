@@ -264,12 +264,12 @@ def test_predict_reads_with_the_named_profile(one_png, capsys):
     assert json.loads(capsys.readouterr().out)["digit"] == 1
 
 
-def test_predict_reads_with_the_default_profile_unless_told_not_to(one_png, capsys):
+def test_predict_reads_with_the_windows_default_profile_only_when_asked(one_png, capsys):
     Recognizer(profile="default").learn(flagged_one(), 1)
     assert main(["predict", str(one_png)]) == 0
-    assert capsys.readouterr().out.startswith(f"{one_png}: 1")
-    assert main(["predict", "--no-profile", str(one_png)]) == 0
     assert capsys.readouterr().out.startswith(f"{one_png}: 7")
+    assert main(["predict", "--profile", "default", str(one_png)]) == 0
+    assert capsys.readouterr().out.startswith(f"{one_png}: 1")
 
 
 def test_predict_with_an_unknown_profile_is_one_line_and_exit_1(one_png, capsys):
@@ -301,7 +301,7 @@ def test_profile_commands_list_show_export_import_reset(tmp_path, capsys):
     assert main(["profile", "export", "alice", str(archive)]) == 0
     assert main(["profile", "import", str(archive), "--name", "bob"]) == 0
     assert "added 2 examples" in capsys.readouterr().out
-    assert main(["profile", "reset", "alice"]) == 0
+    assert main(["profile", "reset", "alice", "--yes"]) == 0
     assert main(["profile", "list"]) == 0
     assert capsys.readouterr().out.endswith("alice: 0 examples\nbob: 2 examples\n")
     assert Recognizer(profile="bob").digit(flagged_one(x=220)).digit == 1

@@ -1,11 +1,16 @@
 """Specification of `digitrec predict`: every good file answered, every bad one named in one line."""
 
+import csv
 import json
+import re
 import struct
+import subprocess
+import sys
 import zlib
 
 import pytest
 
+from digitrec import Recognizer
 from digitrec.cli import main
 from digitrec.image import render_strokes
 
@@ -89,3 +94,158 @@ def test_a_bad_model_is_one_line(tmp_path, seven, capsys):
 def test_top_must_be_between_1_and_10(seven, capsys):
     assert main(["predict", "--top", "11", str(seven)]) == 2  # a usage error, as argparse's own
     assert "--top" in capsys.readouterr().err
+
+
+def test_an_empty_file_is_said_to_be_empty(tmp_path, capsys):
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    assert main(["predict", str(empty)]) == 1
+    assert capsys.readouterr().err == f"digitrec predict: error: {empty}: empty file (0 bytes)\n"
+
+
+# ---------------------------------------------------------------- several digits read as one
+
+
+def test_an_image_of_several_digits_read_as_one_says_so_and_suggests_number(number, capsys):
+    assert main(["predict", str(number)]) == 0
+    assert capsys.readouterr().out.rstrip("\n").endswith("looks like 2 digits: try --number")
+
+
+def test_a_single_digit_gives_no_hint(seven, capsys):
+    assert main(["predict", str(seven)]) == 0
+    assert "looks like" not in capsys.readouterr().out
+
+
+def test_the_count_of_digit_groups_is_a_field_of_json_and_csv(number, seven, tmp_path, capsys):
+    assert main(["predict", "--json", str(number), str(seven)]) == 0
+    assert [json.loads(line)["digit_groups"] for line in capsys.readouterr().out.splitlines()] == [2, 1]
+    out = tmp_path / "r.csv"
+    assert main(["predict", "--csv", str(out), "--quiet", str(number), str(seven)]) == 0
+    assert [row["digit_groups"] for row in csv.DictReader(out.open())] == ["2", "1"]
+
+
+def test_top_k_with_number_shows_each_digits_k_likeliest(number, capsys):
+    assert main(["predict", "--number", "--top", "2", str(number)]) == 0
+    line = capsys.readouterr().out.strip()
+    per_digit = line.split("  top: ")[1].split(" | ")
+    assert [len(digit.split(", ")) for digit in per_digit] == [2, 2]
+    assert [digit.split()[0] for digit in per_digit] == ["1", "7"]
+
+
+# ---------------------------------------------------------------- a results file is never lost
+
+
+@pytest.mark.parametrize("option", ["--csv", "--jsonl"])
+def test_an_existing_results_file_is_not_overwritten_without_resume_or_force(seven, tmp_path, option, capsys):
+    out = tmp_path / "results"
+    out.write_text("rows finished before\n")
+    assert main(["predict", str(seven), option, str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"digitrec predict: error: {out} exists: --resume to continue it, --force to start again\n"
+    assert out.read_text() == "rows finished before\n"
+
+
+def test_force_starts_an_existing_results_file_again(seven, tmp_path):
+    out = tmp_path / "r.jsonl"
+    out.write_text("rows finished before\n")
+    assert main(["predict", str(seven), "--jsonl", str(out), "--force", "--quiet"]) == 0
+    [row] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert row["digit"] == 7
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [(["--force"], "--force starts a --csv or --jsonl file again: name it"), (["--force", "--resume"], "not both")],
+)
+def test_force_without_a_file_or_with_resume_is_a_usage_error(seven, tmp_path, args, says, capsys):
+    if "--resume" in args:
+        args = [*args, "--csv", str(tmp_path / "r.csv")]
+    assert main(["predict", str(seven), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("digitrec predict: error: ") and says in err and not (tmp_path / "r.csv").exists()
+
+
+def test_stdout_as_the_results_file_needs_no_force(seven, capsys):
+    assert main(["predict", str(seven), "--csv", "-", "--quiet"]) == 0
+    assert main(["predict", str(seven), "--csv", "-", "--quiet"]) == 0
+    assert capsys.readouterr().out.count("path,answer") == 2
+
+
+# ---------------------------------------------------------------- a closed pipe
+
+
+def run_into_a_closed_pipe(*args):
+    """Run `digitrec ARGS` with its stdout a pipe whose reader is gone before the first answer, as
+    `digitrec ... | head -c 0`; returns (exit status, stderr)."""
+    run = subprocess.Popen(
+        [sys.executable, "-m", "digitrec", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    run.stdout.close()  # before the command has read its model, let alone answered
+    err = run.stderr.read()
+    return run.wait(timeout=120), err
+
+
+def test_predict_into_a_closed_pipe_stops_quietly(seven, number):
+    status, err = run_into_a_closed_pipe("predict", "--json", str(seven), str(number), str(seven))
+    assert (status, err) == (141, "")
+
+
+def test_explain_into_a_closed_pipe_stops_quietly(seven):
+    status, err = run_into_a_closed_pipe("explain", "--json", str(seven))
+    assert (status, err) == (141, "")
+
+
+# ---------------------------------------------------------------- a profile only when asked, never hidden
+
+
+def flagged_one(x=150, scale=1.0):
+    """A '1' with a long flag (as in test_personal.py): the bundled model alone reads it '7'."""
+    return render_strokes([[(x - 80 * scale, 40 + 40 * scale), (x, 40), (x, 40 + 220 * scale)]], 12)
+
+
+@pytest.fixture
+def one_png(tmp_path):
+    """A flagged '1', and profiles 'alice' and 'default' whose example of it decides it is a '1'."""
+    for name in ("alice", "default"):
+        Recognizer(profile=name).learn(flagged_one(x=200, scale=0.8), 1)
+    path = tmp_path / "one.png"
+    flagged_one().save(path)
+    return path
+
+
+def test_no_profile_is_read_unless_one_is_named(one_png, capsys):
+    assert main(["predict", "--json", str(one_png)]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["digit"] == 7 and err == ""
+
+
+def test_the_profile_read_with_is_said_on_stderr_with_its_examples(one_png, capsys):
+    assert main(["predict", "--profile", "alice", str(one_png)]) == 0
+    assert capsys.readouterr().err == "digitrec predict: using profile alice: 1 example\n"
+
+
+def test_an_answer_the_profile_decided_says_so_and_what_the_model_alone_read(one_png, capsys):
+    assert main(["predict", "--profile", "alice", str(one_png)]) == 0
+    line = capsys.readouterr().out.strip()
+    assert re.fullmatch(
+        rf"{re.escape(str(one_png))}: 1  \(\d+\.\d%, from your profile 'alice'; model alone: 7 \d+\.\d%\)", line
+    )
+
+
+def test_json_says_whether_the_profile_decided_and_the_models_own_answer(one_png, capsys):
+    for args, decided, digit in ((["--profile", "alice"], True, 1), ([], False, 7)):
+        assert main(["predict", "--json", *args, str(one_png)]) == 0
+        answer = json.loads(capsys.readouterr().out)
+        assert (answer["digit"], answer["from_profile"], answer["model_digit"]) == (digit, decided, 7)
+        assert 0.5 < answer["model_confidence"] <= 1
+
+
+def test_a_number_says_which_of_its_digits_the_profile_decided(one_png, tmp_path, capsys):
+    path = tmp_path / "17.png"
+    strokes = [[(70, 80), (150, 40), (150, 260)], [(250, 40), (340, 40), (280, 260)]]  # a flagged '1', a '7'
+    render_strokes(strokes, 12).save(path)
+    assert main(["predict", "--number", "--json", "--profile", "alice", str(path)]) == 0
+    digits = json.loads(capsys.readouterr().out)["digits"]
+    assert [(d["digit"], d["from_profile"], d["model_digit"]) for d in digits] == [(1, True, 7), (7, False, 7)]
+    assert main(["predict", "--number", "--profile", "alice", str(path)]) == 0
+    assert "; from your profile 'alice' (digit 1: model alone: 7 " in capsys.readouterr().out

@@ -3,6 +3,12 @@
 import io
 import json
 import multiprocessing
+import os
+import select
+import shlex
+import subprocess
+import sys
+import time
 import zipfile
 
 import numpy as np
@@ -10,6 +16,7 @@ import pytest
 from PIL import Image
 
 from digitrec import profile as profiles
+from digitrec.cli import main
 from digitrec.profile import Profile, ProfileError
 
 
@@ -164,6 +171,126 @@ def test_the_profiles_are_listed_by_name():
     Profile("bob").add(a_digit(), 1)
     Profile("alice").add(a_digit(), 2)
     assert [p.name for p in profiles.list_profiles()] == ["alice", "bob"]
+
+
+# ---------------------------------------------------------------- reset and delete, undone
+
+
+def test_a_reset_keeps_a_copy_that_import_brings_back():
+    alice = Profile("alice")
+    taught = [alice.add(a_digit(i), i) for i in range(3)]
+    before = alice.images()
+    forgotten, backup = alice.reset_keeping_copy()
+    assert forgotten == 3 and alice.examples() == [] and not list(alice.folder.glob("*.png"))
+    assert backup.parent == profiles.backups_root() and backup.name.startswith("alice-")
+    restored, added = profiles.import_archive(backup)
+    assert (restored.name, added) == ("alice", 3) and restored.examples() == taught
+    np.testing.assert_array_equal(restored.images(), before)
+
+
+def test_a_reset_of_an_empty_profile_writes_no_copy():
+    alice = Profile("alice")
+    alice.add(a_digit(), 1)
+    alice.reset()
+    assert alice.reset_keeping_copy() == (0, None) and not profiles.backups_root().exists()
+
+
+def test_a_reset_that_cannot_keep_a_copy_forgets_nothing():
+    alice = Profile("alice")
+    example = alice.add(a_digit(), 1)
+    (alice.folder / example.file).write_bytes(b"damaged")
+    with pytest.raises(ProfileError, match=example.file):
+        alice.reset_keeping_copy()
+    assert alice.examples() == [example]
+
+
+def test_delete_removes_the_profile_and_keeps_a_copy_that_import_brings_back(profiles_root):
+    alice = Profile("alice")
+    taught = [alice.add(a_digit(i), i) for i in range(2)]
+    count, backup = alice.delete()
+    assert count == 2 and not alice.folder.exists() and [p.name for p in profiles.list_profiles()] == []
+    restored, added = profiles.import_archive(backup)
+    assert added == 2 and restored.examples() == taught
+
+
+def test_delete_leaves_files_it_does_not_own(tmp_path):
+    folder = tmp_path / "mine"
+    Profile(folder).add(a_digit(), 1)
+    (folder / "notes.txt").write_text("mine")
+    Profile(folder).delete()
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
+class Terminal(io.StringIO):
+    """What a person types at a terminal: stdin that is a tty."""
+
+    def isatty(self):
+        return True
+
+
+def taught(name, count=2):
+    profile = Profile(name)
+    for i in range(count):
+        profile.add(a_digit(i), i)
+    return profile
+
+
+@pytest.mark.parametrize("action", ["reset", "delete"])
+def test_reset_and_delete_without_a_terminal_or_yes_are_refused_and_change_nothing(action, capsys):
+    alice = taught("alice")
+    before = snapshot(alice.folder)
+    assert main(["profile", action, "alice"]) == 2
+    assert capsys.readouterr().err == "digitrec profile: error: not asking without a terminal: add --yes to go ahead\n"
+    assert snapshot(alice.folder) == before
+
+
+@pytest.mark.parametrize("action", ["reset", "delete"])
+def test_reset_and_delete_ask_on_a_terminal_and_no_keeps_everything(action, monkeypatch, capsys):
+    alice = taught("alice")
+    before = snapshot(alice.folder)
+    monkeypatch.setattr(sys, "stdin", Terminal("n\n"))
+    assert main(["profile", action, "alice"]) == 1
+    out, err = capsys.readouterr()
+    assert "alice" in out and out.rstrip().endswith("[y/N]") and err.startswith("profile alice: not ")
+    assert snapshot(alice.folder) == before
+
+
+def test_reset_answered_yes_forgets_and_says_how_to_undo(monkeypatch, capsys):
+    alice = taught("alice")
+    monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
+    assert main(["profile", "reset", "alice"]) == 0
+    said = capsys.readouterr().out.split("[y/N] ")[1]  # the answer typed ends the prompt's line on a terminal
+    assert said.startswith("profile alice: forgot 2 examples; to undo: digitrec profile import ")
+    assert alice.examples() == []
+    assert main(shlex.split(said.split("to undo: digitrec ")[1])) == 0
+    assert len(alice.examples()) == 2
+
+
+def test_delete_on_a_real_terminal_asks_and_y_deletes():
+    alice = taught("alice")
+    controller, terminal = os.openpty()
+    command = [sys.executable, "-m", "digitrec", "profile", "delete", "alice"]
+    run = subprocess.Popen(command, stdin=terminal, stdout=terminal, stderr=terminal)
+    os.close(terminal)
+    shown, deadline = b"", time.monotonic() + 60
+    while b"[y/N]" not in shown and time.monotonic() < deadline:
+        if select.select([controller], [], [], 1)[0]:
+            shown += os.read(controller, 1024)
+    os.write(controller, b"y\n")
+    assert run.wait(timeout=60) == 0
+    os.close(controller)
+    assert b"Delete profile alice and its 2 examples?" in shown and not alice.folder.exists()
+
+
+def test_delete_with_yes_asks_nothing_and_its_undo_brings_the_profile_back(tmp_path, capsys):
+    folder = tmp_path / "alice's profile"
+    taught(str(folder))
+    assert main(["profile", "delete", str(folder), "--yes"]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("deleted profile alice's profile (2 examples); to undo: digitrec profile import ")
+    assert not folder.exists()
+    assert main(shlex.split(said.strip().split("to undo: digitrec ")[1])) == 0
+    assert len(Profile(folder).examples()) == 2
 
 
 def write_archive(path, entries, index=None):

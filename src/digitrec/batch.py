@@ -45,6 +45,9 @@ class Row:
     path: str
     result: object = None
     error: str = None
+    # Read as a digit: how many digit-sized groups of ink the image holds (`digit_groups`); more
+    # than one says it may hold a number, read whole with number=True. None when read as a number.
+    digit_groups: int | None = None
 
 
 def available_cores():
@@ -122,15 +125,32 @@ def read_one(recognizer, path, number=False):
     path = str(path)
     try:
         image = open_image(path)
-        result = recognizer.number(image) if number else recognizer.digit(image)
-        if number and not result.digits:
-            raise NoInkError("no ink found: the image is blank")
-        return Row(path, result)
+        if number:
+            result = recognizer.number(image)
+            if not result.digits:
+                raise NoInkError("no ink found: the image is blank")
+            return Row(path, result)
+        return Row(path, recognizer.digit(image), digit_groups=digit_groups(image))
     except DigitrecError as error:
         message = str(error)
         return Row(path, error=message[len(path) + 2 :] if message.startswith(f"{path}: ") else message)
     except Exception as error:  # a bug met on one odd file must not stop a run of thousands: it is that file's row
         return Row(path, error=f"unexpected error, please report it ({type(error).__name__}: {error})")
+
+
+def digit_groups(image):
+    """How many digit-sized groups of ink `image` (as for `Recognizer.digit`) holds, as a number is
+    split into digits (`preprocess.split_digits`); two neighbours that may be one digit's strokes
+    (`preprocess.staggered`: a '4' whose stem stands apart) count once. 0 for a blank image.
+
+    It only counts: the digit is read as before, from all the ink. (The ink is found a second time
+    for it; on 10,000 files, docs/performance.md#reading-many-files-python-benchbatchpy.)"""
+    from digitrec import paper, preprocess
+    from digitrec.recognize import as_pillow
+
+    _, kept = preprocess.pieces(paper.to_ink(as_pillow(image)))
+    groups = sorted(preprocess.group_pieces(kept), key=lambda group: min(box[1].start for _, box in group))
+    return len(groups) - sum(bool(preprocess.staggered(a, b)) for a, b in itertools.pairwise(groups))
 
 
 _recognizers = {}  # (model, profile folder) -> this process's Recognizer for them

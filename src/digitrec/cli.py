@@ -10,6 +10,9 @@ import sys
 
 from digitrec.errors import DigitrecError, UsageError
 
+# What train, evaluate and export need beyond the default install (TensorFlow, Keras): their help says it.
+TRAINING_EXTRA = "pip install 'digitrec[train]'"
+
 
 def add_train(commands):
     from digitrec.config import RECIPES, TrainConfig
@@ -17,19 +20,20 @@ def add_train(commands):
     defaults = TrainConfig()
     p = commands.add_parser(
         "train",
-        help="train a CNN on MNIST and write it with its model card",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        help=f"train a CNN on MNIST and write it with its model card (needs {TRAINING_EXTRA})",
+        description=f"Train a CNN on MNIST and write it with its model card. Needs TensorFlow and Keras: "
+        f"{TRAINING_EXTRA}.",
     )
     p.add_argument(
         "--arch",
         choices=sorted(RECIPES),
         default=defaults.arch,
-        help="architecture: 'default' (what digitrec ships) or 'seed' (the Keras tutorial CNN)",
+        help="architecture: 'default' (what digitrec ships, the default) or 'seed' (the Keras tutorial CNN)",
     )
     p.add_argument(
         "--out",
         default=defaults.out,
-        help="where to write the model (.keras); its card, Markdown and curves go beside it",
+        help="where to write the model (.keras); its card, Markdown and curves go beside it (default: %(default)s)",
     )
     recipe_help = "; ".join(f"{arch}: {r}" for arch, r in ((a, RECIPES[a]["epochs"]) for a in sorted(RECIPES)))
     p.add_argument("--epochs", type=int, help=f"epochs to train (default per architecture: {recipe_help})")
@@ -40,13 +44,16 @@ def add_train(commands):
         help="peak learning rate (default: the recipe's: default 3e-3 Adam, seed 1.0 Adadelta)",
     )
     p.add_argument(
-        "--seed", type=int, default=defaults.seed, help="random seed for weights, shuffling and augmentation"
+        "--seed",
+        type=int,
+        default=defaults.seed,
+        help="random seed for weights, shuffling and augmentation (default: %(default)s)",
     )
     p.add_argument(
         "--validation-size",
         type=int,
         default=defaults.validation_size,
-        help="the last N training images are held out for validation (model selection)",
+        help="the last N training images are held out for validation (model selection) (default: %(default)s)",
     )
     p.add_argument("--train-size", type=int, help="train on only the first N training images (quick experiments)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run of the same --out")
@@ -115,12 +122,15 @@ def run_train(args):
 def add_evaluate(commands):
     p = commands.add_parser(
         "evaluate",
-        help="evaluate a model on the MNIST test set, with plots and a JSON report",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        help=f"evaluate a model on the MNIST test set, with plots and a JSON report (needs {TRAINING_EXTRA})",
+        description="Evaluate a model on the MNIST test set, with plots and a JSON report. Needs TensorFlow "
+        f"and Keras: {TRAINING_EXTRA}.",
     )
     p.add_argument("--model", help="model file (.keras); default: the bundled model")
     p.add_argument(
-        "--out", default="digitrec-report", help="folder for report.json, confusion_matrix.png and mistakes.png"
+        "--out",
+        default="digitrec-report",
+        help="folder for report.json, confusion_matrix.png and mistakes.png (default: %(default)s)",
     )
     p.add_argument("--json", action="store_true", help="print the JSON report instead of the tables")
     add_data_option(p)
@@ -138,8 +148,9 @@ def run_evaluate(args):
 def add_export(commands):
     p = commands.add_parser(
         "export",
-        help="export a .keras model to ONNX beside it, for answers without TensorFlow",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        help=f"export a .keras model to ONNX beside it, for answers without TensorFlow (needs {TRAINING_EXTRA})",
+        description="Export a .keras model to ONNX beside it, for answers without TensorFlow. Needs "
+        f"TensorFlow and Keras: {TRAINING_EXTRA}.",
     )
     p.add_argument("model", metavar="MODEL.keras", help="the model to export; MODEL.onnx is written beside it")
     add_data_option(p)
@@ -165,7 +176,6 @@ def add_predict(commands):
     p = commands.add_parser(
         "predict",
         help="recognise the digit (or the number) in image files, folders and patterns",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         description="Without --csv or --jsonl: one line per file on stdout, one per failure on stderr. "
         "Progress and a summary go to stderr (a progress bar on a terminal only). Exit status: "
         "0 every file read, 1 some failed (each failure is a line or a row), 2 a usage error.",
@@ -181,7 +191,9 @@ def add_predict(commands):
         "read in the order given, each folder and pattern in sorted order",
     )
     p.add_argument("--number", action="store_true", help="read a whole number (several digits, left to right)")
-    p.add_argument("--top", type=int, default=1, metavar="K", help="also show the K likeliest digits")
+    p.add_argument(
+        "--top", type=int, default=1, metavar="K", help="also show the K likeliest digits (default: 1, the answer)"
+    )
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print one JSON object per file (JSON Lines)")
     out.add_argument(
@@ -190,7 +202,8 @@ def add_predict(commands):
         default=argparse.SUPPRESS,
         help="write a CSV table, one row a file, failures included ('-': stdout); columns: path, "
         "answer, confidence, not_sure, digit_confidences (--number), the K likeliest (--top), "
-        "error",
+        "from_profile, the model's own answer and confidence, digit_groups (without --number), error; "
+        "an existing FILE is neither overwritten nor added to without --force or --resume",
     )
     out.add_argument(
         "--jsonl",
@@ -204,6 +217,7 @@ def add_predict(commands):
         help="after an interrupt or a crash: keep the rows already in the --csv or --jsonl FILE, "
         "and read only the files not in it yet (a FILE not there yet is started)",
     )
+    p.add_argument("--force", action="store_true", help="start the --csv or --jsonl FILE again if it exists")
     p.add_argument(
         "--jobs",
         type=int,
@@ -214,7 +228,7 @@ def add_predict(commands):
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     add_model_option(p, "its export (.onnx)")
-    add_profile_option(p, "'default', if it exists")
+    add_profile_option(p, "none: the model alone", without="the model alone: the default (kept for scripts)")
     p.set_defaults(run=run_predict)
 
 
@@ -233,10 +247,11 @@ def run_predict(args):
         number=args.number,
         top=args.top,
         as_json=args.json,
-        profile=chosen_profile(args, must_exist=True),
+        profile=asked_profile(args),
         csv_path=getattr(args, "csv", None),
         jsonl_path=getattr(args, "jsonl", None),
         resume=args.resume,
+        force=args.force,
         jobs=args.jobs,
         quiet=args.quiet,
     )
@@ -247,7 +262,6 @@ def add_explain(commands):
         "explain",
         help="why a digit (or each digit of a number) was read as it was: "
         "a picture of the evidence and the layers, or its numbers",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     p.add_argument("file", metavar="FILE", help="an image file (PNG, JPEG, BMP, GIF, TIFF, WebP...)")
     p.add_argument(
@@ -264,7 +278,7 @@ def add_explain(commands):
     )
     p.add_argument("--number", action="store_true", help="read a whole number and explain each digit")
     add_model_option(p, "its exports (.onnx, .inside.onnx)")
-    add_profile_option(p, "'default', if it exists")
+    add_profile_option(p, "none: the model alone", without="the model alone: the default (kept for scripts)")
     p.set_defaults(run=run_explain)
 
 
@@ -279,7 +293,7 @@ def run_explain(args):
         number=args.number,
         as_json=args.json,
         model=args.model,
-        profile=chosen_profile(args, must_exist=True),
+        profile=asked_profile(args),
     )
 
 
@@ -289,7 +303,6 @@ def add_gui(commands):
     p = commands.add_parser(
         "gui",
         help="open the drawing app: draw digits with the mouse, see the number as you draw",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     add_model_option(p, "its export (.onnx)")
     p.add_argument(
@@ -297,7 +310,7 @@ def add_gui(commands):
         type=int,
         default=DEFAULT_PEN_WIDTH,
         metavar="N",
-        help="pen width in canvas px, 3 to 40 (the window has a slider too)",
+        help="pen width in canvas px, 3 to 40 (the window has a slider too) (default: %(default)s)",
     )
     p.add_argument(
         "--print-answers",
@@ -323,7 +336,7 @@ def run_gui(args):
         model=args.model,
         pen_width=args.pen_width,
         print_answers=args.print_answers,
-        profile=chosen_profile(args, must_exist=False),
+        profile=window_profile(args),
         learn_kept=not args.no_learn_kept,
     )
 
@@ -335,7 +348,7 @@ def add_model_option(p, exports):
     )
 
 
-def add_profile_option(p, default_help):
+def add_profile_option(p, default_help, without="read with the model alone"):
     # SUPPRESS: the help says what the default is; argparse's "(default: None)" would not.
     p.add_argument(
         "--profile",
@@ -343,33 +356,45 @@ def add_profile_option(p, default_help):
         default=argparse.SUPPRESS,
         help=f"the handwriting profile to read with: a name or a folder (default: {default_help})",
     )
-    p.add_argument("--no-profile", action="store_true", help="read with the model alone")
+    p.add_argument("--no-profile", action="store_true", help=without)
 
 
-def chosen_profile(args, must_exist):
-    """The Profile a command reads with, or None. A profile named on the command line that does
-    not exist is an error where it cannot be made (predict); the default one is used if it exists."""
-    from digitrec.profile import DEFAULT_NAME, Profile, ProfileError
+def asked_profile(args):
+    """The Profile that predict and explain read with: the one --profile names, or None. A profile
+    decides answers only when asked for (issue 30): the window's 'default' is not used unasked."""
+    from digitrec.profile import Profile, ProfileError
+
+    named = getattr(args, "profile", None)
+    if named is None:
+        return None
+    if args.no_profile:
+        raise DigitrecError("give --profile or --no-profile, not both")
+    profile = Profile(named)
+    if not profile.exists():
+        raise ProfileError(f"no profile {named!r} (digitrec profile list shows them)")
+    return profile
+
+
+def window_profile(args):
+    """The Profile the window reads and learns with: --profile's, else 'default' (made by the first
+    correction); None with --no-profile."""
+    from digitrec.profile import DEFAULT_NAME, Profile
 
     named = getattr(args, "profile", None)
     if args.no_profile:
         if named:
             raise DigitrecError("give --profile or --no-profile, not both")
         return None
-    profile = Profile(named or DEFAULT_NAME)
-    if must_exist and not profile.exists():
-        if named:
-            raise ProfileError(f"no profile {named!r} (digitrec profile list shows them)")
-        return None
-    return profile
+    return Profile(named or DEFAULT_NAME)
 
 
 def add_profile(commands):
     p = commands.add_parser(
         "profile",
-        help="list, show, export, import or reset handwriting profiles",
+        help="list, show, export, import, reset or delete handwriting profiles",
         description="Handwriting profiles hold the digits you taught digitrec (corrections "
-        "and Teach mode in the window, or Recognizer.learn).",
+        "and Teach mode in the window, or Recognizer.learn). Reset and delete ask first and keep a "
+        "copy (a zip in the profiles' .backups folder): `digitrec profile import COPY` undoes them.",
     )
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     actions.add_parser("list", help="the profiles, with how many examples each holds")
@@ -381,8 +406,16 @@ def add_profile(commands):
     imported = actions.add_parser("import", help="add the examples of a profile file to a profile")
     imported.add_argument("file", metavar="FILE", help="an archive written by `digitrec profile export`")
     imported.add_argument("--name", help="the profile to add them to (default: the name in the file)")
-    reset = actions.add_parser("reset", help="forget every example of a profile")
+    reset = actions.add_parser(
+        "reset", help="forget every example of a profile (asks first; a copy is kept that `import` brings back)"
+    )
     reset.add_argument("name", metavar="NAME", help="profile name or folder")
+    reset.add_argument("--yes", action="store_true", help="do not ask (needed where there is no terminal to ask on)")
+    delete = actions.add_parser(
+        "delete", help="remove a profile (asks first; a copy is kept that `import` brings back)"
+    )
+    delete.add_argument("name", metavar="NAME", help="profile name or folder")
+    delete.add_argument("--yes", action="store_true", help="do not ask (needed where there is no terminal to ask on)")
     p.set_defaults(run=run_profile)
 
 
@@ -415,8 +448,56 @@ def run_profile(args):
         count = profile.export_archive(args.file)
         print(f"wrote {args.file}: profile {profile.name}, {profiles.count_examples(count)}")
     elif args.action == "reset":
-        print(f"profile {profile.name}: forgot {profiles.count_examples(profile.reset())}")
+        return reset_profile(profile, args)
+    elif args.action == "delete":
+        return delete_profile(profile, args)
     return 0
+
+
+def reset_profile(profile, args):
+    from digitrec.profile import count_examples
+
+    count = len(profile.examples())
+    if not count:
+        print(f"profile {profile.name}: no examples to forget")
+        return 0
+    if not confirmed(f"Forget the {count_examples(count)} of profile {profile.name}?", args.yes):
+        print(f"profile {profile.name}: not reset", file=sys.stderr)
+        return 1
+    forgotten, backup = profile.reset_keeping_copy()
+    print(f"profile {profile.name}: forgot {count_examples(forgotten)}; {_undo_line(profile, args.name, backup)}")
+    return 0
+
+
+def delete_profile(profile, args):
+    from digitrec.profile import count_examples
+
+    if not confirmed(f"Delete profile {profile.name} and its {_examples_line(profile)}?", args.yes):
+        print(f"profile {profile.name}: not deleted", file=sys.stderr)
+        return 1
+    count, backup = profile.delete()
+    print(f"deleted profile {profile.name} ({count_examples(count)}); {_undo_line(profile, args.name, backup)}")
+    return 0
+
+
+def _undo_line(profile, given, backup):
+    """How to take it back: the import that restores the copy, to the same profile."""
+    target = "" if given == profile.name else f" --name {shlex.quote(given)}"  # a folder path, not a name
+    return f"to undo: digitrec profile import {shlex.quote(str(backup))}{target}"
+
+
+def confirmed(question, yes):
+    """Whether to go ahead: --yes, else a 'y' typed on the terminal. Without a terminal to ask on and
+    without --yes: UsageError, so that a script never deletes by accident or hangs on a prompt."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError("not asking without a terminal: add --yes to go ahead")
+    try:
+        answer = input(f"{question} A copy is kept. [y/N] ")
+    except EOFError:  # Ctrl-D: no
+        answer = ""
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _examples_line(profile):
@@ -433,8 +514,27 @@ def add_data_option(p):
     )
 
 
+class ShowVersion(argparse.Action):
+    """--version: the installed package's version, looked up only when asked (importlib.metadata
+    would cost every command's start a few ms)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("digitrec")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            found = "unknown (not installed: pip install -e .)"
+        print(f"digitrec {found}")  # on stdout, as argparse's own "version" action
+        parser.exit()
+
+
 def parser():
     p = argparse.ArgumentParser(prog="digitrec", description="Handwritten digit recognition with a Keras CNN.")
+    p.add_argument("--version", action=ShowVersion, help="print digitrec's version and exit")
     commands = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_train(commands)
     add_evaluate(commands)
@@ -451,7 +551,11 @@ def main(argv=None):
     args = parser().parse_args(argv)
     args.argv = argv
     try:
-        return args.run(args) or 0
+        status = args.run(args) or 0
+        sys.stdout.flush()  # here, not at exit: a reader gone (`| head`) is then caught below
+        return status
+    except BrokenPipeError:
+        return closed_pipe()
     except UsageError as error:  # as argparse's own: a script can tell it from a file that failed
         print(f"digitrec {args.command}: error: {error}", file=sys.stderr)
         return 2
@@ -461,3 +565,17 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"digitrec {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+# Exit status after stdout's reader went away (`| head`): 128 + SIGPIPE, what a shell reports for
+# a command killed by it, as a tool that does not ignore SIGPIPE would end.
+CLOSED_PIPE = 141
+
+
+def closed_pipe():
+    """Stop quietly after stdout's reader went away: point stdout at /dev/null, so that Python's own
+    flush at exit finds nowhere to fail (as Python's docs on SIGPIPE advise); returns CLOSED_PIPE."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return CLOSED_PIPE

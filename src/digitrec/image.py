@@ -3,6 +3,7 @@
 Pure Pillow; both return a Pillow image for `digitrec.preprocess`.
 """
 
+import os
 import warnings
 
 from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
@@ -39,11 +40,20 @@ def open_image(path, max_pixels=MAX_PIXELS):
     except IsADirectoryError:
         raise ImageError(f"{path}: is a folder, not an image") from None
     except UnidentifiedImageError:
+        if _is_empty(path):  # "not an image" would send one looking for the wrong cause
+            raise ImageError(f"{path}: empty file (0 bytes)") from None
         raise ImageError(f"{path}: not an image file (or a format Pillow cannot read)") from None
     except OSError as error:
         raise ImageError(f"{path}: cannot read image ({error})") from None
     except (ValueError, SyntaxError, EOFError) as error:  # Pillow's parsers raise these on damaged files
         raise ImageError(f"{path}: damaged image ({error})") from None
+
+
+def _is_empty(path):
+    try:
+        return os.path.getsize(path) == 0
+    except (OSError, TypeError, ValueError):  # a file object, not a path: Pillow said what it could
+        return False
 
 
 def render_strokes(strokes, pen_width, size=None):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from digitrec import batch
 from digitrec.errors import DigitrecError, UsageError
+from digitrec.profile import count_examples
 
 SHOWN_FAILURES = 10  # failures the summary names; the rest are counted, their rows say why
 PROGRESS_DELAY_S = 1.0  # the progress bar appears only for a run longer than this
@@ -34,24 +35,30 @@ def predict_files(
     csv_path=None,
     jsonl_path=None,
     resume=False,
+    force=False,
     jobs=1,
     quiet=False,
 ):
     """Recognise every image that `inputs` name (see `batch.find_images`); returns the exit status.
 
     Output: csv_path or jsonl_path (a file, or "-" for stdout), else lines (as_json: JSON objects)
-    on the terminal. resume: skip the files already in that file and add the rest to it. jobs:
+    on the terminal. resume: skip the files already in that file and add the rest to it; force: write
+    it afresh (without either, an existing file is a UsageError, and left as it is). jobs:
     processes answering at once (1: this one). profile: a profile (name, folder or Profile) to
     read with; one that cannot be read is reported in one line on stderr and the model answers
     alone. quiet: no progress bar, no summary.
     Returns 0 if every file was read, 1 if any failed (rows kept from before included), 130 if
     interrupted. Raises UsageError for options or inputs that cannot work, before any work.
     """
-    output = choose_output(csv_path, jsonl_path, number, top, as_json, resume)
+    output = choose_output(csv_path, jsonl_path, number, top, as_json, resume, force)
     batch.check_inputs(inputs)
     recognizer = batch.recognizer(model, profile)  # a bad model fails once, before any file
     if recognizer.profile_error:
         print(f"digitrec predict: warning: {recognizer.profile_error}", file=sys.stderr)
+    elif recognizer.profile is not None:  # never hidden: which profile may decide answers
+        examples = count_examples(len(recognizer.examples))
+        print(f"digitrec predict: using profile {recognizer.profile.name}: {examples}", file=sys.stderr)
+        output.profile_name = recognizer.profile.name
     if output.done and not quiet:
         print(
             f"digitrec predict: resuming {output.dest}: {count_files(len(output.done))} already in it", file=sys.stderr
@@ -84,15 +91,13 @@ def write_rows(rows, output, bar, tally):
         bar.close()
         print(f"digitrec predict: interrupted after {count_files(tally.files)}{output.resume_hint()}", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # stdout's reader went away (`| head`): stop, quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
     except DigitrecError as error:  # a worker died, the disk is full: the rows written so far stay
         raise DigitrecError(f"{error}{output.resume_hint()}") from None
     return None
 
 
-def choose_output(csv_path, jsonl_path, number, top, as_json, resume):
+def choose_output(csv_path, jsonl_path, number, top, as_json, resume, force=False):
+    dest = csv_path or jsonl_path
     if csv_path and jsonl_path:
         raise UsageError("give --csv or --jsonl, not both")
     if as_json and (csv_path or jsonl_path):
@@ -101,6 +106,13 @@ def choose_output(csv_path, jsonl_path, number, top, as_json, resume):
         raise UsageError("--resume continues a --csv or --jsonl file: name it")
     if resume and "-" in (csv_path, jsonl_path):
         raise UsageError("--resume needs a file to read back, not stdout (-)")
+    if force and resume:
+        raise UsageError("give --resume (continue the file) or --force (start it again), not both")
+    if force and not dest:
+        raise UsageError("--force starts a --csv or --jsonl file again: name it")
+    # Never overwritten unasked: forgetting --resume after Ctrl-C would lose every finished row.
+    if dest and dest != "-" and not (resume or force) and os.path.lexists(dest) and not os.path.isdir(dest):
+        raise UsageError(f"{dest} exists: --resume to continue it, --force to start again")
     if csv_path:
         return CsvFile(csv_path, number, top, resume)
     if jsonl_path:
@@ -185,6 +197,7 @@ class Terminal:
     is_file = False
     done = frozenset()
     failed_before = 0
+    profile_name = None  # the profile read with, named where one of its examples decided an answer
 
     def __init__(self, number, top, as_json):
         self.number, self.top, self.as_json = number, top, as_json
@@ -200,9 +213,9 @@ class Terminal:
             bar.write(f"digitrec predict: error: {row.path}: {row.error}", file=sys.stderr)
         else:
             bar.write(
-                json.dumps(to_dict(row.path, row.result, self.number, self.top))
+                json.dumps(to_dict(row, self.number, self.top))
                 if self.as_json
-                else to_line(row.path, row.result, self.number, self.top),
+                else to_line(row, self.number, self.top, self.profile_name),
                 file=sys.stdout,
             )
             sys.stdout.flush()  # each answer shows as it comes, in a pipe too
@@ -343,20 +356,25 @@ def csv_columns(number, top):
     columns = ["path", "answer", "confidence", "not_sure"]
     if number:
         columns += ["digit_confidences"] + (["digit_top"] if top > 1 else [])
-    elif top > 1:
-        columns += [name for k in range(1, top + 1) for name in (f"top{k}", f"top{k}_confidence")]
+        columns += ["from_profile", "model_answer", "model_digit_confidences"]
+    else:
+        if top > 1:
+            columns += [name for k in range(1, top + 1) for name in (f"top{k}", f"top{k}_confidence")]
+        columns += ["from_profile", "model_digit", "model_confidence", "digit_groups"]
     return [*columns, "error"]
 
 
 def csv_row(row, number, top):
-    """A Row as CSV cells: a number's confidence is its least sure digit's; probabilities to 4 places."""
+    """A Row as CSV cells: a number's confidence is its least sure digit's; probabilities to 4 places;
+    yes/no for booleans; a number's per-digit cells apart by spaces, its digits in order."""
     if row.error is not None:
         return [row.path] + [""] * (len(csv_columns(number, top)) - 2) + [row.error]
     result = row.result
     not_sure = "no" if result.confident else "yes"
     if not number:
         tops = [cell for d, p in result.top(top) for cell in (d, f"{p:.4f}")] if top > 1 else []
-        return [row.path, result.digit, f"{result.confidence:.4f}", not_sure, *tops, ""]
+        own = [_yes_no(result.from_profile), result.model_digit, f"{result.model_confidence:.4f}", row.digit_groups]
+        return [row.path, result.digit, f"{result.confidence:.4f}", not_sure, *tops, *own, ""]
     digits = result.digits
     cells = [
         row.path,
@@ -367,35 +385,68 @@ def csv_row(row, number, top):
     ]
     if top > 1:  # each digit's K likeliest, "d:p/d:p", digits apart by spaces as in digit_confidences
         cells.append(" ".join("/".join(f"{k}:{p:.4f}" for k, p in d.top(top)) for d in digits))
+    cells += [
+        " ".join(_yes_no(d.from_profile) for d in digits),
+        "".join(str(d.model_digit) for d in digits),
+        " ".join(f"{d.model_confidence:.4f}" for d in digits),
+    ]
     return [*cells, ""]
+
+
+def _yes_no(flag):
+    return "yes" if flag else "no"
 
 
 def json_record(row, number, top):
     if row.error is not None:
         return {"file": row.path, "error": row.error}
-    return {**to_dict(row.path, row.result, number, top), "error": None}
+    return {**to_dict(row, number, top), "error": None}
 
 
-def to_line(path, result, number, top):
+def to_line(row, number, top, profile_name=None):
+    """The terminal's line for an answered Row: the answer, its confidence, whether a profile's example
+    decided it (and what the model alone said), the K likeliest, "not sure", and a hint if an image
+    read as a digit seems to hold several."""
+    result = row.result
     if number:
         per_digit = " ".join(f"{d.confidence * 100:.1f}" for d in result.digits)
-        line = f"{path}: {result.text}  (per digit: {per_digit}%)"
+        decided = [(i, d) for i, d in enumerate(result.digits, 1) if d.from_profile]
+        from_profile = ", ".join(f"digit {i}: {_model_alone(d)}" for i, d in decided)
+        from_profile = f"; from your profile {profile_name!r} ({from_profile})" if decided else ""
+        line = f"{row.path}: {result.text}  (per digit: {per_digit}%{from_profile})"
+        if top > 1:  # each digit's K likeliest, digits apart by " | "
+            line += "  top: " + " | ".join(_likeliest(d, top) for d in result.digits)
     else:
-        line = f"{path}: {result.digit}  ({result.confidence:.1%})"
+        from_profile = f", from your profile {profile_name!r}; {_model_alone(result)}" if result.from_profile else ""
+        line = f"{row.path}: {result.digit}  ({result.confidence:.1%}{from_profile})"
         if top > 1:
-            line += "  top: " + ", ".join(f"{d} {p:.1%}" for d, p in result.top(top))
-    return line if result.confident else line + "  not sure"
+            line += "  top: " + _likeliest(result, top)
+    if not result.confident:
+        line += "  not sure"
+    if (row.digit_groups or 0) > 1:
+        line += f"{';' if not result.confident else ' '} looks like {row.digit_groups} digits: try --number"
+    return line
 
 
-def to_dict(path, result, number, top):
+def _model_alone(digit):
+    return f"model alone: {digit.model_digit} {digit.model_confidence:.1%}"
+
+
+def _likeliest(digit, top):
+    return ", ".join(f"{d} {p:.1%}" for d, p in digit.top(top))
+
+
+def to_dict(row, number, top):
+    """The JSON object of an answered Row (`--json`, `--jsonl`)."""
+    result = row.result
     if number:
         return {
-            "file": str(path),
+            "file": str(row.path),
             "number": result.text,
             "confident": result.confident,
             "digits": [digit_dict(d, top) for d in result.digits],
         }
-    return {"file": str(path), **digit_dict(result, top)}
+    return {"file": str(row.path), **digit_dict(result, top), "digit_groups": row.digit_groups}
 
 
 def digit_dict(result, top):
@@ -403,6 +454,9 @@ def digit_dict(result, top):
         "digit": result.digit,
         "confidence": round(result.confidence, 4),
         "confident": result.confident,
+        "from_profile": result.from_profile,
+        "model_digit": result.model_digit,
+        "model_confidence": round(result.model_confidence, 4),
         "top": [{"digit": d, "probability": round(p, 4)} for d, p in result.top(top)],
         "probabilities": [round(float(p), 4) for p in result.probabilities],
         "box": list(result.box),

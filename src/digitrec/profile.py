@@ -11,12 +11,15 @@ leaves the profile as it was, and two processes adding at once both keep their
 examples. A damaged index or image raises ProfileError (one line) and nothing
 is written over it.
 
-Profiles travel as one zip of the same files (`export_archive`, `import_archive`).
+Profiles travel as one zip of the same files (`export_archive`, `import_archive`);
+`reset_keeping_copy` and `delete` write one to `backups_root()` first, so that
+an import undoes them.
 Importing reads only PNGs and JSON (no code), and refuses names that are not
 the profile's own, oversized archives and images, and images that are not
 28x28 grey.
 """
 
+import contextlib
 import dataclasses
 import datetime
 import io
@@ -170,6 +173,38 @@ class Profile:
         """Delete every example (the folder and its empty index stay). Returns how many there were."""
         return len(self.remove([e.id for e in self.examples()]))
 
+    def reset_keeping_copy(self):
+        """Forget every example, as `reset`, having first written them to a zip in `backups_root()`
+        that `import_archive` takes back. Returns (how many were forgotten, the zip's Path); (0, None)
+        and nothing written if there were none."""
+        with self.lock():
+            examples = self.examples()
+            if not examples:
+                return 0, None
+            backup = _backup_path(self.name, "reset")
+            self.export_archive(backup)  # checks every image first: on any failure nothing is forgotten
+            self._write_index([])  # the index first: never a dangling entry
+            for example in examples:
+                (self.folder / example.file).unlink(missing_ok=True)
+        return len(examples), backup
+
+    def delete(self):
+        """Remove the profile, having first written its examples to a zip in `backups_root()` that
+        `import_archive` takes back. Its index goes first (from then on the profile does not exist),
+        then its images and lock; its folder too, unless something else is in it. Returns (how many
+        examples it held, the zip's Path)."""
+        with self.lock():
+            examples = self.examples()
+            backup = _backup_path(self.name, "deleted")
+            self.export_archive(backup)
+            self.index_path.unlink()
+            for example in examples:
+                (self.folder / example.file).unlink(missing_ok=True)
+        (self.folder / ".lock").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # files of someone else's in the folder stay, and the folder too
+            self.folder.rmdir()
+        return len(examples), backup
+
     def lock(self):
         """A lock on this profile, held across processes (a `with` block)."""
         import filelock
@@ -198,6 +233,22 @@ class Profile:
             for example in examples:
                 archive.write(self.folder / example.file, example.file)
         return len(examples)
+
+
+def backups_root():
+    """Where `reset_keeping_copy` and `delete` keep what they removed: a folder in `profiles_root()`
+    that no profile name can be ('.' first)."""
+    return profiles_root() / ".backups"
+
+
+def _backup_path(name, why):
+    """A new file in `backups_root()`: NAME-<UTC time>-<why>.zip, a number added if it is taken."""
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1, 1000):
+        path = backups_root() / f"{name}-{stamp}-{why}{'' if n == 1 else f'-{n}'}.zip"
+        if not path.exists():
+            return path
+    raise ProfileError(f"too many backups of profile {name} this second in {backups_root()}")
 
 
 def import_archive(path, name=None):

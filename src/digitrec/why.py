@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from digitrec import heatmap
-from digitrec.errors import DigitrecError
+from digitrec import batch, heatmap
+from digitrec.errors import DigitrecError, UsageError
 from digitrec.explain import Explainer
 from digitrec.files import atomic_path
 from digitrec.image import open_image
+from digitrec.profile import count_examples
 from digitrec.recognize import NoInkError, NumberResult, Recognizer
 
 ZOOM = 6  # a 28x28 map is drawn 168 px a side
@@ -32,25 +33,57 @@ BACKGROUND, TEXT, QUIET = (255, 255, 255), (30, 30, 30), (110, 110, 110)
 
 def explain_file(path, out=None, number=False, as_json=False, model=None, profile=None):
     """Explain the digit (number=True: each digit of the number) of an image file: write the picture to
-    `out` (PNG), print JSON (as_json). Returns the exit status; raises DigitrecError (one line)."""
+    `out` (in the format its extension names: .png, .jpg, .webp...), print JSON (as_json). What was
+    written, and the profile read with, are said on stderr (stdout is the JSON's). Returns the exit
+    status; raises DigitrecError (one line), UsageError for an `out` with no format Pillow writes."""
     if out is None and not as_json:
         raise DigitrecError("say what to write: -o why.png (the picture) or --json (the numbers), or both")
+    picture_format = format_for(out) if out is not None else None  # before any work
     recognizer = Recognizer(model, profile=profile).load()
     if recognizer.profile_error:
         print(f"digitrec explain: warning: {recognizer.profile_error}", file=sys.stderr)
+    elif recognizer.profile is not None:  # never hidden: which profile may decide the answer
+        print(
+            f"digitrec explain: using profile {recognizer.profile.name}: {count_examples(len(recognizer.examples))}",
+            file=sys.stderr,
+        )
     image = open_image(path)
     result = recognizer.number(image) if number else NumberResult([recognizer.digit(image)])
     if not result.digits:
         raise NoInkError(f"{path}: no ink found: the image is blank")
+    groups = None if number else batch.digit_groups(image)  # several: the picture and the JSON suggest --number
     explanations = Explainer(model).explain(result.digits, alone=True)
     examples = [_example_image(recognizer, d) for d in result.digits]
     if out is not None:
-        sheet = picture(Path(path).name, image, result, explanations, examples)
-        with atomic_path(out) as tmp:
-            sheet.save(tmp, format="PNG")
+        profile_name = recognizer.profile.name if recognizer.profile is not None else None
+        sheet = picture(Path(path).name, image, result, explanations, examples, profile_name, groups)
+        try:
+            with atomic_path(out) as tmp:
+                sheet.save(tmp, format=picture_format, **SAVE_OPTIONS.get(picture_format, {}))
+        except (OSError, ValueError) as error:  # a full disk; a format that refuses so large a picture
+            raise DigitrecError(f"cannot write {out}: {getattr(error, 'strerror', None) or error}") from None
+        print(f"digitrec explain: wrote {out}: why {path} reads {result.text}", file=sys.stderr)
     if as_json:
-        print(json.dumps(to_dict(str(path), result, explanations)))
+        print(json.dumps(to_dict(str(path), result, explanations, groups)))
     return 0
+
+
+# Formats whose defaults would blur the picture's thin lines and small text.
+SAVE_OPTIONS = {"JPEG": {"quality": 95}, "WEBP": {"quality": 95}}
+
+
+def format_for(out):
+    """The Pillow format `out`'s extension names ("PNG", "JPEG"...), or UsageError if it names none
+    that Pillow writes."""
+    Image.init()  # every plugin, so that the table of extensions is whole
+    suffix = Path(out).suffix.lower()
+    found = Image.registered_extensions().get(suffix)
+    if found not in Image.SAVE:
+        raise UsageError(
+            f"{out}: {'no extension' if not suffix else f'{suffix} is not an image format Pillow writes'}: "
+            "name the picture .png, .jpg, .webp, .tif, .bmp or .gif"
+        )
+    return found
 
 
 def _example_image(recognizer, digit):
@@ -60,8 +93,9 @@ def _example_image(recognizer, digit):
     return recognizer.profile.images([digit.example])[0]
 
 
-def to_dict(path, result, explanations):
-    """The JSON of `--json`: the answer, and for each digit its probabilities and maps (28x28 lists of floats)."""
+def to_dict(path, result, explanations, digit_groups=None):
+    """The JSON of `--json`: the answer, and for each digit its probabilities and maps (28x28 lists of floats);
+    digit_groups (read as one digit): how many digit-sized groups of ink the file holds (`batch.digit_groups`)."""
     digits = []
     for digit, why in zip(result.digits, explanations):
         digits.append(
@@ -71,6 +105,8 @@ def to_dict(path, result, explanations):
                 "confidence": round(digit.confidence, 4),
                 "confident": digit.confident,
                 "from_profile": digit.from_profile,
+                "model_digit": digit.model_digit,
+                "model_confidence": round(digit.model_confidence, 4),
                 "box": list(digit.box),
                 "probabilities": [round(float(p), 4) for p in digit.probabilities],
                 "model_input": _rounded(why.model_input),
@@ -81,6 +117,7 @@ def to_dict(path, result, explanations):
         "file": path,
         "number": result.text,
         "confident": result.confident,
+        "digit_groups": digit_groups,
         "maps": {
             "evidence": "how each pixel's ink moved the answer's score (logit units; > 0: toward it)",
             "runner_up_evidence": "the same for the runner-up's score",
@@ -141,14 +178,17 @@ class _Sheet:
         return sheet
 
 
-def picture(name, image, result, explanations, examples):
+def picture(name, image, result, explanations, examples, profile_name=None, digit_groups=None):
     """The sheet `digitrec explain -o` writes, a Pillow RGB image: the file with each digit's box and
     evidence; then for each digit what the model saw, the evidence for it against the runner-up, for it
-    alone and for the runner-up alone, the deciding profile example (if any), a legend, and its layers."""
+    alone and for the runner-up alone, the deciding profile example (if any, and then what the model
+    alone read), a legend, and its layers. profile_name: the profile read with, named where it decided;
+    digit_groups: the digit-sized groups of ink in a file read as one digit, said in the title if several."""
     side = 28 * ZOOM
     sheet = _Sheet(MARGIN * 2 + 5 * (side + GAP))
     sure = "" if result.confident else "  (not sure)"
-    sheet.text(f"{name}: read {result.text}{sure}", "title")
+    several = f"  (looks like {digit_groups} digits: try --number)" if (digit_groups or 0) > 1 else ""
+    sheet.text(f"{name}: read {result.text}{sure}{several}", "title")
     sheet.row(
         [_file_with_evidence(image, result, explanations, sheet.width - 2 * MARGIN)],
         ["the file, each digit's box over the evidence (red: toward the answer, blue: toward the runner-up)"],
@@ -158,6 +198,11 @@ def picture(name, image, result, explanations, examples):
         p = why.probabilities
         heading = f"digit {i + 1} of {len(result.digits)}: " if len(result.digits) > 1 else ""
         sheet.text(f"{heading}{a} ({p[a]:.1%}); runner-up {b} ({p[b]:.1%})", "title")
+        if digit.from_profile:
+            sheet.text(
+                f"decided by an example in your profile {profile_name!r} (shown right); the model alone read "
+                f"{digit.model_digit} ({digit.model_confidence:.1%})"
+            )
         ink = why.model_input
         images = [
             Image.fromarray(np.round(ink * 255).astype(np.uint8)).resize((side, side), Image.Resampling.NEAREST),
