@@ -47,7 +47,7 @@ MAX_BYTES = 10_000_000
 # A digit drawn on a tablet at 200 points a second for 10 s is 2,000 points; a number, a few times that.
 MAX_POINTS = 100_000
 MAX_STROKES = 1_000  # a digit takes 1-4 strokes
-MAX_ELEMENTS = 100_000  # an InkML drawing's traces, groups, annotations and definitions
+MAX_ELEMENTS = 10_000  # an InkML drawing's traces, groups, annotations, definitions: a few dozen; ~300 bytes each
 MAX_COORDINATE = 1e9  # beyond any tablet's resolution; far from float overflow when fitted
 
 # The window's canvas for one digit, as `pendigits.fitted` and bench/pen_digits.py use it.
@@ -58,6 +58,7 @@ MAX_NUMBER_ASPECT = 20
 
 INKML_NAMESPACE = "http://www.w3.org/2003/InkML"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+POINT = re.compile(r"[^,]*[^,\s][^,]*")  # a point's text between commas; blank ones (a trailing comma) left out
 # One value of a point: an optional difference order, then a number, or T, F, * or ?.
 VALUE = re.compile(r"\s*([!'\"]?)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[TF*?])")
 
@@ -283,7 +284,7 @@ def _trace_points(text, channels, number, budget, path):
         run = _values(text, number, path, limit=(budget + 1) * len(channels))
         chunks = (run[i : i + len(channels)] for i in range(0, len(run), len(channels)))
     else:
-        chunks = (_values(m.group(), number, path, limit=len(channels) + 32) for m in re.finditer(r"[^,]+", text))
+        chunks = (_values(m.group(), number, path, limit=len(channels) + 32) for m in POINT.finditer(text))
     decoders = [_Decoder() for _ in range(needed)]
     points = []
     for p, values in enumerate(chunks, 1):
