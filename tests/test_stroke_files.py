@@ -224,6 +224,17 @@ def test_a_million_points_are_refused_as_they_are_counted(tmp_path, name, text):
 
 
 @pytest.mark.parametrize(
+    "trace",
+    ["10 20, 30 40, " * 1_000, "10 20 30 40 " * 1_000, "10 20, '1 '1, " * 1_000, "36,69 37,70 " * 1_000],
+    ids=["plain", "without-commas", "difference-coded", "x-comma-y"],
+)
+def test_points_past_the_cap_are_refused_as_they_are_read(tmp_path, monkeypatch, trace):
+    monkeypatch.setattr(stroke_files, "MAX_POINTS", 1_000)  # 2,000 points: under the comma count's guess
+    path = saved(tmp_path, "d.inkml", inkml(trace[: len(trace) // 2], trace[len(trace) // 2 :]))
+    assert refusal(path).startswith("too many points (more than 1,000)")
+
+
+@pytest.mark.parametrize(
     "name, text",
     [
         ("d.inkml", inkml(*["0 0, 1 1"] * (MAX_STROKES + 1))),
@@ -279,7 +290,14 @@ def test_nothing_drawn_is_refused(tmp_path, name, text, says):
         (b"\x89PNG\r\n\x1a\n\x00\x00", "not XML"),
         ("<ink><trace>0 0, 1 1</trace>", "not XML"),  # cut short
         ('<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0"/></svg>', "not InkML (its root element is <svg>"),
-        ('<ink xmlns="urn:other"><trace>0 0, 1 1</trace></ink>', "not InkML"),
+        (
+            '<ink xmlns="urn:other"><trace>0 0, 1 1</trace></ink>',
+            "not InkML (its <ink> is in the namespace 'urn:other')",
+        ),
+        (
+            inkml('<trace type="penUp">0 0</trace>', "0 0, 1 1", "0 0, 1"),
+            "trace 3, point 2",
+        ),  # traces counted as written
         (inkml("0 0, 1"), "trace 1, point 2 has 1 values"),
         (inkml("0 0, x y"), "cannot read 'x y'"),
         (inkml("'3 4, 5 6"), "starts with a difference"),

@@ -179,7 +179,10 @@ def inkml_strokes(data, path):
     import defusedxml
     import defusedxml.ElementTree
 
-    strokes, points = [], 0
+    # Most traces write a comma a point: counted before parsing, a million points cost nothing to refuse.
+    if data.count(b",") > MAX_POINTS + MAX_ELEMENTS:
+        raise StrokeFileError(f"{path}: too many points (more than {MAX_POINTS:,})")
+    strokes, points, traces = [], 0, 0
     formats = {}  # id of a traceFormat, context or inkSource -> its channel names
     latest = None  # the channels of the last traceFormat met
     open_elements = []  # the elements from the root to the one being read
@@ -190,8 +193,8 @@ def inkml_strokes(data, path):
                 raise StrokeFileError(f"{path}: too many XML elements for a drawing (more than {MAX_ELEMENTS:,})")
             namespace, name = _split_tag(element.tag)
             if event == "start":
-                if not open_elements and (name != "ink" or namespace not in ("", INKML_NAMESPACE)):
-                    raise StrokeFileError(f"{path}: not InkML (its root element is <{name}>, not <ink>)")
+                if not open_elements:
+                    _check_root(namespace, name, path)
                 open_elements.append(element)
                 continue
             open_elements.pop()
@@ -201,9 +204,10 @@ def inkml_strokes(data, path):
             elif name in ("context", "inkSource"):
                 _register(formats, element, _format_of(element, formats))
             elif name == "trace":
+                traces += 1
                 if element.get("type") != "penUp":  # hover: the pen above the tablet, not ink
                     channels = _trace_format(element, open_elements, formats) or latest or ["X", "Y"]
-                    stroke = _trace_points(element.text or "", channels, len(strokes) + 1, MAX_POINTS - points, path)
+                    stroke = _trace_points(element.text or "", channels, traces, MAX_POINTS - points, path)
                     if stroke:
                         strokes.append(stroke)
                         points += len(stroke)
@@ -219,6 +223,13 @@ def inkml_strokes(data, path):
     except ElementTree.ParseError as error:
         raise StrokeFileError(f"{path}: not XML ({_first_line(error)})") from None
     return strokes
+
+
+def _check_root(namespace, name, path):
+    if name != "ink":
+        raise StrokeFileError(f"{path}: not InkML (its root element is <{name}>, not <ink>)")
+    if namespace not in ("", INKML_NAMESPACE):
+        raise StrokeFileError(f"{path}: not InkML (its <ink> is in the namespace {namespace[:60]!r})")
 
 
 def _split_tag(tag):
@@ -339,6 +350,8 @@ def _comma_pairs(text, number, budget, path):
 def _values(chunk, number, path, limit):
     """A point's values as (difference order, text) pairs: '', '!', "'" or '"'; a number or T F * ?.
     More than `limit` of them: StrokeFileError (too many points), before they fill memory."""
+    if len(chunk.split(None, limit)) > limit:  # more words than that: at least as many values; refused at once
+        raise StrokeFileError(f"{path}: too many points (more than {MAX_POINTS:,}), or a point with too many values")
     values, at = [], 0
     while at < len(chunk):
         if len(values) > limit:
