@@ -110,11 +110,11 @@ def read_capped(path, max_bytes=None):
 
 
 def _read_up_to(file, limit, size):
-    """At most `limit` bytes of the file, read in pieces of about its size: read(limit) at once
-    would set aside `limit` bytes (10 MB) for a file of a few hundred."""
+    """At most `limit` bytes of the file: its size and one more at once, then 64 kB at a time (a
+    pipe, a file still growing). read(limit) would set aside `limit` bytes for a file of a few hundred."""
     pieces, total = [], 0
     while total < limit:
-        piece = file.read(min(max(size + 1, 65_536), limit - total))
+        piece = file.read(min(65_536 if pieces else size + 1, limit - total))
         if not piece:
             break
         pieces.append(piece)
