@@ -23,16 +23,19 @@ InkML's own examples and tablets' exports have it); a Y channel declared
 `orientation="-ve"` is turned to point down. Units do not matter: the drawing is
 fitted by its bounding box.
 
-Hostile files cost no more than a normal one and are refused in one line
-(StrokeFileError): more than MAX_BYTES (10 MB, checked before reading), more than
-MAX_POINTS points or MAX_STROKES strokes (counted as they are read), InkML with a
-DTD (so no entity expansion, no external entity is ever fetched) or more than
-MAX_ELEMENTS elements, coordinates not finite or beyond MAX_COORDINATE, no points,
-all points at one place, not XML or not JSON, JSON of another shape.
+Hostile files are refused in one line (StrokeFileError), and none costs more
+than a few times MAX_BYTES of memory (docs/stroke-files.md measures them): more than
+MAX_BYTES (10 MB, its size checked before reading), more than MAX_POINTS points
+(the commas of InkML and the '[' of JSON counted before parsing, the points as they
+are read) or MAX_STROKES strokes, InkML with a DTD (so no entity is expanded, no
+external one ever fetched) or more than MAX_ELEMENTS elements, coordinates not
+finite or beyond MAX_COORDINATE, no points, all points at one place, not XML or
+not JSON, JSON of another shape.
 """
 
 import json
 import math
+import os
 import re
 
 from digitrec.errors import DigitrecError
@@ -42,7 +45,7 @@ JSON_SUFFIXES = (".json",)
 STROKE_SUFFIXES = INKML_SUFFIXES + JSON_SUFFIXES
 
 # Far above any real drawing (100,000 points of InkML are about 1.5 MB), small enough that
-# reading a file, and ElementTree's tree of it, costs tens of MB at most.
+# reading a file, and ElementTree's text of it, costs a few tens of MB at most.
 MAX_BYTES = 10_000_000
 # A digit drawn on a tablet at 200 points a second for 10 s is 2,000 points; a number, a few times that.
 MAX_POINTS = 100_000
@@ -86,10 +89,10 @@ def read_strokes(path):
     return checked(strokes, path)
 
 
-def read_capped(path, max_bytes=None):
-    """The file's bytes, refused if it holds more than max_bytes (default MAX_BYTES): the size is
-    checked before reading, and no more than that is read even if the file grows or has no size."""
-    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+def read_capped(path):
+    """The file's bytes, refused if it holds more than MAX_BYTES: the size is checked before
+    reading, and no more than that is read even if the file grows or has no size (a pipe)."""
+    max_bytes = MAX_BYTES
     try:
         with open(path, "rb") as file:
             size = _size(file)
@@ -123,8 +126,6 @@ def _read_up_to(file, limit, size):
 
 
 def _size(file):
-    import os
-
     return os.fstat(file.fileno()).st_size
 
 
@@ -135,7 +136,7 @@ def json_strokes(data, path):
     """Strokes from JSON bytes holding [[[x, y], ...], ...]."""
     # A point is at least one '['; counted before parsing, so a million points never become lists.
     if data.count(b"[") > MAX_POINTS + MAX_STROKES + 1:
-        raise StrokeFileError(f"{path}: too many points (more than {MAX_POINTS:,})")
+        raise _too_many_points(path)
     try:
         drawing = json.loads(data)
     except RecursionError:
@@ -181,7 +182,7 @@ def inkml_strokes(data, path):
 
     # Most traces write a comma a point: counted before parsing, a million points cost nothing to refuse.
     if data.count(b",") > MAX_POINTS + MAX_ELEMENTS:
-        raise StrokeFileError(f"{path}: too many points (more than {MAX_POINTS:,})")
+        raise _too_many_points(path)
     strokes, points, traces = [], 0, 0
     formats = {}  # id of a traceFormat, context or inkSource -> its channel names
     latest = None  # the channels of the last traceFormat met
@@ -312,7 +313,7 @@ def _trace_points(text, channels, number, budget, path):
                 f"{path}: trace {number}, point {p} has {len(values)} values; its format names {', '.join(channels)}"
             )
         if len(points) >= budget:
-            raise StrokeFileError(f"{path}: too many points (more than {MAX_POINTS:,})")
+            raise _too_many_points(path)
         x = decoders[x_at].next(*values[x_at], number, path)
         y = decoders[y_at].next(*values[y_at], number, path)
         points.append((x, -y if y_name == "-Y" else y))
@@ -326,7 +327,7 @@ def _plain_points(text, x_at, y_at, y_up, budget, path):
     points = []
     for match in POINT.finditer(text):
         if len(points) >= budget:
-            raise StrokeFileError(f"{path}: too many points (more than {MAX_POINTS:,})")
+            raise _too_many_points(path)
         values = match.group().split(None, max(x_at, y_at) + 1)  # the channels after x and y stay one string
         x, y = float(values[x_at]), float(values[y_at])
         points.append((x, -y if y_up else y))
@@ -338,7 +339,7 @@ def _comma_pairs(text, number, budget, path):
     points = []
     for p, match in enumerate(re.finditer(r"\S+", text), 1):
         if len(points) >= budget:
-            raise StrokeFileError(f"{path}: too many points (more than {MAX_POINTS:,})")
+            raise _too_many_points(path)
         try:
             x, y = (float(v) for v in match.group().split(","))
         except ValueError:
@@ -351,13 +352,11 @@ def _values(chunk, number, path, limit):
     """A point's values as (difference order, text) pairs: '', '!', "'" or '"'; a number or T F * ?.
     More than `limit` of them: StrokeFileError (too many points), before they fill memory."""
     if len(chunk.split(None, limit)) > limit:  # more words than that: at least as many values; refused at once
-        raise StrokeFileError(f"{path}: too many points (more than {MAX_POINTS:,}), or a point with too many values")
+        raise _too_many_points(path, "or a point with too many values")
     values, at = [], 0
     while at < len(chunk):
         if len(values) > limit:
-            raise StrokeFileError(
-                f"{path}: too many points (more than {MAX_POINTS:,}), or a point with too many values"
-            )
+            raise _too_many_points(path, "or a point with too many values")
         match = VALUE.match(chunk, at)
         if match is None:
             if chunk[at:].strip():
@@ -443,6 +442,10 @@ def on_canvas(strokes, number=False):
     centre_x = MARGIN + width * scale / 2 if number else CANVAS / 2
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     return [[(centre_x + (x - cx) * scale, CANVAS / 2 + (y - cy) * scale) for x, y in stroke] for stroke in strokes]
+
+
+def _too_many_points(path, also=""):
+    return StrokeFileError(f"{path}: too many points (more than {MAX_POINTS:,}){', ' + also if also else ''}")
 
 
 def _first_line(error):
