@@ -59,7 +59,7 @@ def dev_writers(recognizer, folder, pendigits_file, unipen_file):
 
 def numbers(recognizer, count, folder):
     """{way: accuracy} on `count` synthetic numbers read whole from JSON strokes files."""
-    drawings = strokes.numbers(count, seed=11)
+    drawings = strokes.numbers(count, seed=12)  # not 11: the first 200 of seed 11 chose the fit
     right = {"window (as drawn, own pen)": 0, "by height": 0, "by longer side": 0}
     for i, drawing in enumerate(drawings):
         path = folder / f"number-{i:04d}.json"
