@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO_ROOT
+from strokes import write
 from test_predict import huge_png_header
+from test_stroke_files import save_drawing
 
 from digitrec import DigitResult, NumberResult, Recognizer, batch
 from digitrec.cli import main
@@ -338,3 +340,27 @@ def test_the_dask_example_of_the_docs_reads_with_two_local_workers(scans, tmp_pa
         for batch_record in (example.predict.json_record(row, False, 1) for row in batch.read_files(paths))
     ]
     assert lines == expected
+
+
+def test_a_folder_mixing_images_and_stroke_files_gives_a_csv_row_each_in_sorted_order(scans, tmp_path):
+    save_drawing(scans / "ink" / "one.inkml", write("1").strokes)
+    save_drawing(scans / "ink" / "seven.json", write("7").strokes)
+    (scans / "ink" / "broken.json").write_text("[[[0, 0], [1]]]")
+    out = tmp_path / "r.csv"
+    assert main(["predict", str(scans), "--csv", str(out), "--jobs", "1"]) == 1
+    by_name = dict(zip(names(rows := read_csv(out), scans), rows))
+    assert names(rows, scans) == sorted([*IN_ORDER, "ink/broken.json", "ink/one.inkml", "ink/seven.json"])
+    assert [by_name[name]["answer"] for name in ["ink/one.inkml", "ink/seven.json", "b.png"]] == ["1", "7", "7"]
+    assert by_name["ink/broken.json"]["error"] == "stroke 1, point 2 is not [x, y] numbers"
+
+
+def test_worker_processes_read_stroke_files_as_one_process_does(tmp_path, monkeypatch):
+    digits = ["7" if i % 3 == 0 else "1" for i in range(12)]
+    for i, digit in enumerate(digits):
+        save_drawing(tmp_path / "in" / f"{i:02d}{'.json' if i % 2 else '.inkml'}", write(digit).strokes)
+    monkeypatch.setattr(batch, "FEW_FILES", 4)  # workers even for a few files
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    assert main(["predict", str(tmp_path / "in"), "--csv", str(one), "--jobs", "1", "--quiet"]) == 0
+    assert main(["predict", str(tmp_path / "in"), "--csv", str(two), "--jobs", "2", "--quiet"]) == 0
+    assert two.read_text() == one.read_text()
+    assert [row["answer"] for row in read_csv(one)] == digits

@@ -9,6 +9,8 @@ import sys
 import zlib
 
 import pytest
+from strokes import write
+from test_stroke_files import inkml, save_drawing
 
 from digitrec import Recognizer
 from digitrec.cli import main
@@ -249,3 +251,56 @@ def test_a_number_says_which_of_its_digits_the_profile_decided(one_png, tmp_path
     assert [(d["digit"], d["from_profile"], d["model_digit"]) for d in digits] == [(1, True, 7), (7, False, 7)]
     assert main(["predict", "--number", "--profile", "alice", str(path)]) == 0
     assert "; from your profile 'alice' (digit 1: model alone: 7 " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("suffix", [".inkml", ".json"])
+@pytest.mark.parametrize("digit", ["7", "1"])
+def test_a_drawing_kept_as_strokes_is_read_as_its_digit(tmp_path, suffix, digit, capsys):
+    path = save_drawing(tmp_path / f"drawing{suffix}", write(digit).strokes)
+    assert main(["predict", str(path)]) == 0
+    assert capsys.readouterr().out.startswith(f"{path}: {digit}  (")
+
+
+@pytest.mark.parametrize("suffix", [".inkml", ".json"])
+def test_a_number_kept_as_strokes_is_read_whole_with_number(tmp_path, suffix, capsys):
+    path = save_drawing(tmp_path / f"number{suffix}", write("2025").strokes)
+    assert main(["predict", "--number", str(path)]) == 0
+    assert capsys.readouterr().out.startswith(f"{path}: 2025  (per digit: ")
+
+
+def test_strokes_from_a_file_reach_the_recogniser_as_strokes_fitted_to_the_canvas(tmp_path, monkeypatch, capsys):
+    seen = []
+    original = Recognizer.digit_from_strokes
+
+    def recording(self, strokes, *args, **kwargs):  # the real method, watched: where the path model will plug in
+        seen.append(strokes)
+        return original(self, strokes, *args, **kwargs)
+
+    monkeypatch.setattr(Recognizer, "digit_from_strokes", recording)
+    path = save_drawing(tmp_path / "one.json", [[(5, 0), (5, 1000)]])
+    assert main(["predict", str(path)]) == 0
+    assert seen == [[[(140.0, 40.0), (140.0, 240.0)]]]  # the 280 px canvas, 40 px margins, centred
+    assert capsys.readouterr().out.startswith(f"{path}: 1")
+
+
+def test_hostile_and_broken_stroke_files_are_one_line_each_and_exit_1(tmp_path, capsys):
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    files = {
+        "laughs.inkml": f'<!DOCTYPE ink [<!ENTITY l0 "0 0,">{laughs}]><ink><trace>&l9;</trace></ink>',
+        "passwd.inkml": '<!DOCTYPE ink [<!ENTITY x SYSTEM "file:///etc/passwd">]><ink><trace>&x;</trace></ink>',
+        "notes.inkml": "not xml",
+        "empty.json": "",
+        "shape.json": '{"strokes": []}',
+        "nan.json": "[[[0, 0], [NaN, 1]]]",
+        "dot.inkml": inkml("5 5"),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    good = save_drawing(tmp_path / "seven.inkml", write("7").strokes)
+    assert main(["predict", str(good), *(str(tmp_path / name) for name in files)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"{good}: 7")
+    lines = captured.err.splitlines()
+    assert len(lines) == len(files) and "root:" not in captured.err  # nothing of /etc/passwd
+    for name, line in zip(files, lines):
+        assert line.startswith(f"digitrec predict: error: {tmp_path / name}: "), line

@@ -1,4 +1,4 @@
-"""Reading many image files: folders and patterns to sorted paths, paths to rows, on every core.
+"""Reading many image and stroke files: folders and patterns to sorted paths, paths to rows, on every core.
 
     for path in find_images(["scans/", "extra/*.jpg", "one.png"]):   # sorted, lazily
         ...
@@ -20,12 +20,15 @@ import os
 from pathlib import Path
 
 from digitrec.errors import DigitrecError, UsageError
-from digitrec.image import open_image
-from digitrec.recognize import NoInkError, NumberResult, Recognizer, answer_one_at_a_time
+from digitrec.image import open_image, render_strokes
+from digitrec.recognize import DEFAULT_PEN_WIDTH, NoInkError, NumberResult, Recognizer, answer_one_at_a_time
+from digitrec.stroke_files import STROKE_SUFFIXES, is_stroke_file, on_canvas, read_strokes
 
 # What counts as an image inside a folder or a pattern's matches (any case). A file named on
 # the command line is read whatever its name.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp", ".pbm", ".pgm", ".ppm")
+# ... and what else a folder or a pattern gives: drawings kept as strokes (InkML, JSON strokes).
+SUFFIXES = IMAGE_SUFFIXES + STROKE_SUFFIXES
 # Files per task sent to a worker: a task's trip between processes (pickling, pipes, the pool's
 # bookkeeping: 0.1-0.3 ms, one-off timing) is a tenth of a file's work; a task of eight, about 1%.
 CHUNK = 8
@@ -59,7 +62,8 @@ def available_cores():
 
 
 def is_image_name(name):
-    return name.lower().endswith(IMAGE_SUFFIXES)
+    """Whether a folder or a pattern gives this file: an image's or a stroke file's name (SUFFIXES)."""
+    return name.lower().endswith(SUFFIXES)
 
 
 def is_pattern(text):
@@ -72,7 +76,7 @@ def find_images(inputs):
 
     inputs: paths of files, folders, or glob patterns ('scans/**/*.png'), in the order given.
     A file is yielded whatever its name (even if it does not exist: reading it says so); a
-    folder gives its images (IMAGE_SUFFIXES) at any depth, a pattern the images and folders
+    folder gives its images and stroke files (SUFFIXES) at any depth, a pattern the images and folders
     it matches; both in sorted order, as paths sort (by folder, then name), hidden files
     and folders ('.name') left out, links to folders not followed inside a folder.
     """
@@ -116,21 +120,27 @@ def check_inputs(inputs):
         if next(find_images([given]), None) is not None:
             continue
         if os.path.isdir(given):
-            raise UsageError(f"{given}: no image files in this folder (looked for {', '.join(IMAGE_SUFFIXES)})")
+            raise UsageError(f"{given}: no image files in this folder (looked for {', '.join(SUFFIXES)})")
         raise UsageError(f"{given}: no image file matches this pattern")
 
 
 def read_one(recognizer, path, number=False):
-    """The Row for one file: read as a digit, or as a number; a failure is the row's error."""
+    """The Row for one file: read as a digit, or as a number; a failure is the row's error.
+    A stroke file's drawing stays strokes, fitted to the window's canvas, up to the recogniser."""
     path = str(path)
     try:
-        image = open_image(path)
+        if is_stroke_file(path):
+            strokes = on_canvas(read_strokes(path), number)
+            image = None if number else render_strokes(strokes, DEFAULT_PEN_WIDTH)  # only to count its digits
+            result = recognizer.number_from_strokes(strokes) if number else recognizer.digit_from_strokes(strokes)
+        else:
+            image = open_image(path)
+            result = recognizer.number(image) if number else recognizer.digit(image)
         if number:
-            result = recognizer.number(image)
             if not result.digits:
                 raise NoInkError("no ink found: the image is blank")
             return Row(path, result)
-        return Row(path, recognizer.digit(image), digit_groups=digit_groups(image))
+        return Row(path, result, digit_groups=digit_groups(image))
     except DigitrecError as error:
         message = str(error)
         return Row(path, error=message[len(path) + 2 :] if message.startswith(f"{path}: ") else message)

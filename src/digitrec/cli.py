@@ -171,7 +171,7 @@ def run_export(args):
 
 
 def add_predict(commands):
-    from digitrec.batch import IMAGE_SUFFIXES, available_cores
+    from digitrec.batch import SUFFIXES, available_cores
 
     p = commands.add_parser(
         "predict",
@@ -185,8 +185,8 @@ def add_predict(commands):
         nargs="+",
         metavar="PATH",
         help="image files (PNG, JPEG, BMP, GIF, TIFF, WebP...: a file named is read whatever its "
-        "name), folders (read at any depth: files ending in "
-        + " ".join(IMAGE_SUFFIXES)
+        "name), drawings as strokes (.inkml, .json [[[x, y], ...], ...]), folders (read at any depth: files ending in "
+        + " ".join(SUFFIXES)
         + ", hidden ones left out) or quoted glob patterns ('scans/**/*.png'); "
         "read in the order given, each folder and pattern in sorted order",
     )
