@@ -73,7 +73,9 @@ IMAGE_TYPES = [("Images", "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"),
 
 
 def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=None, learn_kept=True):
-    """Open the window and run until it is closed. Returns the exit status (1 if the model failed).
+    """Open the window and run until it is closed; returns 0. A model that cannot load raises
+    DigitrecError (one line): a missing file before the window opens, a damaged one once the loader
+    finds it (the window closes then), so `digitrec gui` says why and exits 1 as `digitrec predict` does.
 
     profile: the `digitrec.profile.Profile` to read with and to learn corrections into (it
     need not exist yet: the first correction makes it); None: the model alone.
@@ -81,6 +83,7 @@ def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=No
     """
     if not PEN_RANGE[0] <= pen_width <= PEN_RANGE[1]:
         raise DigitrecError(f"--pen-width must be between {PEN_RANGE[0]} and {PEN_RANGE[1]} px (got {pen_width})")
+    bundle.exported_path(model)  # a few stats: a model path that is wrong fails here, with no window to wait in
     try:
         root = tk.Tk(className="digitrec")
     except tk.TclError as error:
@@ -108,7 +111,9 @@ def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=No
     root.mainloop()
     if interrupted:
         raise KeyboardInterrupt
-    return 1 if app.model_error else 0
+    if app.model_error:
+        raise DigitrecError(app.model_error)
+    return 0
 
 
 class App:
@@ -305,11 +310,13 @@ class App:
             self._event("ready")
             if self._has_ink():
                 self.refresh()
-        else:
+        else:  # nothing can be recognised: the window closes, and `run` says why
             self.model_error = error
-            print(f"digitrec gui: error: {error}", file=sys.stderr, flush=True)
             self._event("error", message=error)
+            self.root.destroy()
+            return
         self._set_status()
+        self._show_answer()  # "waiting for the model" goes
         self._show_profile()
 
     # ------------------------------------------------------------ drawing
@@ -575,7 +582,7 @@ class App:
         digits = self.answer.digits if self.answer else []
         if self.selected is not None and self.selected >= len(digits):
             self.selected = None  # the profile changed how the ink splits into digits
-        self.panel.show_answer(self.answer, self._has_ink(), waiting=not self.model_error, selected=self.selected)
+        self.panel.show_answer(self.answer, self._has_ink(), waiting=not self.ready, selected=self.selected)
         self.canvas.show_boxes([d.box for d in digits], solid=self.selected)
         explanations = self._explanations()
         self.canvas.show_overlays(
@@ -635,12 +642,9 @@ class App:
         return bool(self.inside.frame.winfo_manager())
 
     def _set_status(self, message=None, error=False):
-        """Show `message`, or else what the app is doing: loading, ready, or why the model is missing."""
+        """Show `message`, or else what the app is doing: loading the model, or ready."""
         if message is None:
-            if self.model_error:
-                message, error = f"no model: {self.model_error}. You can draw, but nothing is recognised.", True
-            else:
-                message = "ready: draw with the mouse" if self.ready else "loading model..."
+            message = "ready: draw with the mouse" if self.ready else "loading model..."
         self.status.show(message, ERROR if error else "")
 
     def _event(self, name, **fields):
