@@ -52,7 +52,7 @@ from digitrec.gui.deciding import DecidingExample
 from digitrec.gui.dispatch import Dispatcher
 from digitrec.gui.inside import InsideView
 from digitrec.gui.learning import LEARN_KEPT, Learning
-from digitrec.gui.look import ERROR, Look
+from digitrec.gui.look import ERROR, QUIET, Look
 from digitrec.gui.panel import AnswerPanel
 from digitrec.gui.sketch import Sketch
 from digitrec.gui.statusbar import StatusBar
@@ -62,7 +62,11 @@ from digitrec.image import open_image, render_strokes
 from digitrec.recognize import DEFAULT_PEN_WIDTH, Recognizer
 
 TITLE = "digitrec: draw a number"
-CANVAS_SIZE = (640, 320)  # px at 96 dpi: room for a number of several digits; grows with the window
+CANVAS_SIZE = (640, 320)  # px at 96 dpi, at least: room for a number of several digits; as wide as the Why? view
+# px at 96 dpi: the window as laid out (1185x674: tests/test_gui_layout.py checks it), with room around it for
+# a title bar and a task bar. On a screen smaller than this at its dpi, px and fonts grow less (gui.look).
+WINDOW_SIZE = (1185 + 20, 674 + 70)
+WHY_HINT = "Why? in the toolbar shows here what made the answer: the evidence in the ink, and what each layer saw"
 PEN_RANGE = (3, 40)  # px
 LIVE_MS = 150  # while a stroke is drawn, recognise at most this often
 POLL_MS = 5  # how often the Tk thread looks whether the model has loaded: the first answer waits this long at most
@@ -156,7 +160,7 @@ class App:
         self._loaded = queue.Queue()
         self._mapped = False
 
-        self.look = Look(root)
+        self.look = Look(root, fit=WINDOW_SIZE)
         self.pen = tk.IntVar(root, pen_width)
         # The Why? view: off unless it was on when the app last closed. Its network loads on first use.
         self.why = tk.BooleanVar(root, bool(settings.load().get("why", False)))
@@ -164,8 +168,10 @@ class App:
         self.learn_kept = tk.BooleanVar(root, learn_kept)  # with a profile: learn the answers kept (gui.learning)
         self.learning = Learning(self) if recognizer.profile is not None else None  # the profile's commands
         keep_every_motion_event(root)
+        root.withdraw()  # off screen until built: a part laying itself out would show the window half made
         self._build()
         self._bind()
+        root.deiconify()
         self._show_answer()
         self._set_status()
         self._show_profile()
@@ -181,10 +187,17 @@ class App:
         root.columnconfigure(0, weight=1)
         root.rowconfigure(1, weight=1)
         self._build_toolbar().grid(row=0, column=0, columnspan=2, sticky="ew")
+        # Under the canvas, beside the panel, the Why? view: its room is kept whether it is on or off,
+        # so the canvas keeps its size (a drawing is never cut) and the window its own.
+        self.inside = InsideView(root, self.look)
+        self.inside.frame.grid(row=2, column=0, sticky="nw")
+        root.rowconfigure(2, minsize=self.inside.size[1])
+        self.why_hint = ttk.Label(root, text=WHY_HINT, font=self.look.fonts["small"], foreground=QUIET)
+        self.why_hint.grid(row=2, column=0, sticky="nw", padx=px(8))
+        (self.why_hint if self.why.get() else self.inside.frame).grid_remove()  # each remembers its place
         edge = ttk.Frame(root, style="Edge.TFrame", padding=1)
-        self.canvas = Sketch(
-            edge, self.pen, (px(CANVAS_SIZE[0]), px(CANVAS_SIZE[1])), "Draw a digit or a number here", self.look
-        )
+        width = max(px(CANVAS_SIZE[0]), self.inside.size[0] - px(8) - 2)  # as wide as the view under it
+        self.canvas = Sketch(edge, self.pen, (width, px(CANVAS_SIZE[1])), "Draw a digit or a number here", self.look)
         self.canvas.pack(fill="both", expand=True)
         edge.grid(row=1, column=0, sticky="nsew", padx=(px(8), 0), pady=px(4))
         self.panel = AnswerPanel(root, self.look, self.correct if self.learning else None)
@@ -193,12 +206,6 @@ class App:
         self.deciding = DecidingExample(self.panel.frame, self.look, self.learning) if self.learning else None
         if self.deciding:
             self.deciding.frame.pack(after=self.panel.sure_label, fill="x", pady=(px(2), 0))
-        self.inside = InsideView(
-            root, self.look
-        )  # under the canvas, beside the panel: the window stays on a laptop screen
-        self.inside.frame.grid(row=2, column=0, sticky="nw")
-        if not self.why.get():
-            self.inside.frame.grid_remove()  # remembers its place for when the view is switched on
         commands = self.learning.commands() if self.learning else None  # the profile line's buttons
         self.status = StatusBar(root, self.look, self._model_line(), commands)
         self.status.frame.grid(row=3, column=0, columnspan=2, sticky="ew")
@@ -249,6 +256,8 @@ class App:
         c.bind("<Motion>", lambda event: self._hover(event.x))
         c.bind("<Leave>", lambda event: self._hover(None))
         self.panel.frame.bind("<<DigitClicked>>", lambda event: self.select(self.panel.clicked))
+        self.root.bind("<Map>", self._on_map)
+        self.root.bind("<Destroy>", self._on_destroy)
         keys = [
             (("<Escape>", "<Delete>"), self.clear),
             (("<Control-z>", "<Control-Z>"), self.undo),
@@ -260,8 +269,6 @@ class App:
         for sequences, command in keys:
             for sequence in sequences:
                 self.root.bind(sequence, lambda event, command=command: command())
-        self.root.bind("<Map>", self._on_map)
-        self.root.bind("<Destroy>", self._on_destroy)
 
     # ------------------------------------------------------------ the model
 
@@ -269,15 +276,19 @@ class App:
         if event.widget is not self.root or self._mapped:
             return
         self._mapped = True
-        self.root.update_idletasks()  # lay the children out, so their sizes below are real
-        self._set_min_size()
+        self._fix_size()
         c = self.canvas
         self._event("mapped", canvas=[c.winfo_rootx(), c.winfo_rooty(), c.winfo_width(), c.winfo_height()])
 
-    def _set_min_size(self):
+    def _fix_size(self):
+        """Set the window's size once, from its layout: what it shows later (answers, messages, the Why?
+        view) never resizes it. On a screen too small for it (high dpi), the canvas gives up the difference."""
+        root = self.root
+        root.update_idletasks()  # lay the children out, so their sizes below are real
+        width, height = root.winfo_reqwidth(), root.winfo_reqheight()
+        root.geometry(f"{min(width, root.winfo_screenwidth())}x{min(height, root.winfo_screenheight())}")
         # Shrinkable down to half the canvas, never so small that the panel (or the Why? view) is clipped.
-        self.root.update_idletasks()
-        self.root.minsize(self.root.winfo_reqwidth() - self.look.px(CANVAS_SIZE[0] // 2), self.root.winfo_reqheight())
+        root.minsize(width - self.look.px(CANVAS_SIZE[0] // 2), height - self.canvas.winfo_reqheight() // 2)
 
     def _on_destroy(self, event):
         if event.widget is self.root:  # a binding on the root also fires for each of its children
@@ -434,15 +445,15 @@ class App:
         if problem:
             self._set_status(problem, error=True)
         if on:
+            self.why_hint.grid_remove()
             self.inside.frame.grid()
             if self.ready and self._has_ink():
                 self.refresh()  # the answer again, with why
         else:
             self.inside.frame.grid_remove()
+            self.why_hint.grid()
             self.reading = None if self.reading is None else self.reading._replace(explanations=None)
         self._show_answer()
-        if self._mapped:
-            self._set_min_size()
 
     # ------------------------------------------------------------ corrections (the rest of the profile: learning.py)
 
