@@ -90,6 +90,12 @@ def test_the_window_fits_the_screen_with_every_control_in_view(app):
     assert app.status.buttons and all(b.winfo_viewable() for b in app.status.buttons.values())
 
 
+def test_the_size_the_window_is_fitted_by_is_no_smaller_than_the_window(app):
+    """gui.look fits the window to a small high-dpi screen by its size at 96 dpi: it must not be larger."""
+    width, height, _ = size(app)
+    assert width / app.look.scale <= gui.app.WINDOW_SIZE[0] and height / app.look.scale <= gui.app.WINDOW_SIZE[1]
+
+
 def test_the_why_view_keeps_the_canvas_and_the_window_as_they_are(app):
     before, canvas = size(app), (app.canvas.winfo_width(), app.canvas.winfo_height())
     switch_why(app, True)
@@ -174,5 +180,31 @@ def test_a_high_dpi_screen_of_1366x768_still_holds_the_whole_window(display, mod
         assert_all_in_view(app)
         app.set_why(True)
         assert_all_in_view(app)
+    finally:
+        root.destroy()
+
+
+def test_a_text_too_long_for_its_lines_is_cut_to_them_with_an_ellipsis(display):
+    from tkinter import font, ttk
+
+    from digitrec.gui.look import fitted
+
+    root = tk.Tk()
+    try:
+        small = font.Font(root, family="DejaVu Sans", size=10)
+
+        def tk_lines(text):  # as Tk lays it out: a label wrapped at 200 px, against one of k plain lines
+            height = ttk.Label(root, text=text, font=small, wraplength=200).winfo_reqheight()
+            return next(
+                k
+                for k in range(1, 50)
+                if ttk.Label(root, text="\n".join("X" * k), font=small).winfo_reqheight() >= height
+            )
+
+        assert fitted("a short message", small, 200, 2) == "a short message"
+        text = LONG_MESSAGE.replace("/", " / ")
+        cut = fitted(text, small, 200, 2)
+        assert cut.endswith("…") and text.startswith(cut[:-1]) and len(cut) > 40
+        assert tk_lines(cut) == 2 and tk_lines(text) > 2
     finally:
         root.destroy()

@@ -50,8 +50,9 @@ from digitrec.recognize import DEFAULT_PEN_WIDTH, Recognizer
 
 TITLE = "digitrec: draw a number"
 CANVAS_SIZE = (640, 320)  # px at 96 dpi, at least: room for a number of several digits; as wide as the Why? view
-# px at 96 dpi: the window as laid out (1185x674: tests/test_gui_layout.py checks it), with room around it for
-# a title bar and a task bar. On a screen smaller than this at its dpi, px and fonts grow less (gui.look).
+# px at 96 dpi: the window as laid out (1185x674 with DejaVu Sans; tests/test_gui_layout.py checks it is no
+# larger), with room around it for a title bar and a task bar. On a screen smaller than this at its dpi,
+# px and fonts grow less (gui.look), so that the window fits.
 WINDOW_SIZE = (1185 + 20, 674 + 70)
 WHY_HINT = "Why? in the toolbar shows here what made the answer: the evidence in the ink, and what each layer saw"
 WAKE_MS = 200  # how soon Ctrl+C in the terminal is noticed

@@ -152,7 +152,8 @@ class InsideView:
         if example is not None:
             shown = Image.fromarray(np.round(np.clip(example, 0, 1) * 255).astype(np.uint8))
             self._set(self.example, "example", shown.resize((px(28 * EXAMPLE_ZOOM),) * 2, Image.Resampling.NEAREST))
-            self.example.configure(text=f"Answered {a} by your example (the nearest one you taught)")
+            said = f"Answered {a} by your example (the nearest one you taught)"
+            self.example.configure(text=fitted(said, self.look.fonts["small"], px(EXAMPLE_WIDTH), EXAMPLE_LINES))
         else:
             self.example.configure(image="", text="")
             self._images.pop("example", None)
