@@ -3,6 +3,7 @@ Why? view never crops the drawing, answers and messages never resize the window.
 the real Tk window on the virtual 1366x768 X screen (Xvfb); the Why? switch is clicked with the X mouse."""
 
 import io
+import json
 import shutil
 
 import pytest
@@ -208,3 +209,19 @@ def test_a_text_too_long_for_its_lines_is_cut_to_them_with_an_ellipsis(display):
         assert tk_lines(cut) == 2 and tk_lines(text) > 2
     finally:
         root.destroy()
+
+
+def test_a_window_opened_with_why_on_is_the_size_of_one_opened_with_it_off(display, model_path, own_settings):
+    sizes = []
+    for on in (False, True):
+        own_settings.write_text(json.dumps({"why": on}))
+        root = tk.Tk()
+        app = gui.App(root, Recognizer(model_path, profile=Profile("default")), out=io.StringIO())
+        try:
+            pump(root, lambda app=app: app.ready and app._mapped)
+            assert app.inside_shown() == on
+            assert_all_in_view(app)
+            sizes.append((size(app)[:2], app.canvas.winfo_width(), app.canvas.winfo_height()))
+        finally:
+            root.destroy()
+    assert sizes[0] == sizes[1]
