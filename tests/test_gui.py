@@ -326,20 +326,32 @@ def test_ink_drawn_while_the_model_loads_is_answered_when_it_is_ready(display, r
         root.destroy()
 
 
-def test_a_model_that_fails_to_load_is_reported_and_drawing_still_works(display, recognizer, capsys):
+def test_once_the_model_is_ready_nothing_says_it_is_awaited(display, recognizer):
     root = tk.Tk()
-    model = SlowModel(recognizer, error="model file /nowhere.keras does not exist")
-    model.go.set()
+    model = SlowModel(recognizer)
     app = gui.App(root, model)
     try:
-        pump(root, lambda: app.model_error is not None)
-        assert "does not exist" in app.status.message.label.cget("text")
-        assert str(app.status.message.label.cget("foreground")) == gui.ERROR
-        draw(app, strokes.write("3"))
-        assert len(app.canvas.strokes) == 1 and app.answer is None
+        pump(root, lambda: app._mapped)
+        assert app.panel.confidence_label.cget("text") == "waiting for the model…"
+        model.go.set()
+        pump(root, lambda: app.ready)
+        assert app.status.message.label.cget("text") == "ready: draw with the mouse"
+        assert app.panel.confidence_label.cget("text") == ""
     finally:
         root.destroy()
-    assert capsys.readouterr().err == "digitrec gui: error: model file /nowhere.keras does not exist\n"
+
+
+def test_a_model_that_fails_to_load_closes_the_window(display, recognizer):
+    root = tk.Tk()
+    model = SlowModel(recognizer, error="model file /nowhere.onnx is damaged")
+    app = gui.App(root, model)
+    closed = []
+    root.bind("<Destroy>", lambda event: event.widget is root and closed.append(True), add="+")
+    pump(root, lambda: app._mapped)
+    model.go.set()
+    pump(root, lambda: app.model_error is not None)
+    assert app.model_error == "model file /nowhere.onnx is damaged"
+    assert closed == [True]
 
 
 # ---------------------------------------------------------------- answers are worked out off the Tk thread
@@ -528,27 +540,39 @@ def test_a_burst_of_mouse_events_gives_the_drawing_and_answer_a_hand_gives(launc
         assert burst == by_hand, f"{drawing.text}: by hand {by_hand['number']}, in a burst {burst['number']}"
 
 
-def test_a_missing_model_is_one_line_on_stderr_and_the_window_stays(display):
-    app = GuiProcess("--model", "/nonexistent.keras")
-    try:
-        app.wait_for("mapped", START_TIMEOUT_S)
-        assert "does not exist" in app.wait_for("error", READY_TIMEOUT_S)["message"]
-        time.sleep(0.5)
-        assert app.proc.poll() is None, "the window closed"
-    finally:
-        stderr = app.close()
-    assert stderr.splitlines() == ["digitrec gui: error: model file /nonexistent.keras does not exist"]
+def gui_command(*args, timeout=START_TIMEOUT_S + READY_TIMEOUT_S):
+    """`digitrec gui ARGS` run to its end on the X screen: the CompletedProcess."""
+    return subprocess.run(
+        [sys.executable, "-m", "digitrec", "gui", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
-def test_a_damaged_model_is_one_line_on_stderr(display, tmp_path):
+def test_a_missing_model_is_one_line_on_stderr_and_exit_1(display):
+    result = gui_command("--model", "/nonexistent/typo.keras")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["digitrec gui: error: model file /nonexistent/typo.keras does not exist"]
+
+
+def test_a_model_without_its_export_is_one_line_on_stderr_and_exit_1(display, tmp_path):
     broken = tmp_path / "broken.keras"
     broken.write_bytes(b"PK\x03\x04 this is not a model")
-    app = GuiProcess("--model", str(broken))
+    result = gui_command("--model", str(broken))
+    assert result.returncode == 1
+    assert len(result.stderr.splitlines()) == 1 and "has no exported model beside it" in result.stderr
+
+
+def test_a_damaged_model_closes_the_window_with_one_line_on_stderr_and_exit_1(display, tmp_path):
+    damaged = tmp_path / "damaged.onnx"
+    damaged.write_bytes(b"\x08\x07 not an ONNX graph")
+    app = GuiProcess("--model", str(damaged))
     try:
-        app.wait_for("error", START_TIMEOUT_S + READY_TIMEOUT_S)
+        # Found only by loading it, on the loader thread, while the window opens.
+        assert "is not a usable ONNX model" in app.wait_for("error", READY_TIMEOUT_S)["message"]
+        assert app.proc.wait(timeout=30) == 1
     finally:
         stderr = app.close()
     assert len(stderr.splitlines()) == 1 and stderr.startswith("digitrec gui: error: "), stderr
+    assert "is not a usable ONNX model" in stderr
 
 
 def test_without_a_display_it_says_so_and_exits_1():

@@ -9,7 +9,11 @@ deleted, taught digit by digit, undone and reset from the status bar.
 
 The only package that imports Tk; one part of the window a module, each named after what it holds:
 
-    app.py         the window: the drawing, the answers, the model's loading, choosing a digit to correct
+    app.py         the window: its parts wired together, the drawing's strokes, the events for tests
+    toolbar.py     the bar above the canvas: Clear, Undo, Open, Save, the Why? switch, the pen width
+    commands.py    what the toolbar's buttons and the keys do; choosing a digit to correct, correcting it
+    answers.py     the answers: asked off the Tk thread as the ink changes, shown as they come
+    loading.py     the model loaded off the Tk thread; a model that cannot load closes the window
     sketch.py      a canvas drawn on with the mouse (the window's, teach mode's), and the digits' outlines
     panel.py       the answer beside the canvas: its digits, how sure, what the model saw
     inside.py      the Why? view under the canvas: the evidence for the answer against the runner-up, the layers
@@ -22,7 +26,7 @@ The only package that imports Tk; one part of the window a module, each named af
     dispatch.py    the Tk thread's side of the answerer: requests out, answers back to their callbacks
     work.py        what the answerer's thread does: answer the ink, learn, change the profile (no Tk)
     xevents.py     every mouse motion event kept (X11)
-    look.py        colours, fonts and sizes
+    look.py        colours, fonts and sizes; text cut to the room it has
 
 Nothing Tk may sit in a reference cycle: Python's garbage collector frees
 cycles on whatever thread it happens to run, the answerer's too, and a Tk
@@ -33,10 +37,11 @@ children would refer back to it, as their master), and a part that refers
 to the App, or is referred to by the window it opens, holds that weakly.
 """
 
-from digitrec.gui.app import CANVAS_SIZE, EVENTS_ENV, PEN_RANGE, TITLE, App, run
+from digitrec.gui.app import CANVAS_SIZE, EVENTS_ENV, TITLE, App, run
 from digitrec.gui.look import ERROR
 from digitrec.gui.panel import PREVIEW_ZOOM
 from digitrec.gui.teaching import TEACH_ROUNDS
+from digitrec.gui.toolbar import PEN_RANGE
 from digitrec.gui.work import Ink, answer_ink, answer_record
 from digitrec.gui.xevents import keep_every_motion_event
 

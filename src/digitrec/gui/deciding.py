@@ -12,12 +12,13 @@ from tkinter import ttk
 
 from PIL import ImageTk
 
-from digitrec.gui.look import ERROR, QUIET
-from digitrec.gui.panel import enlarged
+from digitrec.gui.look import ERROR, QUIET, fitted
+from digitrec.gui.panel import WIDTH, enlarged
 from digitrec.gui.work import ReadExample
 
 ZOOM = 2  # the 28x28 example is shown at 56x56
 FORGET = "Forget this example"
+TEXT_LINES = 2  # beside the example, over its button: what it was read as, how and when it was taught
 
 
 class DecidingExample:
@@ -36,6 +37,12 @@ class DecidingExample:
         self.picture.bind("<Button-1>", lambda event: self.example and self.open_gallery())
         self.text = ttk.Label(self.frame, font=look.fonts["small"], foreground=QUIET, justify="left")
         self.button = ttk.Button(self.frame, text=FORGET, style="Small.TButton", takefocus=False, command=self.forget)
+        # The same room shown or not, whatever it says: the panel under it never moves.
+        self.text_width = look.px(WIDTH - 28 * ZOOM - 6)
+        self.text.configure(wraplength=self.text_width)
+        lines = TEXT_LINES * look.fonts["small"].metrics("linespace")
+        self.frame.configure(height=max(side, lines + self.button.winfo_reqheight()))
+        self.frame.grid_propagate(False)
 
     def show(self, digit):
         """Show the example that decided `digit` (a DigitResult, or None): nothing if none did."""
@@ -49,7 +56,8 @@ class DecidingExample:
             widget.grid_forget()
         if example is None:
             return
-        self.text.configure(text=f"read as your '{example.label}':\n{_taught(example)}", foreground=QUIET)
+        text = f"read as your '{example.label}':\n{_taught(example)}"
+        self.text.configure(text=fitted(text, self.look.fonts["small"], self.text_width, TEXT_LINES), foreground=QUIET)
         self.text.grid(row=0, column=1, sticky="nw", padx=(self.look.px(6), 0))
         self.button.grid(row=1, column=1, sticky="sw", padx=(self.look.px(6), 0))
         if example.id in self._inputs:
@@ -59,7 +67,8 @@ class DecidingExample:
 
     def _read(self, example, answer):
         if answer.error is not None:
-            self.text.configure(text=str(answer.error), foreground=ERROR)
+            error = fitted(str(answer.error), self.look.fonts["small"], self.text_width, TEXT_LINES)
+            self.text.configure(text=error, foreground=ERROR)
             return
         self._inputs[example.id] = answer.result
         if example == self.example:

@@ -13,86 +13,126 @@ import numpy as np
 from PIL import Image, ImageTk
 
 from digitrec import heatmap
-from digitrec.gui.look import ERROR, QUIET
+from digitrec.gui.look import ERROR, QUIET, fitted
 
 MAP_ZOOM = 5  # the 28x28 evidence is shown at 140x140 px (at 96 dpi)
 EXAMPLE_ZOOM = 3
 CHANNELS = 10  # of each layer, the strongest shown
 TILE = 20  # px at 96 dpi a side of a channel's tile
 NAME_GAP = 6  # px at 96 dpi between a layer's name and size and its tiles
+LAYERS = 7  # rows of tiles the view has room for: the bundled network's convolutions
+LARGE_LINES, EXAMPLE_LINES = 3, 3  # the room, in lines, of what the large view and the example say
+LARGE_WIDER = 60  # px at 96 dpi: what the large view says may be this much wider than its picture
+EXAMPLE_WIDTH = 150  # px at 96 dpi: the example's column
 
 
 class InsideView:
     """The view's widgets (`frame`). `show(...)` fills it for one digit; `layer_rows` (the labels shown
-    beside the tiles) and `large_label` (what the large view shows) are there for a look from outside."""
+    beside the tiles) and `large_label` (what the large view shows) are there for a look from outside.
+
+    Its size is set once, by its layout with every part at its fullest (`size`): whatever it shows, and
+    shown or not, the window around it keeps its size and the canvas above it its room."""
 
     def __init__(self, parent, look):
         self.look = look
         px, fonts = look.px, look.fonts
+        small, side = fonts["small"], px(28 * MAP_ZOOM)
         self._why = None  # the explain.Explanation shown
         self._images = {}  # the PhotoImages on show: Tk forgets one Python no longer references
         self._pinned = (0, None)  # (layer, channel) clicked last: the large view's, when not pointing at one
         self.layer_rows = []  # (the layer's name and size, its y on the layers' canvas)
         self.frame = frame = ttk.Frame(parent, padding=(px(8), 0, 0, px(4)))
+        self.title = ttk.Label(frame, font=fonts["bold"])
+        self.title.grid(row=0, column=0, columnspan=2, sticky="w")
+        ttk.Label(frame, text="What each layer saw", font=fonts["bold"]).grid(row=0, column=2, sticky="w")
 
         evidence = ttk.Frame(frame)
-        evidence.grid(row=0, column=0, sticky="n")
-        self.title = ttk.Label(evidence, font=fonts["bold"])
-        self.title.pack(anchor="w")
+        evidence.grid(row=1, column=0, sticky="n")
         self.map = ttk.Label(evidence)
         self.map.pack(anchor="w", pady=(px(2), 0))
         self.legend = ttk.Label(evidence)
         self.legend.pack(anchor="w", pady=(px(4), 0))
         ends = ttk.Frame(evidence)
         ends.pack(fill="x")
-        self.toward_second = ttk.Label(ends, font=fonts["small"], foreground=QUIET)
+        self.toward_second = ttk.Label(ends, font=small, foreground=QUIET)
         self.toward_second.pack(side="left")
-        self.toward_answer = ttk.Label(ends, font=fonts["small"], foreground=QUIET)
+        self.toward_answer = ttk.Label(ends, font=small, foreground=QUIET)
         self.toward_answer.pack(side="right")
-        self.words = ttk.Label(
-            evidence, font=fonts["small"], foreground=QUIET, justify="left", wraplength=px(28 * MAP_ZOOM + 20)
-        )
-        self.words.pack(anchor="w", pady=(px(2), 0))
 
         large = ttk.Frame(frame)
-        large.grid(row=0, column=1, sticky="n", padx=px(10))
-        ttk.Label(large, text="A channel, large", font=fonts["bold"]).pack(anchor="w")
+        large.grid(row=1, column=1, sticky="nwe", padx=px(10))
+        frame.columnconfigure(1, minsize=side + px(LARGE_WIDER) + 2 * px(10))
         self.large = ttk.Label(large)
         self.large.pack(anchor="w", pady=(px(2), 0))
         self.large_label = ttk.Label(
-            large, font=fonts["small"], foreground=QUIET, justify="left", wraplength=px(28 * MAP_ZOOM)
+            large, font=small, foreground=QUIET, justify="left", wraplength=side + px(LARGE_WIDER), width=1
         )
-        self.large_label.pack(anchor="w")
-        self.example = ttk.Label(large, font=fonts["small"], foreground=QUIET, compound="top")
-        self.example.pack(anchor="w", pady=(px(6), 0))
+        self.large_label.pack(fill="x")
 
         layers = ttk.Frame(frame)
-        layers.grid(row=0, column=2, sticky="nw")
-        ttk.Label(layers, text="What each layer saw", font=fonts["bold"]).pack(anchor="w")
+        layers.grid(row=1, column=2, sticky="nw")
         self.row_height = px(TILE) + px(5)
-        self.name_width = fonts["small"].measure("conv 0 · 26×26 · 128") + px(NAME_GAP)  # tiles start here
+        self.name_width = small.measure("conv 0 · 26×26 · 128") + px(NAME_GAP)  # tiles start here
         self.layers = tk.Canvas(
             layers,
             width=self.name_width + CHANNELS * (px(TILE) + 2),
-            height=7 * self.row_height,
+            height=LAYERS * self.row_height,
             highlightthickness=0,
             background=look.background,
         )
         self.layers.pack(anchor="w", pady=(px(2), 0))
         ttk.Label(
-            layers, text="strongest channels first; point at one to see it large", font=fonts["small"], foreground=QUIET
+            layers, text="strongest channels first; point at one to see it large", font=small, foreground=QUIET
         ).pack(anchor="w")
+
+        # The profile's example that decided the answer (if one did), with what it says.
+        example_width = px(EXAMPLE_WIDTH)
+        self.example = ttk.Label(
+            frame, font=small, foreground=QUIET, compound="top", justify="left", wraplength=example_width, width=1
+        )
+        self.example.grid(row=1, column=3, sticky="nwe", padx=(px(10), 0), pady=(px(2), 0))
+        frame.columnconfigure(3, minsize=example_width + px(10))
+        # Under it all, one line: what the map's colours mean, or why there is nothing to show.
+        under = ttk.Frame(frame)
+        under.grid(row=2, column=0, columnspan=4, sticky="w")
+        self.words = ttk.Label(under, font=small, foreground=QUIET)
+        self.words.pack(side="left")
+        self.message = ttk.Label(under, font=small, foreground=ERROR)
+        self.message.pack(side="left")
         self.layers.bind("<Motion>", lambda event: self._point(event.x, event.y))
         self.layers.bind("<Leave>", lambda event: self._show_large(*self._pinned))
         self.layers.bind("<Button-1>", lambda event: self._pin(event.x, event.y))
-        self.message = ttk.Label(frame, font=fonts["small"], foreground=ERROR)
-        self.message.grid(row=1, column=0, columnspan=3, sticky="w")
+        self.size = self._fix_size()
+        self._clear()
+
+    def _fix_size(self):
+        """Lay the view out with every part at its fullest (pictures, lines of text), and keep that size."""
+        px, side = self.look.px, self.look.px(28 * MAP_ZOOM)
+        for label, name, size in (
+            (self.map, "map", (side, side)),
+            (self.legend, "legend", (side, px(10))),
+            (self.large, "large", (side, side)),
+            (self.example, "example", (px(28 * EXAMPLE_ZOOM),) * 2),
+        ):
+            self._images[name] = tk.PhotoImage(master=self.frame, width=size[0], height=size[1])
+            label.configure(image=self._images[name])
+        full = {self.large_label: LARGE_LINES, self.example: EXAMPLE_LINES}
+        for label, lines in full.items():
+            label.configure(text="\n".join("X" * lines))
+        for label in (self.title, self.toward_second, self.toward_answer, self.words):
+            label.configure(text="X")
+        self.frame.update_idletasks()
+        size = self.frame.winfo_reqwidth(), self.frame.winfo_reqheight()
+        self.frame.configure(width=size[0], height=size[1])
+        self.frame.grid_propagate(False)
+        return size
 
     def show(self, why, index=None, count=1, example=None, error=None):
         """Show an explain.Explanation (None: nothing to show) for digit `index` of `count`; example:
         the profile example that decided it, float (28, 28), or None; error: why there is nothing (one line)."""
         self._why = why
-        self.message.configure(text=error or "")
+        room = self.size[0] - self.look.px(8)
+        self.message.configure(text=fitted(error or "", self.look.fonts["small"], room))
         if why is None:
             self._clear()
             return
@@ -104,14 +144,16 @@ class InsideView:
         self.toward_second.configure(text=f"← toward {b}")
         self.toward_answer.configure(text=f"toward {a} →")
         p = why.probabilities
-        self.words.configure(
-            text=f"Red: ink that made it a {a} ({p[a]:.1%}). Blue: ink that looked like a {b} "
+        words = (
+            f"Red: ink that made it a {a} ({p[a]:.1%}). Blue: ink that looked like a {b} "
             f"({p[b]:.1%}). White: no say either way."
         )
+        self.words.configure(text=fitted(words, self.look.fonts["small"], self.size[0] - px(8)))
         if example is not None:
             shown = Image.fromarray(np.round(np.clip(example, 0, 1) * 255).astype(np.uint8))
             self._set(self.example, "example", shown.resize((px(28 * EXAMPLE_ZOOM),) * 2, Image.Resampling.NEAREST))
-            self.example.configure(text=f"Answered {a} by your example\n(the nearest one you taught)")
+            said = f"Answered {a} by your example (the nearest one you taught)"
+            self.example.configure(text=fitted(said, self.look.fonts["small"], px(EXAMPLE_WIDTH), EXAMPLE_LINES))
         else:
             self.example.configure(image="", text="")
             self._images.pop("example", None)
@@ -138,7 +180,6 @@ class InsideView:
         canvas, px, small = self.layers, self.look.px, self.look.fonts["small"]
         canvas.delete("all")
         self.layer_rows = []
-        canvas.configure(height=len(self._why.layers) * self.row_height)
         for i, layer in enumerate(self._why.layers):
             y = i * self.row_height
             h, w, c = layer.activations.shape
@@ -190,14 +231,17 @@ class InsideView:
             values[:c] = layer.activations[0, 0, layer.order] / (float(layer.activations.max()) or 1.0)
             grid = np.round(np.clip(values.reshape(-1, columns), 0, 1) * 255).astype(np.uint8)
             image = Image.fromarray(grid).resize((side, side * grid.shape[0] // columns), Image.Resampling.NEAREST)
-            text = f"{layer.label}\nall {c}, strongest first, in rows of {columns}"
+            which = f"all {c}, strongest first, in rows of {columns}"
         else:
             channel = int(layer.order[0]) if channel is None else channel
             rank = int(np.nonzero(layer.order == channel)[0][0]) + 1
             image = heatmap.channel_image(layer, channel, side)
-            text = f"{layer.label}\nchannel {channel + 1} of {c}, the {_ordinal(rank)}strongest"
+            which = f"channel {channel + 1} of {c}, the {_ordinal(rank)}strongest"
         self._set(self.large, "large", image)
-        self.large_label.configure(text=text)
+        # The layer's description in the lines its room has left: which channel is shown is said whole.
+        small, room = self.look.fonts["small"], side + self.look.px(LARGE_WIDER)
+        lines = LARGE_LINES - (small.measure(which) > room) - 1
+        self.large_label.configure(text=f"{fitted(layer.label, small, room, lines)}\n{which}")
 
 
 def _ordinal(n):

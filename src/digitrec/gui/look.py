@@ -21,10 +21,19 @@ BACKGROUND = "#eef0f3"  # the window's, behind every part
 
 
 class Look:
-    """The fonts of one Tk root and its px scale: every part of the window is sized through it."""
+    """The fonts of one Tk root and its px scale: every part of the window is sized through it.
 
-    def __init__(self, root):
-        self.scale = max(1.0, float(root.tk.call("tk", "scaling")) * 72 / 96)  # 1 at 96 dpi
+    fit: (width, height) px of the window at 96 dpi: on a screen too small for it at the screen's dpi
+    (a small high-dpi laptop), px and fonts grow less, so that it fits (never less than at 96 dpi)."""
+
+    def __init__(self, root, fit=None):
+        scale = float(root.tk.call("tk", "scaling")) * 72 / 96  # 1 at 96 dpi
+        if fit:
+            room = min(root.winfo_screenwidth() / fit[0], root.winfo_screenheight() / fit[1])
+            if scale > room:  # fonts in points follow Tk's scaling: set it too
+                scale = max(1.0, room)
+                root.tk.call("tk", "scaling", scale * 96 / 72)
+        self.scale = max(1.0, scale)
         base = font.nametofont("TkDefaultFont", root=root).actual()["family"]
         self.fonts = {
             "answer": font.Font(root, family=base, size=ANSWER_PT, weight="bold"),
@@ -54,3 +63,36 @@ class Look:
     def px(self, n):
         """n px at 96 dpi, in this screen's px: sizes grow on high-dpi screens as fonts in points do."""
         return round(n * self.scale)
+
+
+def fitted(text, font, width, lines=1):
+    """`text` as it fits in `lines` lines of `width` px in `font`, wrapped at spaces as Tk wraps a label:
+    whole if it fits, else its longest start that does, ended with "…". A part whose room is fixed shows
+    a long message so, rather than growing the window or losing its last lines out of sight."""
+    if _lines(text, font, width) <= lines:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest start that fits (a longer start never takes fewer lines)
+        middle = (low + high + 1) // 2
+        if _lines(text[:middle].rstrip() + "…", font, width) <= lines:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"
+
+
+def _lines(text, font, width):
+    """How many lines Tk takes for `text` wrapped at `width` px: at spaces, a word too wide for a line broken."""
+    count = 0
+    for paragraph in text.split("\n"):
+        count += 1
+        line = ""
+        for word in paragraph.split(" "):
+            joined = f"{line} {word}" if line else word
+            if font.measure(joined) <= width:
+                line = joined
+            elif font.measure(word) <= width:
+                count, line = count + 1, word
+            else:  # Tk breaks it where the line is full
+                count, line = count + font.measure(word) // max(1, width) + (1 if line else 0), ""
+    return count

@@ -2,16 +2,17 @@
 the correction row, and for one digit what the model saw and its ten probabilities."""
 
 import tkinter as tk
-from tkinter import ttk
+from tkinter import font, ttk
 
 import numpy as np
 from PIL import Image, ImageTk
 
 from digitrec.gui.correction import CorrectionRow
-from digitrec.gui.look import BAR, BAR_TRACK, NOT_SURE, QUIET, TOP_BAR
+from digitrec.gui.look import ANSWER_PT, BAR, BAR_TRACK, NOT_SURE, QUIET, TEXT_PT, TOP_BAR
 
-PREVIEW_ZOOM = 5  # the 28x28 model input is shown at 140x140
-ANSWER_DIGITS = 7  # the number's room, in digits: the panel keeps its width as a number grows to it
+PREVIEW_ZOOM = 4  # the 28x28 model input is shown at 112x112
+ANSWER_DIGITS = 7  # the number's room, in digits: a longer number is shown smaller, in the same room
+WIDTH = 280  # px at 96 dpi: the panel's width, whatever it shows
 
 
 class AnswerPanel:
@@ -24,17 +25,22 @@ class AnswerPanel:
         self.clicked = None  # the index of the answer's digit clicked last
         self._digit = None  # the DigitResult whose probabilities are shown
         self._preview = None  # its PhotoImage: Tk forgets one Python no longer references
+        self._number_fonts = {ANSWER_PT: look.fonts["answer"]}  # by size in points: a long number's smaller
         fonts, px = look.fonts, look.px
         self.frame = frame = ttk.Frame(parent)
+        # Fixed width: the parts below whose text changes ask for none (width=1) and fill it.
+        ttk.Frame(frame, width=px(WIDTH), height=0).pack()
         ttk.Label(frame, text="Answer", font=fonts["small"], foreground=QUIET).pack(anchor="w")
         holder = ttk.Frame(frame)
         holder.pack(fill="x")
-        holder.columnconfigure(0, weight=1, minsize=fonts["answer"].measure("0" * ANSWER_DIGITS))
+        self.number_room = fonts["answer"].measure("0" * ANSWER_DIGITS)
+        holder.columnconfigure(0, weight=1, minsize=self.number_room)
+        holder.rowconfigure(0, minsize=fonts["answer"].metrics("linespace"))
         self.number = ttk.Frame(holder)  # one label per digit
         self.number.grid(row=0, column=0)
-        self.confidence_label = ttk.Label(frame, font=fonts["text"], anchor="center")
+        self.confidence_label = ttk.Label(frame, font=fonts["text"], anchor="center", width=1)
         self.confidence_label.pack(fill="x")
-        self.sure_label = ttk.Label(frame, font=fonts["bold"], anchor="center", foreground=NOT_SURE)
+        self.sure_label = ttk.Label(frame, font=fonts["bold"], anchor="center", foreground=NOT_SURE, width=1)
         self.sure_label.pack(fill="x")
         self.correction = CorrectionRow(frame, look, on_correct) if on_correct else None
         if self.correction:
@@ -49,10 +55,10 @@ class AnswerPanel:
         ttk.Label(
             body, text="what the\nmodel saw\n(28×28)", font=fonts["small"], foreground=QUIET, justify="left"
         ).pack(side="left", anchor="n", padx=px(8))
-        self.row_height = fonts["small"].metrics("linespace") + px(4)
+        self.row_height = fonts["small"].metrics("linespace") + px(2)
         self.bars = tk.Canvas(
             frame,
-            width=px(28 * PREVIEW_ZOOM + 100),
+            width=px(WIDTH),
             height=10 * self.row_height,
             highlightthickness=0,
             background=look.background,
@@ -67,8 +73,9 @@ class AnswerPanel:
         digits = answer.digits if answer else []
         for label in self.number.winfo_children():
             label.destroy()
+        shown = self._number_font("".join(str(d.digit) for d in digits))
         for i, digit in enumerate(digits):
-            self._number_label(str(digit.digit), i, selected)
+            self._number_label(str(digit.digit), i, selected, shown)
         if not digits:
             self._number_label("?" if answer is not None and has_ink else "–")
         if digits:
@@ -83,12 +90,28 @@ class AnswerPanel:
         if self.correction:
             self.correction.enable(bool(digits))
 
-    def _number_label(self, text, index=None, selected=None):
-        """One digit of the answer (index: its place; None: a placeholder, not selectable)."""
+    def _number_font(self, text):
+        """The answer's font for `text`: the usual, or for a number longer than ANSWER_DIGITS the largest
+        that fits it in their room (the panel keeps its width)."""
+        size, edges = ANSWER_PT, len(text) * self.look.px(4)  # a label a digit: each has a few px of edge
+        while size > TEXT_PT and self._font(size).measure(text) + edges > self.number_room:
+            size -= 2
+        return self._font(size)
+
+    def _font(self, size):
+        if size not in self._number_fonts:
+            self._number_fonts[size] = font.Font(
+                self.frame, family=self.look.fonts["answer"].cget("family"), size=size, weight="bold"
+            )
+        return self._number_fonts[size]
+
+    def _number_label(self, text, index=None, selected=None, shown=None):
+        """One digit of the answer (index: its place; None: a placeholder, not selectable), in font `shown`
+        (None: the usual)."""
         label = ttk.Label(
             self.number,
             text=text,
-            font=self.look.fonts["answer"],
+            font=shown or self.look.fonts["answer"],
             padding=0,
             style="Selected.TLabel" if index is not None and index == selected else "TLabel",
         )

@@ -1,0 +1,162 @@
+"""The answers in the window: asked for off the Tk thread as the ink changes, shown as they come.
+
+Ink becomes an answer through `render_strokes` + `Recognizer.number`, the path
+the tests and `digitrec predict` take too, so the window shows what the tests measure.
+
+The Tk thread never works out an answer: each is a request (`digitrec.gui.work.Ink`,
+a copy of the ink, so what is drawn meanwhile doesn't change it) to the one thread
+of the app's `answering.Answerer` (`gui.dispatch`): the final answer at a stroke's
+end (and on undo, clear, open, model-ready, and after the profile changes), and
+live ones while a stroke is drawn, at most every LIVE_MS. Answers come back in the
+order asked, so the lines of --print-answers are in order, and an answer asked
+after a correction reads with it; a live answer overtaken by a newer request is
+skipped, nothing else is.
+"""
+
+import time
+
+from digitrec import heatmap
+from digitrec.errors import DigitrecError
+from digitrec.gui.work import Ink, answer_record
+
+LIVE_MS = 150  # while a stroke is drawn, recognise at most this often
+
+
+class Answers:
+    """The App's answers (a part of `gui.app.App`, which holds the state they use: `answer`, `reading`,
+    `selected`, `focus_x`, the edit counts, the canvas, panel and views they are shown in)."""
+
+    @property
+    def answering(self):
+        """True while a request asked is being worked out or its answer is not yet dealt with."""
+        return self.dispatcher.busy
+
+    def refresh(self):
+        """Ask for the answer to what is on the canvas now; it is shown, and printed (print_answers), when done."""
+        self._cancel_live()
+        self._answered = self._edits
+        if self._has_ink() and not self.ready:
+            self.answer = None  # answered as soon as the model is ready
+            self._show_answer()
+            return
+        self._ask(final=True)
+
+    # While a stroke is drawn, a live answer is asked for at most every LIVE_MS.
+
+    def _edited(self):
+        self._edits += 1
+        if self.ready and self._live_job is None:
+            self._live_job = self.root.after(LIVE_MS, self._ask_live)
+
+    def _ask_live(self):
+        self._live_job = None
+        if self.canvas.strokes and self.canvas.picture is None:
+            self._ask(final=False)
+
+    def _cancel_live(self):
+        if self._live_job is not None:
+            self.root.after_cancel(self._live_job)
+            self._live_job = None
+
+    def _ask(self, final):
+        # A snapshot: the worker must not see strokes that grow while it renders them.
+        c = self.canvas
+        ink = Ink(
+            self._edits,
+            c.picture,
+            [list(s) for s in c.strokes],
+            self.pen.get(),
+            c.extent(),
+            self.explainer if self.why.get() else None,
+        )
+        self.dispatcher.ask(ink, self._show_final if final else self._show_live, final)
+
+    def _show_live(self, answer):
+        # A live answer that failed is only a preview: the final answer reports the error.
+        if answer.result is not None and answer.request.edits > self._answered:  # newer than the last final
+            self.reading, self.answer = answer.result, answer.result.number
+            self._show_answer()
+
+    def _show_final(self, answer):
+        if answer.error is not None:
+            self._report(answer.error, "cannot recognise the drawing")
+            return
+        self.reading, self.answer = answer.result, answer.result.number
+        self._shown = answer.request.edits
+        self._shown_at = time.monotonic()  # a kept answer must have been on screen a while (digitrec.kept)
+        self._show_answer()
+        if self.print_answers:
+            self._emit(answer_record(self.answer))
+
+    def _report(self, error, failed):
+        """An error in the status line; one that is no DigitrecError is a bug: its traceback goes to Tk."""
+        if isinstance(error, DigitrecError):
+            self._set_status(str(error), error=True)
+            return
+        self._set_status(f"{failed}: {type(error).__name__}: {error}".splitlines()[0], error=True)
+        self.root.report_callback_exception(type(error), error, error.__traceback__)
+
+    def _kept(self):
+        """True if the answer on display is one the person kept: the final answer to the drawing as it is,
+        shown (not one replaced before it showed), none newer on its way, and no digit of it corrected."""
+        return (
+            bool(self.answer and self.answer.digits)
+            and self.canvas.picture is None
+            and not self.answering
+            and self._shown == self._edits
+            and self._corrected != self._edits
+        )
+
+    def _show_answer(self):
+        digits = self.answer.digits if self.answer else []
+        if self.selected is not None and self.selected >= len(digits):
+            self.selected = None  # the profile changed how the ink splits into digits
+        self.panel.show_answer(self.answer, self._has_ink(), waiting=not self.ready, selected=self.selected)
+        self.canvas.show_boxes([d.box for d in digits], solid=self.selected)
+        explanations = self._explanations()
+        self.canvas.show_overlays(
+            [
+                (heatmap.overlay(why.contrast, why.model_input, _size(d.box)), d.box)
+                for d, why in zip(digits, explanations or [])
+            ]
+        )
+        self._show_digit()
+
+    def _explanations(self):
+        """The explain.Explanation of each digit on show, or None (the view is off, or they are not worked out)."""
+        reading = self.reading
+        if not self.why.get() or reading is None or reading.number is not self.answer:
+            return None
+        return reading.explanations
+
+    def focus_index(self):
+        """Index of the digit whose probabilities are shown: the one under the mouse, else the one selected,
+        else the last one."""
+        digits = self.answer.digits if self.answer else []
+        if not digits:
+            return None
+        under = None if self.focus_x is None else self.canvas.box_at(self.focus_x)
+        return next((i for i in (under, self.selected) if i is not None), len(digits) - 1)
+
+    def _show_digit(self):
+        index = self.focus_index()
+        digits = self.answer.digits if self.answer else []
+        self.panel.show_digit(None if index is None else digits[index], index, len(digits))
+        if self.deciding:
+            self.deciding.show(None if index is None else digits[index])
+        self.canvas.highlight(index)
+        if self.why.get():
+            explanations, reading = self._explanations(), self.reading
+            shown = explanations is not None and index is not None
+            self.inside.show(
+                explanations[index] if shown else None,
+                index,
+                len(digits),
+                example=reading.examples[index] if shown and reading.examples else None,
+                error=reading.why_error if reading is not None else None,
+            )
+
+
+def _size(box):
+    left, top, right, bottom = box
+    return right - left, bottom - top
