@@ -374,7 +374,7 @@ def test_a_big_gallery_draws_the_rows_in_view_and_the_rest_as_it_scrolls(display
         close_app(app)
 
 
-def test_reset_asks_first_and_empties_the_profile(app, monkeypatch):
+def test_reset_asks_first_empties_the_profile_and_keeps_a_copy_that_brings_it_back(app, monkeypatch):
     corrected(app, FLAGGED_ONE, "1")
     monkeypatch.setattr(gui.learning.messagebox, "askyesno", lambda *args, **kwargs: False)
     app.learning.reset_dialog()
@@ -386,6 +386,13 @@ def test_reset_asks_first_and_empties_the_profile(app, monkeypatch):
     assert stored() == [] and app.answer.text == "7"
     assert app.status.profile_label.cget("text") == "profile default: 0 examples"
     assert str(app.status.buttons[gui.learning.RESET].cget("state")) == "disabled"
+    assert status(app) == "Forgot 1 example. Profile default: 0 examples."
+    button = app.status.message.button
+    assert button.winfo_ismapped() and button.cget("text") == gui.learning.BRING_BACK
+    button.invoke()
+    settle(app)
+    assert [(e.label, e.source) for e in stored()] == [(1, "correction")] and app.answer.text == "1"
+    assert status(app) == "Brought back 1 example. Profile default: 1 example."
 
 
 def test_teach_mode_learns_each_drawing_as_the_digit_asked(app):

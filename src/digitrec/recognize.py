@@ -269,17 +269,19 @@ class Recognizer:
 
     def undo(self):
         """Forget the profile's newest example; returns it (None if there was none)."""
-        return self._change(lambda profile: profile.undo())
+        return self.change_profile(lambda profile: profile.undo())
 
     def forget(self, ids):
         """Forget the profile's examples with these ids; returns those that were there."""
-        return self._change(lambda profile: profile.remove(ids))
+        return self.change_profile(lambda profile: profile.remove(ids))
 
     def reset_profile(self):
         """Forget every example in the profile; returns how many there were."""
-        return self._change(lambda profile: profile.reset())
+        return self.change_profile(lambda profile: profile.reset())
 
-    def _change(self, change):
+    def change_profile(self, change):
+        """Apply change(profile) (any of `profile.Profile`'s changes) and read the profile again; returns
+        what it returned. Raises ProfileError without a profile."""
         with self._lock:
             if self.profile is None:
                 raise ProfileError("no profile in use")

@@ -16,7 +16,7 @@ from digitrec.gui.conflict import ConflictWindow
 from digitrec.gui.gallery import Gallery
 from digitrec.gui.look import ERROR, NOT_SURE
 from digitrec.gui.teaching import TeachWindow
-from digitrec.gui.work import Forget, ForgetAll, ForgetNewest, Keep, ReadExamples
+from digitrec.gui.work import BringBack, Forget, ForgetAll, ForgetNewest, Keep, ReadExamples
 from digitrec.profile import count_examples
 from digitrec.recognize import ProfileConflict
 
@@ -24,7 +24,8 @@ from digitrec.recognize import ProfileConflict
 UNDO, EXAMPLES, TEACH, RESET = "Undo correction", "Examples…", "Teach…", "Reset…"
 # What the Undo button says it undoes, by the newest example's source.
 UNDONE = {"correction": "correction", "teach": "taught", "kept": "kept", "api": "added", "import": "imported"}
-LEARN_KEPT = "Learn from answers I keep"  # the switch: a kept answer (cleared uncorrected) is learnt
+LEARN_KEPT = "Learn from answers I keep"  # the switch: a kept answer (cleared uncorrected) may be learnt
+BRING_BACK = "Bring them back"  # after Reset: the examples, from the copy it kept
 
 
 class Learning:
@@ -103,17 +104,28 @@ class Learning:
         """Ask whether to forget every example, and do if so."""
         if messagebox.askyesno(
             "Reset the profile",
-            f"Forget every example of {self.summary()}? This cannot be undone.",
+            f"Forget every example of {self.summary()}? A copy is kept, to bring them back.",
             icon="warning",
             parent=self.app.root,
         ):
             self.reset()
 
     def reset(self):
-        """Forget every example of the profile."""
-        self.change(
-            ForgetAll(), self._done(lambda count: f"Forgot {count_examples(count)}. {self.summary('Profile')}.")
-        )
+        """Forget every example of the profile, keeping a copy that "Bring them back" (or `digitrec profile
+        import`) restores."""
+        self.change(ForgetAll(), self._reset_done)
+
+    def _reset_done(self, answer):
+        if answer.error is not None:
+            self.app.status.show(str(answer.error), ERROR)
+            return
+        count, copy = answer.result
+        said = f"Forgot {count_examples(count)}. {self.summary('Profile')}."
+        if copy is None:
+            self.app.status.show(said)
+            return
+        back = self._done(lambda n: f"Brought back {count_examples(n)}. {self.summary('Profile')}.")
+        self.app.status.show(said, action=(BRING_BACK, lambda: self.change(BringBack(copy), back)))
 
     def open_gallery(self):
         """Open the window of the profile's examples (or bring it to the front); returns its Gallery."""

@@ -18,6 +18,7 @@ import numpy as np
 from digitrec import kept
 from digitrec.errors import DigitrecError
 from digitrec.image import render_strokes
+from digitrec.profile import import_archive
 from digitrec.recognize import NumberResult, ProfileConflict
 
 
@@ -139,10 +140,20 @@ class Forget:
 
 @dataclasses.dataclass(frozen=True)
 class ForgetAll:
-    """Empty the profile. -> how many examples it held"""
+    """Empty the profile, keeping a copy. -> (how many examples it held, the copy's path or None)"""
 
     def run(self, recognizer):
-        return recognizer.reset_profile()
+        return recognizer.change_profile(lambda profile: profile.reset_keeping_copy())
+
+
+@dataclasses.dataclass(frozen=True)
+class BringBack:
+    """Add back the examples kept in a copy (a profile archive, as `ForgetAll` writes). -> how many came back"""
+
+    copy: object  # the archive's Path
+
+    def run(self, recognizer):
+        return recognizer.change_profile(lambda profile: import_archive(self.copy, profile.folder)[1])
 
 
 @dataclasses.dataclass(frozen=True)
