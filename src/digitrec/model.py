@@ -6,9 +6,9 @@
   rotations and zooms) that are active only during training.
 """
 
-from keras import layers
-
 from digitrec.backend import keras
+
+layers = keras.layers  # through digitrec.backend: importing keras first would print TensorFlow's start-up noise
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
