@@ -200,10 +200,11 @@ def realistic_session(digits, model, folder, kept_rule, teach=TEACH_ROUNDS):
     drawn, second = rest[: len(rest) // 2], rest[len(rest) // 2 :]
     for i in taught:
         mine.learn(drawings[i], digits[i].label, source="teach", replace=True)
-    learnt = {"right": 0, "wrong": 0}
+    learnt = {"right": 0, "wrong": 0, "half_done": 0, "junk": 0}  # what the rule learnt from kept answers
 
     def clear(lines, truth):
-        """The person clears a drawing uncorrected: the window learns it if the rule lets it."""
+        """The person clears a drawing uncorrected: the window learns it if the rule lets it. truth: the digit
+        drawn, or "half_done" or "junk"."""
         try:
             result = mine.digit(render_strokes(lines, DEFAULT_PEN_WIDTH))
         except NoInkError:
@@ -213,7 +214,7 @@ def realistic_session(digits, model, folder, kept_rule, teach=TEACH_ROUNDS):
                 mine.learn_input(result.model_input, result.digit, source="kept")
             except ProfileConflict:
                 return
-            learnt["right" if result.digit == truth else "wrong"] += 1
+            learnt[truth if isinstance(truth, str) else "right" if result.digit == truth else "wrong"] += 1
 
     for i in drawn:
         answer, coins = mine.digit(drawings[i]), rng.random(3)
@@ -222,9 +223,9 @@ def realistic_session(digits, model, folder, kept_rule, teach=TEACH_ROUNDS):
         else:
             clear(strokes[i], digits[i].label)
         if coins[1] < HALF_DONE:
-            clear(half_done(strokes[rng.integers(len(digits))]), None)
+            clear(half_done(strokes[rng.integers(len(digits))]), "half_done")
         if coins[2] < JUNK:
-            clear(junk_strokes(rng), None)
+            clear(junk_strokes(rng), "junk")
     errors = sum(mine.digit(drawings[i]).digit != digits[i].label for i in second)
     return errors, learnt
 
@@ -250,8 +251,7 @@ def realistic(writers="dev", model=None, teach=TEACH_ROUNDS, pendigits_file=DEFA
                     "errors_without": without,
                     "errors_kept_off": off,
                     "errors_kept_rule": rule,
-                    "kept_right": learnt["right"],
-                    "kept_wrong": learnt["wrong"],
+                    **{f"kept_{kind}": n for kind, n in learnt.items()},
                 }
             )
     return {
@@ -276,11 +276,15 @@ def report_realistic(results):
         f"rest; after a digit, {user['half_done']:.0%} of the time a half-done drawing cleared, {user['junk']:.0%} "
         f"a dash or scribble cleared (each after {user['shown_s']} s on screen)\n"
     )
-    print("writer  second half  errors: no profile  kept off  kept by the rule  (learnt kept: right / wrong)")
+    print(
+        "writer  second half  errors: no profile  kept off  kept by the rule  "
+        "(the rule learnt: right / misread / half done / junk)"
+    )
     for r in results["per_writer"]:
         print(
             f"{r['writer']:>6} {r['second_half']:>12} {r['errors_without']:>19} {r['errors_kept_off']:>9} "
-            f"{r['errors_kept_rule']:>17}  ({r['kept_right']} / {r['kept_wrong']})"
+            f"{r['errors_kept_rule']:>17}  ({r['kept_right']} / {r['kept_wrong']} / {r['kept_half_done']} / "
+            f"{r['kept_junk']})"
         )
     print(
         f"\nin all: {results['errors_without']} without a profile, {results['errors_kept_off']} with kept answers "

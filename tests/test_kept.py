@@ -98,3 +98,14 @@ def test_an_answer_an_example_decided_is_not_a_flat_certainty_and_keeps_the_mode
     assert 0.5 < again.confidence < 1.0
     assert again.model_digit == 7 and again.model_confidence > 0.9
     assert np.isclose(again.probabilities.sum(), 1.0, atol=1e-5)
+
+
+def test_where_the_person_taught_the_digit_a_kept_one_must_look_like_theirs(alice):
+    # Their '1' has a flag: a bare stem (a '4' left half done) reads as a sure '1', but not one of theirs.
+    alice.learn(render_strokes(FLAGGED_ONE, 12), 1, source="teach")
+    stem = [[(150, 40), (150, 260)]]
+    result = read(alice, stem)
+    assert (result.digit, result.confident) == (1, True)
+    assert kept.why_not_learn(alice, result, LONG_AGO, False, stem) == "it does not look like your 1s"
+    smaller = [[(120, 90), (160, 60), (160, 230)]]  # their flagged form, drawn again
+    assert kept.why_not_learn(alice, read(alice, smaller), LONG_AGO, False, smaller) is None
