@@ -66,8 +66,27 @@ def add_train(commands):
         action="store_true",
         help="train on MNIST alone, without real people's pen digits (the recipe before them)",
     )
+    p.add_argument(
+        "--leave-out-writers",
+        type=writer_range,
+        default=(),
+        metavar="A-B",
+        help="pen writers to leave out of training, e.g. 16-20 (to choose a setting on writers it never saw)",
+    )
     add_data_option(p)
     p.set_defaults(run=run_train)
+
+
+def writer_range(text):
+    """'16-20' or '16' -> (16, ..., 20): pen writers, each within 1-20 (the training writers)."""
+    first, _, last = text.partition("-")
+    try:
+        writers = tuple(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected writers as A-B, e.g. 16-20 (got {text!r})") from None
+    if not writers or writers[0] < 1 or writers[-1] > 20:
+        raise argparse.ArgumentTypeError(f"writers must lie within 1-20, the training writers (got {text!r})")
+    return writers
 
 
 def need_training_extra(command):
@@ -100,6 +119,7 @@ def run_train(args):
         resume=args.resume,
         pen=args.pen,
         mnist_only=args.mnist_only,
+        leave_out_writers=args.leave_out_writers,
         members=args.members,
         verbose=1 if sys.stdout.isatty() else 2,
         command=shlex.join(["digitrec", *args.argv]),

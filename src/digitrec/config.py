@@ -68,6 +68,9 @@ class TrainConfig:
     pen: str | None = None  # the pen digits' file or folder; None: $DIGITREC_PEN, the cache, a download
     members: int | None = None  # networks averaged into one model (an ensemble); None: the recipe's
     mnist_only: bool = False  # MNIST alone, no pen digits (the recipe before real handwriting)
+    # Pen writers (of 1-20) to leave out of training, so that a later choice (the path model's
+    # weight beside the picture) can be made on writers no network has seen.
+    leave_out_writers: tuple = ()
     resume: bool = False
     verbose: int | str = "auto"
     command: str | None = None  # the command line, for the model card
