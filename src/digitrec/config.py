@@ -51,6 +51,19 @@ RECIPES = {
     ),
 }
 
+# The path model (`digitrec.train_path`): each pen digit of writers 1-20 `copies` times, varied
+# (`path_training`), each '0' `slashed_zero_copies` more times with a slash and each one-stroke '7'
+# `crossed_seven_copies` more with a bar; Adam with cosine decay, a fixed number of epochs.
+PATH_RECIPE = dict(
+    copies=8,
+    slashed_zero_copies=5,
+    crossed_seven_copies=3,
+    epochs=15,
+    batch_size=128,
+    learning_rate=3e-3,
+    label_smoothing=0.1,
+)
+
 
 @dataclasses.dataclass
 class TrainConfig:
