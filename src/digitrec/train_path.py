@@ -38,7 +38,7 @@ def training_digits(pen=None, leave_out_writers=(), limit=None):
     return digits[:limit] if limit else digits
 
 
-def train(out, pen=None, leave_out_writers=(), seed=1, epochs=None, limit=None, resume=False, verbose=2):
+def train(out, pen=None, leave_out_writers=(), seed=1, epochs=None, limit=None, resume=False, verbose=2, command=None):
     """Train the path model into `out` (.keras), export it beside it (.onnx); return its card (a dict)."""
     recipe = {**PATH_RECIPE, **({"epochs": epochs} if epochs else {})}
     out = Path(out)
@@ -93,6 +93,7 @@ def train(out, pen=None, leave_out_writers=(), seed=1, epochs=None, limit=None, 
         "parameters": int(clean.count_params()),
         "train_time_s": round(time.perf_counter() - started, 1),
         "seed": seed,
+        "command": command,
     }
     with atomic_path(out) as tmp:
         clean.save(tmp)
