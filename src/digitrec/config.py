@@ -55,10 +55,10 @@ RECIPES = {
 # (`path_training`), each '0' `slashed_zero_copies` more times with a slash and each one-stroke '7'
 # `crossed_seven_copies` more with a bar; Adam with cosine decay, a fixed number of epochs.
 PATH_RECIPE = dict(
-    copies=8,
-    slashed_zero_copies=5,
+    copies=6,
+    slashed_zero_copies=4,
     crossed_seven_copies=3,
-    epochs=15,
+    epochs=12,
     batch_size=128,
     learning_rate=3e-3,
     label_smoothing=0.1,
