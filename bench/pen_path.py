@@ -75,12 +75,12 @@ def path_probabilities(model_path, digits):
     return session.run(["probabilities"], {"path": x})[0]
 
 
-def records(digits, readings, path, weight, margin):
+def records(digits, readings, path, weight, margin, threshold):
     """One dict a digit: its label and writer, and the picture's, the path's and the combination's answers."""
     out = []
     for digit, (text, picture), p in zip(digits, readings, path):
         both = text if picture is None else str(int(combine.combined(picture, p, weight).argmax()))
-        doubted = picture is not None and bool(combine.disagree(picture, p, margin))
+        doubted = picture is not None and bool(combine.not_sure(picture[None], p[None], weight, margin, threshold)[0])
         out.append(
             dict(
                 label=str(digit.label),
@@ -151,7 +151,7 @@ def report(name, result):
     for key, what in (("picture", "picture alone (window path)"), ("path", "path alone"), ("combined", "combined")):
         print(f"  {what:<30} {result[key]:.2%}  ({result['wrong'][key]} wrong)")
     print(
-        f"  'not sure' (both sure of different digits): catches {result['not_sure_catches']} of the "
+        f"  'not sure' (sharp disagreement, or under the threshold): catches {result['not_sure_catches']} of the "
         f"{result['wrong']['combined']} wrong answers, costs {result['not_sure_costs']} right ones"
     )
     print("\nwriter  digits  picture    path  combined  lost")
@@ -177,7 +177,7 @@ def choosing(args):
     picture = np.stack([readings[i][1] for i in kept])
     labels = np.array([digits[i].label for i in kept])
     chosen = combine.choose(picture, path[kept], labels)
-    rows = records(digits, readings, path, chosen["weight"], chosen["margin"])
+    rows = records(digits, readings, path, chosen["weight"], chosen["margin"], chosen["threshold"])
     return {"chosen": chosen, "writers_16_20": summary(rows)}
 
 
@@ -188,7 +188,7 @@ def measuring(args):
         started = time.perf_counter()
         readings = cached_picture_readings(recognizer, digits, _cache(args, name))
         path = path_probabilities(args.path_model, digits)
-        result = summary(records(digits, readings, path, args.weight, args.margin))
+        result = summary(records(digits, readings, path, args.weight, args.margin, args.threshold))
         result["seconds"] = round(time.perf_counter() - started, 1)
         result["goals"] = goals(name, result)
         results[name] = result
@@ -207,6 +207,9 @@ def main():
     parser.add_argument("--unipen", default=str(UNIPEN_FILE), help="the UNIPEN dev file (default: %(default)s)")
     parser.add_argument("--weight", type=float, default=combine.WEIGHT, help="the path's weight (default: %(default)s)")
     parser.add_argument("--margin", type=float, default=combine.DISAGREEMENT, help="'not sure' when both are this sure")
+    parser.add_argument(
+        "--threshold", type=float, default=combine.THRESHOLD, help="'not sure' under this combined probability"
+    )
     parser.add_argument("--choose", action="store_true", help="choose the weight and margin on writers 16-20")
     parser.add_argument(
         "--readings", metavar="DIR", help="keep the picture model's readings in DIR, for reruns with other path models"
@@ -220,7 +223,13 @@ def main():
         c = results["chosen"]
         print(f"chosen on writers 16-20 ({c['digits']} digits read as one digit by the window):")
         print(f"  WEIGHT = {c['weight']}: {c['right']} right; right by weight: {c['by_weight']}")
-        print(f"  DISAGREEMENT = {c['margin']}: catches {c['wrong_caught']} wrong, costs {c['right_lost']} right")
+        print(
+            f"  DISAGREEMENT = {c['margin']}: catches {c['wrong_caught_by_disagreement']} wrong, "
+            f"costs {c['right_lost_to_disagreement']} right"
+        )
+        print(
+            f"  THRESHOLD = {c['threshold']}: with it, catches {c['wrong_caught']} wrong, costs {c['right_lost']} right"
+        )
         results["writers_16_20"]["seconds"] = "-"
         report("pendigits writers 16-20", results["writers_16_20"])
     else:

@@ -8,9 +8,12 @@ a stroke. Their answer is a weighted sum of their log-probabilities,
     log p(digit) = (1 - WEIGHT) * log p_picture(digit) + WEIGHT * log p_path(digit) + const,
 
 and when both are sure of different digits (each at DISAGREEMENT or more), the answer
-is marked "not sure": one of them is wrong, and no weight can tell which.
+is marked "not sure": one of them is wrong, and no weight can tell which. So is an
+answer whose combined probability is under THRESHOLD (the picture's own threshold,
+`recognize.CONFIDENCE_THRESHOLD`, does not fit: the path model, trained with label
+smoothing, states at most about 93%, and the combination is less sharp than the picture).
 
-WEIGHT and DISAGREEMENT were chosen on pendigits writers 16-20, by a picture network
+WEIGHT, DISAGREEMENT and THRESHOLD were chosen on pendigits writers 16-20, by a picture network
 and a path model that had never seen them (trained on writers 1-15); never on the dev
 sets (docs/handwriting.md gives the protocol and the command, `choose` the rule).
 Free of TensorFlow: the recogniser uses it with NumPy alone.
@@ -18,11 +21,16 @@ Free of TensorFlow: the recogniser uses it with NumPy alone.
 
 import numpy as np
 
-WEIGHT = 0.5  # see docs/handwriting.md: chosen by `python bench/pen_path.py --choose`
-DISAGREEMENT = 0.9
-WEIGHTS = np.round(np.arange(0.0, 1.0001, 0.05), 2)  # the grid `choose` searches
+# Chosen by `python bench/pen_path.py --choose` (docs/handwriting.md: the path model).
+WEIGHT = 0.55
+DISAGREEMENT = 0.7
+THRESHOLD = 0.3
+WEIGHTS = np.round(np.arange(0.0, 1.0001, 0.05), 2)  # the grids `choose` searches
 MARGINS = np.round(np.arange(0.5, 1.0, 0.02), 2)
-MAX_RIGHT_LOST = 0.002  # a margin may cost at most this share of the right answers ("not sure" on them)
+THRESHOLDS = np.round(np.arange(0.3, 0.99, 0.02), 2)
+# "Not sure" may cost at most this share of the right answers, the disagreement rule and the
+# threshold together: the rule bench/confidence.py chose the picture's threshold by.
+MAX_RIGHT_LOST = 0.01
 
 
 def combined(picture, path, weight=WEIGHT):
@@ -40,12 +48,19 @@ def disagree(picture, path, margin=DISAGREEMENT):
     return differ & (picture.max(axis=-1) >= margin) & (path.max(axis=-1) >= margin)
 
 
+def not_sure(picture, path, weight=WEIGHT, margin=DISAGREEMENT, threshold=THRESHOLD):
+    """bool (n,): the answer is "not sure": the two disagree sharply, or the combination is under `threshold`."""
+    return disagree(picture, path, margin) | (combined(picture, path, weight).max(axis=-1) < threshold)
+
+
 def choose(picture, path, labels):
-    """The weight and margin for writers neither model saw: picture, path float (n, 10), labels int (n,).
+    """The weight, margin and threshold for writers neither model saw: picture, path float (n, 10),
+    labels int (n,).
 
     The weight: the most digits read right, ties broken by the lower log-loss. The margin: the
     one that marks the most wrong answers "not sure" while costing at most MAX_RIGHT_LOST of the
-    right ones (the highest such margin if several catch as many). Returns a dict of both and their figures.
+    right ones (of those, the one that costs fewest, then the highest); then the threshold likewise,
+    within what is left of that budget. Returns a dict of the three and their figures.
     """
     labels = np.asarray(labels)
     rows = np.arange(len(labels))
@@ -62,14 +77,26 @@ def choose(picture, path, labels):
         doubted = disagree(picture, path, margin)
         caught, lost = int((doubted & ~right).sum()), int((doubted & right).sum())
         if lost <= MAX_RIGHT_LOST * right.sum():
-            options.append((caught, float(margin), lost))
-    caught, margin, lost = max(options) if options else (0, 1.0, 0)
+            options.append((caught, -lost, float(margin)))
+    caught, lost, margin = max(options) if options else (0, 0, 1.0)
+    lost = -lost
+    thresholds = []
+    for threshold in THRESHOLDS:
+        doubted = not_sure(picture, path, weight, margin, threshold)
+        caught_t, lost_t = int((doubted & ~right).sum()), int((doubted & right).sum())
+        if lost_t <= MAX_RIGHT_LOST * right.sum():
+            thresholds.append((caught_t, -lost_t, float(threshold)))
+    caught_t, lost_t, threshold = max(thresholds) if thresholds else (caught, -lost, 0.0)
+    lost_t = -lost_t
     return {
         "weight": float(weight),
         "margin": margin,
+        "threshold": threshold,
         "digits": len(labels),
         "right": int(right.sum()),
-        "wrong_caught": caught,
-        "right_lost": lost,
+        "wrong_caught_by_disagreement": caught,
+        "right_lost_to_disagreement": lost,
+        "wrong_caught": caught_t,
+        "right_lost": lost_t,
         "by_weight": {w: int(s[0]) for w, s in scores.items()},
     }

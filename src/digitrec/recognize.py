@@ -395,11 +395,8 @@ class Recognizer:
 
         path = session.run(["probabilities"], {"path": pen_path.features(strokes)[None]})[0][0]
         both = combine.combined(result.probabilities, path)
-        confident = (
-            both.max() >= self.threshold
-            and result.model_input.mean() <= MAX_MEAN_INK
-            and not combine.disagree(result.probabilities, path)
-        )
+        # The combination's own "not sure" (combine.THRESHOLD, chosen with it), not the picture's.
+        confident = result.model_input.mean() <= MAX_MEAN_INK and not combine.not_sure(result.probabilities, path)
         return dataclasses.replace(
             result, digit=int(both.argmax()), probabilities=both, confident=bool(confident), model_probabilities=both
         )
