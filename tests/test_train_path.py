@@ -74,3 +74,12 @@ def test_leaving_out_writers_outside_1_to_20_fails_in_one_line(capsys):
     with pytest.raises(SystemExit) as exit:
         main(["train-path", "--leave-out-writers", "21-30"])
     assert exit.value.code == 2 and "within 1-20" in capsys.readouterr().err
+
+
+def test_digitrec_train_trains_the_path_model_beside_the_picture_networks(tmp_path, data_env):
+    out = tmp_path / "m.keras"
+    assert main(["train", "--out", str(out), "--members", "1", "--epochs", "1", "--train-size", "500"]) == 0
+    card = json.loads((tmp_path / "m.path.json").read_text())
+    assert (tmp_path / "m.onnx").is_file() and (tmp_path / "m.path.onnx").is_file()
+    assert card["data"]["digits"] == 500 // 11
+    assert bundle.load_path_session(out) is not None

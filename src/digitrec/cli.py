@@ -116,6 +116,7 @@ def run_train_path(args):
         leave_out_writers=args.leave_out_writers,
         seed=args.seed,
         epochs=args.epochs,
+        limit=getattr(args, "limit", None),
         resume=args.resume,
         verbose=1 if sys.stdout.isatty() else 2,
         command=shlex.join(["digitrec", *args.argv]),
@@ -188,6 +189,8 @@ def run_train(args):
             leave_out_writers=args.leave_out_writers,
             seed=args.seed,
             epochs=None,
+            # A quick run (--train-size) takes a share of the pen digits, as the picture networks do.
+            limit=max(10, args.train_size // 11) if args.train_size else None,
             resume=args.resume and Path(f"{path_model_out(args.out)}.run").is_dir(),
             argv=[*args.argv, "(its path model)"],
         )
