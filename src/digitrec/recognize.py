@@ -370,9 +370,10 @@ class Recognizer:
         result = self.digit(render_strokes(strokes, pen_width))
         return self._with_path(result, [s for s in strokes if len(s)])
 
-    def number_from_strokes(self, strokes, pen_width=DEFAULT_PEN_WIDTH):
-        """As `number`, each digit also read by its own strokes' path (see `digit_from_strokes`)."""
-        number = self.number(render_strokes(strokes, pen_width))
+    def number_from_strokes(self, strokes, pen_width=DEFAULT_PEN_WIDTH, size=None):
+        """As `number`, each digit also read by its own strokes' path (see `digit_from_strokes`).
+        `size`: the canvas's (width, height), as `render_strokes` takes it (default: just the ink's)."""
+        number = self.number(render_strokes(strokes, pen_width, size=size))
         if self._path_model() is None:
             return number
         groups = _strokes_by_box([s for s in strokes if len(s)], [d.box for d in number.digits])
@@ -395,8 +396,12 @@ class Recognizer:
 
         path = session.run(["probabilities"], {"path": pen_path.features(strokes)[None]})[0][0]
         both = combine.combined(result.probabilities, path)
-        # The combination's own "not sure" (combine.THRESHOLD, chosen with it), not the picture's.
-        confident = result.model_input.mean() <= MAX_MEAN_INK and not combine.not_sure(result.probabilities, path)
+        # The combination's own "not sure" (combine.THRESHOLD, chosen with its weight), not the
+        # picture's threshold, unless the caller set another one.
+        threshold = combine.THRESHOLD if self.threshold == CONFIDENCE_THRESHOLD else self.threshold
+        confident = result.model_input.mean() <= MAX_MEAN_INK and not combine.not_sure(
+            result.probabilities, path, threshold=threshold
+        )
         return dataclasses.replace(
             result, digit=int(both.argmax()), probabilities=both, confident=bool(confident), model_probabilities=both
         )
