@@ -51,3 +51,10 @@ def test_the_path_changes_the_answer_only_through_the_combination(recognizer):
     drawing = digits(per_digit=1)[7]
     result = recognizer.digit_from_strokes(drawing.strokes, drawing.pen_width)
     assert np.isclose(result.probabilities.sum(), 1, atol=1e-5) and result.digit == int(result.probabilities.argmax())
+
+
+def test_a_threshold_set_by_the_caller_still_marks_answers_not_sure():
+    if not bundle.path_model_path().is_file():
+        pytest.skip("no bundled path model")
+    drawing = digits(per_digit=1)[3]
+    assert not Recognizer(threshold=1.01).digit_from_strokes(drawing.strokes, drawing.pen_width).confident
