@@ -76,9 +76,9 @@ def _thinned(stroke, step):
     for point in stroke[1:]:
         if np.hypot(*(point - kept[-1])) >= step:
             kept.append(point)
-    if len(stroke) > 1 and kept[-1] is not stroke[-1]:
+    if len(stroke) > 1:  # the stroke ends where it ended, not at the last point kept before it
         if len(kept) > 1 and np.hypot(*(stroke[-1] - kept[-1])) < step:
-            kept[-1] = stroke[-1]  # the end, not a point just before it
+            kept[-1] = stroke[-1]
         else:
             kept.append(stroke[-1])
     return np.array(kept)
