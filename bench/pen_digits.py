@@ -72,9 +72,12 @@ def read_all(recognizer, digits, pen_width=DEFAULT_PEN_WIDTH):
     """One record a digit: label, writer, the window path's text and the digit path's result."""
     records = []
     for digit in digits:
-        drawing = render_strokes(pendigits.fitted(digit.strokes), pen_width)
-        number = recognizer.number(drawing)
-        single = recognizer.digit(drawing)
+        strokes = pendigits.fitted(digit.strokes)
+        drawing = render_strokes(strokes, pen_width)  # for the picture of the misread digits
+        # As the window reads a drawing: by its picture and, where the model has a path model
+        # beside it, by its strokes' path too.
+        number = recognizer.number_from_strokes(strokes, pen_width)
+        single = recognizer.digit_from_strokes(strokes, pen_width)
         records.append(
             dict(
                 label=digit.label,

@@ -137,10 +137,10 @@ def test_drawn_numbers_are_recognised(app):
 
 
 def test_the_widget_answers_as_the_recogniser_does(app, recognizer):
-    """One path from ink to answer: the canvas's answer is Recognizer.number on render_strokes."""
+    """One path from ink to answer: the canvas's answer is Recognizer.number_from_strokes at the canvas's size."""
     drawing = strokes.numbers()[0]
     answer = draw(app, drawing)
-    expected = recognizer.number(render_strokes(drawing.strokes, drawing.pen_width, size=app.canvas.extent()))
+    expected = recognizer.number_from_strokes(drawing.strokes, drawing.pen_width, size=app.canvas.extent())
     assert answer == expected.text
     assert [d.box for d in app.answer.digits] == [d.box for d in expected.digits]
 

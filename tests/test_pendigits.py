@@ -86,8 +86,10 @@ SHARED = REPO_ROOT.parent / "shared" / "data"
 # Floors a little under what the bundled model reads through the window's path
 # (python bench/pen_digits.py; docs/handwriting.md), so that a change that loses real
 # handwriting fails.
-FLOOR_PEN_DEV, FLOOR_PEN_DEV_WORST = 0.993, 0.97  # bundled: 99.40%, writer 28 at 97.6%
-FLOOR_UNIPEN, FLOOR_SLASHED_ZEROS = 0.996, 0.97  # bundled: 99.78%, the worst slasher's zeros 99.0%
+# The bundled picture and path models: 99.64%, writer 28 at 98.8%; the picture alone: 99.40%, 97.6%.
+FLOOR_PEN_DEV, FLOOR_PEN_DEV_WORST = 0.995, 0.984
+# The bundled models: 99.84%, every slasher's zeros 100%; the picture alone: 99.78%, 99.0%.
+FLOOR_UNIPEN, FLOOR_SLASHED_ZEROS = 0.997, 0.98
 
 
 @pytest.fixture(scope="module")

@@ -52,6 +52,40 @@ def inside_path(model_path=None):
     return path.with_name(path.stem + INSIDE_SUFFIX)
 
 
+PATH_SUFFIX = ".path.onnx"  # the path model beside a picture model (`digitrec.train_path`)
+
+
+def path_model_path(model_path=None):
+    """Where a picture model's path model lives: MODEL.path.onnx beside MODEL.keras or MODEL.onnx
+    (it may not exist: then strokes are read by the picture alone)."""
+    path = Path(model_path) if model_path else bundled_model_path()
+    if path.name.endswith(PATH_SUFFIX):
+        return path
+    return path.with_name(path.name.removesuffix(EXPORT_SUFFIX).removesuffix(".keras") + PATH_SUFFIX)
+
+
+def load_path_session(model_path=None, threads=0):
+    """An ONNX Runtime session for the path model beside `model_path` (see `path_model_path`), or
+    None if there is none. Raises DigitrecError if the file is there but is not a path model."""
+    path = path_model_path(model_path)
+    if not path.is_file():
+        return None
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.log_severity_level = 3
+    try:
+        session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as error:  # ONNX Runtime raises its own types for damaged files
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise DigitrecError(f"{path} is not a usable ONNX model ({reason[:200]})") from None
+    inputs = [(i.name, i.shape[1:]) for i in session.get_inputs()]
+    if inputs != [("path", [64, 5])] or session.get_outputs()[0].name != "probabilities":
+        raise DigitrecError(f"{path} is not a path model exported by digitrec: it reads {inputs}")
+    return session
+
+
 def load_session(model_path=None, threads=0):
     """An ONNX Runtime session for a model's exported file (see `exported_path`).
 

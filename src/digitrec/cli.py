@@ -7,6 +7,7 @@ exit status; heavy modules are imported only by the command that needs them.
 import argparse
 import shlex
 import sys
+from pathlib import Path
 
 from digitrec.errors import DigitrecError, UsageError
 
@@ -73,8 +74,78 @@ def add_train(commands):
         action="store_true",
         help="train on MNIST alone, without real people's pen digits (the recipe before them)",
     )
+    p.add_argument(
+        "--leave-out-writers",
+        type=writer_range,
+        default=(),
+        metavar="A-B",
+        help="pen writers to leave out of training, e.g. 16-20 (to choose a setting on writers it never saw)",
+    )
+    p.add_argument(
+        "--no-path",
+        action="store_true",
+        help="train the picture networks only, not the path model beside them (OUT's stem + .path.keras)",
+    )
     add_data_option(p)
     p.set_defaults(run=run_train)
+
+
+def add_train_path(commands):
+    from digitrec.config import PATH_RECIPE
+
+    p = commands.add_parser(
+        "train-path",
+        help="train the path model (how a digit was drawn: its strokes) and export it to ONNX",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--out", default="digitrec.path.keras", help="where to write it (.keras); its .onnx goes beside it")
+    p.add_argument("--epochs", type=int, help=f"epochs (default: the recipe's, {PATH_RECIPE['epochs']})")
+    p.add_argument("--seed", type=int, default=1, help="random seed for the weights and the training copies")
+    p.add_argument("--pen", metavar="PATH", help="UCI's pen digits, as for `digitrec train --pen`")
+    p.add_argument(
+        "--leave-out-writers",
+        type=writer_range,
+        default=(),
+        metavar="A-B",
+        help="pen writers to leave out of training, e.g. 16-20 (to choose a setting on writers it never saw)",
+    )
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run of the same --out")
+    p.set_defaults(run=run_train_path)
+
+
+def run_train_path(args):
+    need_training_extra("train-path")
+    from digitrec import train_path
+
+    card = train_path.train(
+        args.out,
+        pen=args.pen,
+        leave_out_writers=args.leave_out_writers,
+        seed=args.seed,
+        epochs=args.epochs,
+        limit=getattr(args, "limit", None),
+        resume=args.resume,
+        verbose=1 if sys.stdout.isatty() else 2,
+        command=shlex.join(["digitrec", *args.argv]),
+    )
+    print(f"wrote {args.out} and {card['export']['file']}: {card['train_time_s'] / 60:.1f} min")
+
+
+def path_model_out(out):
+    """Where `digitrec train --out OUT` puts the path model: OUT's stem + .path.keras, beside it."""
+    return str(Path(out).with_name(Path(out).stem + ".path.keras"))
+
+
+def writer_range(text):
+    """'16-20' or '16' -> (16, ..., 20): pen writers, each within 1-20 (the training writers)."""
+    first, _, last = text.partition("-")
+    try:
+        writers = tuple(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected writers as A-B, e.g. 16-20 (got {text!r})") from None
+    if not writers or writers[0] < 1 or writers[-1] > 20:
+        raise argparse.ArgumentTypeError(f"writers must lie within 1-20, the training writers (got {text!r})")
+    return writers
 
 
 def need_training_extra(command):
@@ -107,6 +178,7 @@ def run_train(args):
         resume=args.resume,
         pen=args.pen,
         mnist_only=args.mnist_only,
+        leave_out_writers=args.leave_out_writers,
         members=args.members,
         verbose=1 if sys.stdout.isatty() else 2,
         command=shlex.join(["digitrec", *args.argv]),
@@ -117,6 +189,19 @@ def run_train(args):
         f"test {card['test_accuracy']:.2%}, {card['train_time_s'] / 60:.1f} min"
     )
     run_export(argparse.Namespace(model=args.out, data=args.data))  # what answers for it, without TensorFlow
+    if not (args.no_path or args.mnist_only):  # the path model learns from the pen digits alone
+        path_args = argparse.Namespace(
+            out=path_model_out(args.out),
+            pen=args.pen,
+            leave_out_writers=args.leave_out_writers,
+            seed=args.seed,
+            epochs=None,
+            # A quick run (--train-size) takes a share of the pen digits, as the picture networks do.
+            limit=max(10, args.train_size // 11) if args.train_size else None,
+            resume=args.resume and Path(f"{path_model_out(args.out)}.run").is_dir(),
+            argv=[*args.argv, "(its path model)"],
+        )
+        run_train_path(path_args)
 
 
 def add_evaluate(commands):
@@ -537,6 +622,7 @@ def parser():
     p.add_argument("--version", action=ShowVersion, help="print digitrec's version and exit")
     commands = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_train(commands)
+    add_train_path(commands)
     add_evaluate(commands)
     add_export(commands)
     add_predict(commands)

@@ -51,6 +51,19 @@ RECIPES = {
     ),
 }
 
+# The path model (`digitrec.train_path`): each pen digit of writers 1-20 `copies` times, varied
+# (`path_training`), each '0' `slashed_zero_copies` more times with a slash and each one-stroke '7'
+# `crossed_seven_copies` more with a bar; Adam with cosine decay, a fixed number of epochs.
+PATH_RECIPE = dict(
+    copies=6,
+    slashed_zero_copies=4,
+    crossed_seven_copies=3,
+    epochs=12,
+    batch_size=128,
+    learning_rate=3e-3,
+    label_smoothing=0.1,
+)
+
 
 @dataclasses.dataclass
 class TrainConfig:
@@ -68,6 +81,9 @@ class TrainConfig:
     pen: str | None = None  # the pen digits' file or folder; None: $DIGITREC_PEN, the cache, a download
     members: int | None = None  # networks averaged into one model (an ensemble); None: the recipe's
     mnist_only: bool = False  # MNIST alone, no pen digits (the recipe before real handwriting)
+    # Pen writers (of 1-20) to leave out of training, so that a later choice (the path model's
+    # weight beside the picture) can be made on writers no network has seen.
+    leave_out_writers: tuple = ()
     resume: bool = False
     verbose: int | str = "auto"
     command: str | None = None  # the command line, for the model card

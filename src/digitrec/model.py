@@ -4,6 +4,8 @@
 - `default`: what digitrec ships; batch norm after all but the first two convolutions, strided
   5x5 convolutions instead of pooling, and augmentation layers (small shifts,
   rotations and zooms) that are active only during training.
+- `path`: the path model, a 1-D CNN over a digit's pen path (`digitrec.pen_path`): how it
+  was drawn, read beside the picture.
 """
 
 from digitrec.backend import keras
@@ -118,6 +120,38 @@ def default_layers():
         layers.Dropout(0.25),
         layers.Dense(NUM_CLASSES, activation="softmax", dtype="float32"),  # float32 even in mixed precision
     ]
+
+
+PATH_POINTS, PATH_CHANNELS = 64, 5  # digitrec.pen_path's POINTS and CHANNELS (kept free of this module)
+
+
+def path_layers():
+    # Convolutions along the ink see a stroke's local shape (a loop, a corner, which way it turns);
+    # pooling halves the points twice; the dense layers then read where along the path each
+    # shape came, which is what tells a '7' with a bar from a '1' with a flag.
+    return [
+        *conv_bn_1d(32, 5),
+        *conv_bn_1d(64, 5),
+        layers.MaxPooling1D(2),  # 32 points
+        *conv_bn_1d(96, 3),
+        *conv_bn_1d(96, 3),
+        layers.MaxPooling1D(2),  # 16 points
+        *conv_bn_1d(128, 3),
+        layers.Flatten(),
+        layers.Dropout(0.3),
+        layers.Dense(64, activation="relu"),
+        layers.Dropout(0.3),
+        layers.Dense(NUM_CLASSES, activation="softmax"),
+    ]
+
+
+def conv_bn_1d(filters, kernel):
+    return [layers.Conv1D(filters, kernel, padding="same", use_bias=False), layers.BatchNormalization(), layers.ReLU()]
+
+
+def build_path():
+    """A new, uncompiled path model: (batch, 64, 5) float32 (`pen_path.features`) -> (batch, 10) probabilities."""
+    return keras.Sequential([keras.Input((PATH_POINTS, PATH_CHANNELS)), *path_layers()], name="path")
 
 
 ARCHITECTURES = {"seed": seed_layers, "default": default_layers}

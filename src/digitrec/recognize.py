@@ -154,6 +154,7 @@ class Recognizer:
         self.profile = profile if profile is None or isinstance(profile, Profile) else Profile(profile)
         self._profile_problem = None  # why the profile can't be read (one line), or None
         self._session = None
+        self._path = False  # the path model's session: False until looked for, None if there is none
         self._adapter = None  # the profile's examples in the network's forms (adapt.Adapter); None: no profile in use
         self._examples = []  # the profile's Examples, in the adapter's order
         # Each example's forms, by (file, its modification time and size): the network reads an
@@ -385,11 +386,50 @@ class Recognizer:
         return NumberResult(_joined(singles, [(i, whole) for (i, _), whole in zip(joins, results[len(digits) :])]))
 
     def digit_from_strokes(self, strokes, pen_width=DEFAULT_PEN_WIDTH):
-        """`strokes`: list of [(x, y), ...] polylines in canvas pixels."""
-        return self.digit(render_strokes(strokes, pen_width))
+        """`strokes`: list of [(x, y), ...] polylines in canvas pixels, in drawing order.
 
-    def number_from_strokes(self, strokes, pen_width=DEFAULT_PEN_WIDTH):
-        return self.number(render_strokes(strokes, pen_width))
+        Read as a picture and, where the model has a path model beside it, by how it was drawn
+        too (`digitrec.combine`): the answer weighs both, and is "not sure" when they are both
+        sure of different digits. Without a path model, the picture alone, as `digit`.
+        """
+        result = self.digit(render_strokes(strokes, pen_width))
+        return self._with_path(result, [s for s in strokes if len(s)])
+
+    def number_from_strokes(self, strokes, pen_width=DEFAULT_PEN_WIDTH, size=None):
+        """As `number`, each digit also read by its own strokes' path (see `digit_from_strokes`).
+        `size`: the canvas's (width, height), as `render_strokes` takes it (default: just the ink's)."""
+        number = self.number(render_strokes(strokes, pen_width, size=size))
+        if self._path_model() is None:
+            return number
+        groups = _strokes_by_box([s for s in strokes if len(s)], [d.box for d in number.digits])
+        return NumberResult([self._with_path(d, group) for d, group in zip(number.digits, groups)])
+
+    def _path_model(self):
+        """The path model's ONNX Runtime session, loaded once; None if the model has none."""
+        with self._lock:
+            if self._path is False:
+                self._path = bundle.load_path_session(self.model_path, threads=_threads)
+            return self._path
+
+    def _with_path(self, result, strokes):
+        """A picture's DigitResult combined with its strokes' path; as it was if there is no path
+        model, no strokes, or the person's profile decided it (their examples come first)."""
+        session = self._path_model()
+        if session is None or not strokes or result.from_profile:
+            return result
+        from digitrec import combine, pen_path
+
+        path = session.run(["probabilities"], {"path": pen_path.features(strokes)[None]})[0][0]
+        both = combine.combined(result.probabilities, path)
+        # The combination's own "not sure" (combine.THRESHOLD, chosen with its weight), not the
+        # picture's threshold, unless the caller set another one.
+        threshold = combine.THRESHOLD if self.threshold == CONFIDENCE_THRESHOLD else self.threshold
+        confident = result.model_input.mean() <= MAX_MEAN_INK and not combine.not_sure(
+            result.probabilities, path, threshold=threshold
+        )
+        return dataclasses.replace(
+            result, digit=int(both.argmax()), probabilities=both, confident=bool(confident), model_probabilities=both
+        )
 
     def _results(self, boxed_inputs):
         if not boxed_inputs:
@@ -417,6 +457,21 @@ class Recognizer:
             )
             for box, x, p, mine, by in zip(boxes, inputs, probabilities, own, deciding)
         ]
+
+
+def _strokes_by_box(strokes, boxes):
+    """Each box's strokes: a stroke goes to the box (left, top, right, bottom) nearest most of its points."""
+    groups = [[] for _ in boxes]
+    if not boxes:
+        return groups
+    centres = np.array([((left + right) / 2, (top + bottom) / 2) for left, top, right, bottom in boxes])
+    halves = np.array([((right - left) / 2, (bottom - top) / 2) for left, top, right, bottom in boxes]) + 1
+    for stroke in strokes:
+        points = np.asarray(stroke, np.float64).reshape(-1, 2)
+        # Distance outside each box, in units of the box's size: 0 inside it.
+        outside = np.maximum(np.abs(points[:, None, :] - centres[None]) / halves[None] - 1, 0).max(axis=2)
+        groups[int(np.bincount(outside.argmin(axis=1), minlength=len(boxes)).argmax())].append(stroke)
+    return groups
 
 
 def _joined(singles, joins):

@@ -54,10 +54,10 @@ def split(config, settings):
 
 
 def pen_images(config, settings):
-    """The pen digits of writers 1-20 as training images: uint8 (n, 28, 28), labels uint8 (n,)."""
+    """The pen digits of writers 1-20 (less any left out) as training images: uint8 (n, 28, 28), labels uint8 (n,)."""
     from digitrec import pen_training, pendigits
 
-    digits = pendigits.training_digits(config.pen)
+    digits = [d for d in pendigits.training_digits(config.pen) if d.writer not in config.leave_out_writers]
     if config.train_size is not None:  # a quick run takes a share of them too
         digits = digits[: max(10, config.train_size // 11)]
     return pen_training.training_images(

@@ -75,8 +75,9 @@ def answer_ink(recognizer, ink):
         return recognizer.number(ink.picture)
     if not ink.strokes:
         return NumberResult([])
-    # At the canvas's size, so the digits' boxes are canvas coordinates.
-    return recognizer.number(render_strokes(ink.strokes, ink.pen_width, size=ink.size))
+    # At the canvas's size, so the digits' boxes are canvas coordinates; read by their picture and,
+    # where the model has a path model, by how each digit was drawn.
+    return recognizer.number_from_strokes(ink.strokes, ink.pen_width, size=ink.size)
 
 
 def answer_record(result):

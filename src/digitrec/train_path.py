@@ -1,0 +1,143 @@
+"""Train the path model (a 1-D CNN over a digit's pen path) and export it to ONNX.
+
+    digitrec train-path --out path.keras [--leave-out-writers 16-20]
+
+Its data: pendigits writers 1-20's trajectories, varied (`path_training`), with
+slashed zeros and crossed sevens drawn into them. It has no validation set of
+its own: every training writer's digits train it (a copy of a digit in both
+halves would flatter it), and it trains a fixed number of epochs. Its confidence
+is set beside the picture's by the combination's weight, chosen on writers no
+network saw (`digitrec.combine`, bench/pen_path.py --choose).
+
+A run checkpoints every epoch into `<out>.run/` (`--resume` continues it); the
+model is renamed into place at the end, then exported beside it as `<out>.onnx`
+(input "path", float32 (n, 64, 5); output "probabilities", float32 (n, 10)),
+kept only if ONNX Runtime agrees with Keras on the training writers' digits.
+"""
+
+import json
+import shutil
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from digitrec import model, path_training, pendigits
+from digitrec.backend import keras
+from digitrec.config import PATH_RECIPE
+from digitrec.errors import DigitrecError
+from digitrec.files import atomic_path, check_writable
+
+MAX_DIFFERENCE = 1e-4  # largest probability difference between the export and Keras
+
+
+def training_digits(pen=None, leave_out_writers=(), limit=None):
+    """Writers 1-20's pen digits (list of PenDigit), less those left out; the first `limit` if given."""
+    digits = [d for d in pendigits.training_digits(pen) if d.writer not in leave_out_writers]
+    return digits[:limit] if limit else digits
+
+
+def train(out, pen=None, leave_out_writers=(), seed=1, epochs=None, limit=None, resume=False, verbose=2, command=None):
+    """Train the path model into `out` (.keras), export it beside it (.onnx); return its card (a dict)."""
+    recipe = {**PATH_RECIPE, **({"epochs": epochs} if epochs else {})}
+    out = Path(out)
+    check_writable(out)
+    work = Path(f"{out}.run")
+    if not resume and work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    digits = training_digits(pen, leave_out_writers, limit)
+    x, y = path_training.training_data(
+        digits,
+        recipe["copies"],
+        recipe["slashed_zero_copies"],
+        recipe["crossed_seven_copies"],
+        seed=seed,
+    )
+    keras.utils.set_random_seed(seed)
+    net = model.build_path()
+    steps = int(np.ceil(len(x) / recipe["batch_size"])) * recipe["epochs"]
+    net.compile(
+        optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(recipe["learning_rate"], steps)),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=recipe["label_smoothing"]),
+        metrics=["accuracy"],
+    )
+    try:
+        net.fit(
+            x,
+            keras.utils.to_categorical(y, model.NUM_CLASSES),
+            batch_size=recipe["batch_size"],
+            epochs=recipe["epochs"],
+            shuffle=True,
+            callbacks=[
+                keras.callbacks.CSVLogger(work / "log.csv", append=resume),
+                keras.callbacks.BackupAndRestore(work / "backup"),
+            ],
+            verbose=verbose,
+        )
+    except KeyboardInterrupt:
+        raise DigitrecError(f"interrupted; the last finished epoch is kept in {work}; rerun with --resume") from None
+    clean = model.build_path()  # no optimiser state: what ships
+    clean.set_weights(net.get_weights())
+    card = {
+        "model": "path",
+        "data": {
+            "pendigits_writers": sorted({d.writer for d in digits}),
+            "digits": len(digits),
+            "training_copies": len(x),
+            "recipe": recipe,
+        },
+        "training_accuracy_last_epoch": _last_accuracy(work / "log.csv"),
+        "parameters": int(clean.count_params()),
+        "train_time_s": round(time.perf_counter() - started, 1),
+        "seed": seed,
+        "command": command,
+    }
+    with atomic_path(out) as tmp:
+        clean.save(tmp)
+    exported = export(out, x[:: max(1, len(x) // 2000)])
+    card["export"] = {"file": exported.name}
+    with atomic_path(out.with_suffix(".json")) as tmp:
+        tmp.write_text(json.dumps(card, indent=2) + "\n")
+    shutil.rmtree(work)
+    return card
+
+
+def export(model_path, x):
+    """Export a path model (.keras) to ONNX beside it, checked against Keras on `x` (n, 64, 5); its path."""
+    net = keras.saving.load_model(model_path, safe_mode=True)
+    inputs = keras.Input((model.PATH_POINTS, model.PATH_CHANNELS), name="path")
+    # The same layers, under another name: the input is called "path" too.
+    body = keras.Sequential(net.layers, name="path_model")
+    answering = keras.Model(inputs, keras.layers.Identity(name="probabilities")(body(inputs)), name="path_answering")
+    answering(x[:1])  # Keras exports only a model that has run
+    expected = net.predict(x, batch_size=1000, verbose=0)
+    out = Path(model_path).with_suffix(".onnx")
+    with atomic_path(out) as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        answering.export(str(tmp), format="onnx", verbose=False)
+        from digitrec.export import name_outputs
+
+        name_outputs(tmp, ["probabilities"])
+        check(tmp, x, expected)
+    return out
+
+
+def check(path, x, expected):
+    """Raise DigitrecError unless ONNX Runtime on `path` agrees with `expected` (n, 10) on x."""
+    import onnxruntime
+
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    got = session.run(["probabilities"], {"path": x.astype(np.float32)})[0]
+    differ = int((got.argmax(axis=1) != expected.argmax(axis=1)).sum())
+    worst = float(np.abs(got - expected).max())
+    if differ or worst > MAX_DIFFERENCE:
+        raise DigitrecError(f"the path model's ONNX export disagrees with Keras: {differ} answers, {worst:.2g} apart")
+
+
+def _last_accuracy(log):
+    rows = log.read_text().splitlines()
+    header, last = rows[0].split(","), rows[-1].split(",")
+    return round(float(last[header.index("accuracy")]), 4)

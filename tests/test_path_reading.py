@@ -1,0 +1,60 @@
+"""Strokes read by their picture and their path: the bundled path model beside the bundled picture model."""
+
+import numpy as np
+import pytest
+from strokes import digits, numbers
+
+from digitrec import Recognizer, bundle
+from digitrec.recognize import _strokes_by_box
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    if not bundle.path_model_path().is_file():
+        pytest.skip("no bundled path model")
+    return Recognizer().load()
+
+
+def test_the_bundled_model_has_a_path_model_beside_it():
+    assert bundle.path_model_path().name == "digitrec.path.onnx"
+    assert bundle.load_path_session() is not None
+
+
+def test_mouse_drawn_digits_of_every_style_are_read_with_their_paths(recognizer):
+    drawings = digits(per_digit=10)
+    right = sum(recognizer.digit_from_strokes(d.strokes, d.pen_width).digit == int(d.text) for d in drawings)
+    assert right >= 0.97 * len(drawings)
+
+
+def test_mouse_drawn_numbers_are_read_with_each_digits_own_path(recognizer):
+    drawings = numbers(count=20)
+    right = sum(recognizer.number_from_strokes(d.strokes, d.pen_width).text == d.text for d in drawings)
+    assert right >= 0.9 * len(drawings)
+
+
+def test_each_stroke_goes_to_the_digit_whose_box_holds_it():
+    one, seven_top, seven_bar = [(10, 10), (10, 90)], [(50, 10), (90, 10), (60, 90)], [(55, 50), (85, 50)]
+    boxes = [(5, 5, 15, 95), (45, 5, 95, 95)]
+    assert _strokes_by_box([one, seven_top, seven_bar], boxes) == [[one], [seven_top, seven_bar]]
+
+
+def test_a_stroke_outside_every_box_goes_to_the_nearest():
+    boxes = [(0, 0, 10, 10), (100, 0, 110, 10)]
+    assert _strokes_by_box([[(80, 5), (90, 5)]], boxes) == [[], [[(80, 5), (90, 5)]]]
+
+
+def test_a_drawing_read_as_no_digit_gives_no_groups():
+    assert _strokes_by_box([[(0, 0), (1, 1)]], []) == []
+
+
+def test_the_path_changes_the_answer_only_through_the_combination(recognizer):
+    drawing = digits(per_digit=1)[7]
+    result = recognizer.digit_from_strokes(drawing.strokes, drawing.pen_width)
+    assert np.isclose(result.probabilities.sum(), 1, atol=1e-5) and result.digit == int(result.probabilities.argmax())
+
+
+def test_a_threshold_set_by_the_caller_still_marks_answers_not_sure():
+    if not bundle.path_model_path().is_file():
+        pytest.skip("no bundled path model")
+    drawing = digits(per_digit=1)[3]
+    assert not Recognizer(threshold=1.01).digit_from_strokes(drawing.strokes, drawing.pen_width).confident
