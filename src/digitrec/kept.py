@@ -9,7 +9,7 @@ it was a finished digit, read right:
 
 - the answer had been on screen for `MIN_SHOWN_S` and the pen was up (not cleared while
   drawing, nor at once after the answer showed: that is a rejection, not a keep);
-- the model was sure of it (`DigitResult.confident`);
+- the model was sure of it (`DigitResult.confident`, and at least the picture's 0.95);
 - it looks like a digit: its form is at least the model's `min_similarity` from one of
   the person's own examples of the answer's digit, or where they have none, from a
   prototype of it (a dash, a blob, random ink or most half-done drawings are not), and
@@ -21,6 +21,8 @@ Whether learning kept answers helps at all is measured by `bench/personal.py --u
 """
 
 import numpy as np
+
+from digitrec.recognize import CONFIDENCE_THRESHOLD
 
 # The answer must have been on screen this long (s), with no ink added, to count as kept. Reading a digit's
 # answer takes a glance of well under a second; clearing sooner is a rejection of it or of the drawing.
@@ -67,7 +69,9 @@ def why_not_learn(recognizer, result, shown_s, drawing, strokes=None):
         return "you were still drawing"
     if shown_s < MIN_SHOWN_S:
         return "cleared as soon as it showed"
-    if not result.confident:
+    # The picture's own bar for "sure" (0.95), even where an answer from strokes says "not sure" only below the
+    # combination's lower one: learning asks for more than answering.
+    if not result.confident or result.confidence < CONFIDENCE_THRESHOLD:
         return "it was not sure"
     if strokes is not None and ink_length(strokes) > MAX_INK_LENGTH:
         return "it looks like a scribble"
