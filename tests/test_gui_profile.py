@@ -501,6 +501,11 @@ def test_a_correction_with_the_real_keyboard_is_stored_in_the_named_profile(disp
         time.sleep(kept.MIN_SHOWN_S + 0.1)  # the person looks at the answer, then clears it
         app.key("Escape")  # an answer kept: learnt (before the clear's answer, asked after it, came back)
         assert [e.source for e in Profile(tmp_path / "mine").examples()] == ["correction", "kept"]
+        for junk in ([[(60, 150), (220, 156)]], [[(40 + 15 * i, 60 if i % 2 else 220) for i in range(14)]]):
+            app.draw(strokes.Drawing("", junk, 12, "a dash, a scribble"))
+            time.sleep(kept.MIN_SHOWN_S + 0.1)
+            app.key("Escape")  # cleared after a look: still never learnt
+        assert [e.source for e in Profile(tmp_path / "mine").examples()] == ["correction", "kept"]
     finally:
         stderr = app.close()
     assert stderr == ""
