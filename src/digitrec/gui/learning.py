@@ -78,7 +78,7 @@ class Learning:
         message = f"Kept {said}: learnt it. {self.summary('Profile')}." if learnt else ""
         # Not learning a drawing cleared at once or mid-stroke is what the person expects: no need to say so.
         quiet = {"cleared as soon as it showed", "you were still drawing"}
-        told = [f"your {digit} ({reason})" for digit, reason in left_out if reason not in quiet]
+        told = [f"the {digit} it read ({reason})" for digit, reason in left_out if reason not in quiet]
         if told:
             message += " Not learnt: " + ", ".join(told) + "."
         if message:
