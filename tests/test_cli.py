@@ -6,7 +6,7 @@ import pytest
 
 from digitrec.cli import main, parser
 
-COMMANDS = ["train", "evaluate", "export", "predict", "explain", "gui", "profile"]
+COMMANDS = ["train", "train-path", "evaluate", "export", "predict", "explain", "gui", "profile"]
 PROFILE_ACTIONS = ["list", "show", "export", "import", "reset", "delete"]
 
 
@@ -28,11 +28,11 @@ def test_help_says_the_defaults_worth_saying(capsys):
     assert "(default: 1, the answer)" in " ".join(help_of(["predict"], capsys).split())
 
 
-@pytest.mark.parametrize("command", ["train", "evaluate", "export"])
+@pytest.mark.parametrize("command", ["train", "train-path", "evaluate", "export"])
 def test_the_training_commands_help_says_they_need_the_train_extra(command, capsys):
     assert "pip install 'digitrec[train]'" in " ".join(help_of([command], capsys).split())
     overview = " ".join(help_of([], capsys).split())
-    assert f"{command} " in overview and overview.count("pip install 'digitrec[train]'") == 3
+    assert f"{command} " in overview and overview.count("pip install 'digitrec[train]'") == 4
 
 
 def test_version_is_the_installed_packages(capsys):

@@ -257,7 +257,18 @@ def looked_at(app):
     time.sleep(kept.MIN_SHOWN_S + 0.1)
 
 
+def test_learning_kept_answers_is_off_until_switched_on_and_then_remembered(display, model_path, profiles):
+    first = open_app(model_path, Profile("default"))
+    assert first.learn_kept.get() is False
+    first.learn_kept.set(True)
+    close_app(first)
+    again = open_app(model_path, Profile("default"))
+    assert again.learn_kept.get() is True
+    close_app(again)
+
+
 def test_an_answer_kept_is_learnt_when_cleared_and_undo_says_and_takes_it_back(app):
+    app.learn_kept.set(True)
     assert draw(app, strokes.write("4", height=200)) == "4"
     looked_at(app)
     app.clear()
@@ -272,6 +283,7 @@ def test_an_answer_kept_is_learnt_when_cleared_and_undo_says_and_takes_it_back(a
 
 
 def test_an_answer_cleared_as_soon_as_it_showed_is_not_learnt(app):
+    app.learn_kept.set(True)
     assert draw(app, strokes.write("4", height=200)) == "4"
     app.clear()
     settle(app)
@@ -279,6 +291,7 @@ def test_an_answer_cleared_as_soon_as_it_showed_is_not_learnt(app):
 
 
 def test_a_dash_or_a_scribble_cleared_is_never_learnt(app):
+    app.learn_kept.set(True)
     for junk in ([[(60, 150), (220, 156)]], [[(40 + 15 * i, 60 if i % 2 else 220) for i in range(14)]]):
         draw(app, strokes.Drawing("", junk, 12, "junk"))
         looked_at(app)
@@ -289,6 +302,7 @@ def test_a_dash_or_a_scribble_cleared_is_never_learnt(app):
 
 
 def test_a_correction_replaces_a_wrong_answer_kept_earlier_without_asking(app):
+    app.learn_kept.set(True)
     app.recognizer._path = None  # the picture alone, which reads the flagged '1' as a sure '7'
     assert draw(app, FLAGGED_ONE) == "7"  # wrong, and cleared uncorrected: learnt as a '7'
     looked_at(app)
@@ -301,6 +315,7 @@ def test_a_correction_replaces_a_wrong_answer_kept_earlier_without_asking(app):
 
 
 def test_an_answer_not_shown_or_corrected_or_with_the_switch_off_is_not_learnt(app):
+    app.learn_kept.set(True)
     draw_ink(app, strokes.write("4", height=200))  # cleared before its answer showed
     app.clear()
     settle(app)
@@ -487,7 +502,7 @@ def test_no_tk_object_is_left_to_the_garbage_collector(display, model_path, prof
 
 def test_a_correction_with_the_real_keyboard_is_stored_in_the_named_profile(display, model_path, tmp_path):
     env = dict(os.environ, **{PROFILES_ENV: str(tmp_path)})
-    app = GuiProcess("--pen-width", "12", "--profile", "mine", env=env)
+    app = GuiProcess("--pen-width", "12", "--profile", "mine", "--learn-kept", env=env)
     try:
         app.start()
         assert app.draw(FLAGGED_ONE)["number"] == "7"

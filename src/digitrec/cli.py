@@ -1,4 +1,4 @@
-"""The `digitrec` command: train, evaluate, export, predict, explain, gui, profile.
+"""The `digitrec` command: train, train-path, evaluate, export, predict, explain, gui, profile.
 
 Every failure the user can act on ends as one line on stderr and a non-zero
 exit status; heavy modules are imported only by the command that needs them.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from digitrec.errors import DigitrecError, UsageError
 
-# What train, evaluate and export need beyond the default install (TensorFlow, Keras): their help says it.
+# What train, train-path, evaluate and export need beyond the default install (TensorFlow, Keras): their help says it.
 TRAINING_EXTRA = "pip install 'digitrec[train]'"
 
 
@@ -95,12 +95,19 @@ def add_train_path(commands):
 
     p = commands.add_parser(
         "train-path",
-        help="train the path model (how a digit was drawn: its strokes) and export it to ONNX",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        help=f"train the path model (how a digit was drawn) and export it to ONNX (needs {TRAINING_EXTRA})",
+        description=f"Train the path model (how a digit was drawn: its strokes) and export it to ONNX. Needs "
+        f"TensorFlow and Keras: {TRAINING_EXTRA}.",
     )
-    p.add_argument("--out", default="digitrec.path.keras", help="where to write it (.keras); its .onnx goes beside it")
+    p.add_argument(
+        "--out",
+        default="digitrec.path.keras",
+        help="where to write it (.keras); its .onnx goes beside it (default: %(default)s)",
+    )
     p.add_argument("--epochs", type=int, help=f"epochs (default: the recipe's, {PATH_RECIPE['epochs']})")
-    p.add_argument("--seed", type=int, default=1, help="random seed for the weights and the training copies")
+    p.add_argument(
+        "--seed", type=int, default=1, help="random seed for the weights and the training copies (default: %(default)s)"
+    )
     p.add_argument("--pen", metavar="PATH", help="UCI's pen digits, as for `digitrec train --pen`")
     p.add_argument(
         "--leave-out-writers",
@@ -404,10 +411,21 @@ def add_gui(commands):
         "and after each change to the profile while there is ink",
     )
     add_profile_option(p, "'default'; the first correction makes it")
-    p.add_argument(
+    kept = p.add_mutually_exclusive_group()
+    kept.add_argument(
+        "--learn-kept",
+        action="store_const",
+        const=True,
+        dest="learn_kept",
+        help="start with 'Learn from answers I keep' on: answers cleared uncorrected may be learnt "
+        "(off the first time; afterwards as you left it)",
+    )
+    kept.add_argument(
         "--no-learn-kept",
-        action="store_true",
-        help="start with 'Learn from answers I keep' off: learn only corrections and Teach mode",
+        action="store_const",
+        const=False,
+        dest="learn_kept",
+        help="start with it off: learn only corrections and Teach mode",
     )
     p.set_defaults(run=run_gui)
 
@@ -422,7 +440,7 @@ def run_gui(args):
         pen_width=args.pen_width,
         print_answers=args.print_answers,
         profile=window_profile(args),
-        learn_kept=not args.no_learn_kept,
+        learn_kept=args.learn_kept,
     )
 
 

@@ -60,14 +60,15 @@ WAKE_MS = 200  # how soon Ctrl+C in the terminal is noticed
 EVENTS_ENV = "DIGITREC_GUI_EVENTS"
 
 
-def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=None, learn_kept=True):
+def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=None, learn_kept=None):
     """Open the window and run until it is closed; returns 0. A model that cannot load raises
     DigitrecError (one line): a missing file before the window opens, a damaged one once the loader
     finds it (the window closes then), so `digitrec gui` says why and exits 1 as `digitrec predict` does.
 
     profile: the `digitrec.profile.Profile` to read with and to learn corrections into (it
     need not exist yet: the first correction makes it); None: the model alone.
-    learn_kept: the switch "Learn from answers I keep" starts on.
+    learn_kept: the switch "Learn from answers I keep" starts on (True) or off (False); None: as it was left
+    (off the first time: docs/personal.md says why).
     """
     if not PEN_RANGE[0] <= pen_width <= PEN_RANGE[1]:
         raise DigitrecError(f"--pen-width must be between {PEN_RANGE[0]} and {PEN_RANGE[1]} px (got {pen_width})")
@@ -124,7 +125,7 @@ class App(Answers, ModelLoading, Commands):
         print_answers=False,
         events=False,
         out=sys.stdout,
-        learn_kept=True,
+        learn_kept=None,
     ):
         self.root, self.recognizer = root, recognizer
         self.print_answers, self.events, self.out = print_answers, events, out
@@ -147,7 +148,11 @@ class App(Answers, ModelLoading, Commands):
         # The Why? view: off unless it was on when the app last closed. Its network loads on first use.
         self.why = tk.BooleanVar(root, bool(settings.load().get("why", False)))
         self.explainer = Explainer(recognizer.model_path)
-        self.learn_kept = tk.BooleanVar(root, learn_kept)  # with a profile: learn the answers kept (gui.learning)
+        # With a profile: learn the answers kept (gui.learning). Off until the person turns it on, then remembered.
+        if learn_kept is None:
+            learn_kept = bool(settings.load().get("learn_kept", False))
+        self.learn_kept = switch = tk.BooleanVar(root, learn_kept)
+        switch.trace_add("write", lambda *_: settings.save({"learn_kept": switch.get()}))  # not self: no cycle
         self.learning = Learning(self) if recognizer.profile is not None else None  # the profile's commands
         keep_every_motion_event(root)
         root.withdraw()  # off screen until built: a part laying itself out would show the window half made
