@@ -1,6 +1,8 @@
 """How faithful the Why? view's evidence is: the deletion test, for each candidate method.
 
     python bench/inside.py [--digits 1000] [--pendigits FILE] [--figure docs/inside-deletion.png] [--json]
+    python bench/inside.py --split validation --pendigits ''     # MNIST's validation split: to choose on
+    python bench/inside.py --real-say     # how often the runner-up is right, below explain.REAL_SAY and above
 
 A map of evidence for the answer is faithful if the ink it ranks highest is the
 ink the answer rests on. So for each digit its ink pixels (model input > INK)
@@ -44,7 +46,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from digitrec import Recognizer, data, pendigits
-from digitrec.explain import Explainer, path, spread_over_ink
+from digitrec.explain import REAL_SAY, Explainer, path, spread_over_ink
 from digitrec.image import render_strokes
 from digitrec.recognize import answer_one_at_a_time
 
@@ -221,6 +223,20 @@ def pen_digits(recognizer, path):
     return np.stack([recognizer.digit(render_strokes(pendigits.fitted(d.strokes), 12)).model_input for d in digits])
 
 
+def real_say(recognizer, data_dir=None):
+    """How often the runner-up is the right digit, below explain.REAL_SAY and at or above it, on MNIST's
+    validation split (5,000): {"below": [digits, runner-up right], "at_or_above": [...]}."""
+    (images, labels), _ = data.load_mnist(data_dir)
+    probabilities = recognizer.probabilities(images[-5000:].astype(np.float32) / 255)
+    seconds = np.argsort(-probabilities, axis=1)[:, 1]
+    right = seconds == labels[-5000:]
+    said = probabilities[np.arange(len(seconds)), seconds] >= REAL_SAY
+    return {
+        "below": [int((~said).sum()), int(right[~said].sum())],
+        "at_or_above": [int(said.sum()), int(right[said].sum())],
+    }
+
+
 def cost_ms(call, inputs, runs=200):
     """Median ms of call(x), cycling through inputs."""
     for x in inputs[:3]:
@@ -311,9 +327,16 @@ def main():
     parser.add_argument("--figure", default="inside-deletion.png", help="the curves' picture ('' for none)")
     parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--real-say", action="store_true", help="only how often the runner-up is right, by REAL_SAY")
     args = parser.parse_args()
     methods = args.methods.split(";")
     recognizer, explainer = Recognizer().load(), Explainer(threads=0).load()  # big batches: every core
+    if args.real_say:
+        counts = real_say(recognizer, args.data)
+        (below, right_below), (above, right_above) = counts["below"], counts["at_or_above"]
+        print(f"MNIST validation, the runner-up under {REAL_SAY:.0%}: {below} digits, it is right for {right_below};")
+        print(f"at or above {REAL_SAY:.0%}: {above} digits, it is right for {right_above}")
+        return
     sets = {f"MNIST {args.split}": mnist_digits(args.digits, args.data, args.split)}
     if args.pendigits:
         sets["pen, dev writers 21-30"] = pen_digits(recognizer, args.pendigits)
