@@ -3,6 +3,7 @@
     python bench/inside.py [--digits 1000] [--pendigits FILE] [--figure docs/inside-deletion.png] [--json]
     python bench/inside.py --split validation --pendigits ''     # MNIST's validation split: to choose on
     python bench/inside.py --real-say     # how often the runner-up is right, below explain.REAL_SAY and above
+    python bench/inside.py --sums --split validation --digits 300    # 8 steps against 128: explain.path's
 
 A map of evidence for the answer is faithful if the ink it ranks highest is the
 ink the answer rests on. So for each digit its ink pixels (model input > INK)
@@ -12,7 +13,8 @@ fall? Against it, the same share of the ink deleted at random (mean of
 RANDOM_DRAWS draws). The claim (issue #25): at 10%, the map's deletion lowers
 the answer's probability at least 3x as much as random deletion does.
 
-Digits: the first --digits MNIST test digits, as the model sees them, and the
+Digits: the first --digits MNIST test digits (--split validation: of the validation
+split, the last 5,000 training images, never trained on: settings are chosen there), and the
 pen-drawn digits of the dev writers 21-30 (../shared/data/pendigits), drawn the
 window's way (fitted to its 280 px canvas, its 12 px pen, read by the recogniser).
 
@@ -20,7 +22,7 @@ Methods: what the window shows (digitrec.explain: integrated gradients, 8 steps,
 answer's score against the runner-up's where the runner-up has a real say, else of the
 answer's alone, spread over the ink at a stroke's scale); and beside it the pieces it is
 made of and the alternatives: integrated gradients (4, 8 and 16 steps from a blank input,
-crowded toward it: explain.path)
+crowded toward it: explain.path; or 8 even steps, the window's before)
 and gradient x input (one step) of the contrast with the runner-up or of the answer's
 score alone (its logit less the mean of the ten), raw or spread over the ink with a
 Gaussian of 1, 1.5 or 2 px (explain.spread_over_ink); SmoothGrad's way of smoothing
@@ -64,9 +66,10 @@ NOISE = 0.15  # SmoothGrad's noise, sd in the input's units ([0, 1]): Smilkov et
 class Method:
     """A way to map the evidence: target "shown" (the window's, digitrec.explain), "contrast" (the answer's
     logit less the runner-up's), "answer" (the answer's logit less the mean of the ten), "logit" (the answer's
-    logit); how "integrated
-    gradients" (steps from blank; 1: gradient x input), "smoothgrad" (the same, each step's input noisy),
-    "gradient size" or "occlusion"; spread: sigma in px over the ink (explain.spread_over_ink), 0: raw."""
+    logit); how "integrated gradients" (steps from blank along explain.path; 1: gradient x input), "even
+    steps" (the same at 1/steps, 2/steps, ..., 1: the window's before), "smoothgrad" (explain.path, each
+    step's input noisy), "gradient size" or "occlusion"; spread: sigma in px over the ink
+    (explain.spread_over_ink), 0: raw."""
 
     target: str
     how: str = "integrated gradients"
@@ -81,11 +84,13 @@ METHODS = {
     "contrast, integrated gradients 8 steps, spread 1.5 px": Method("contrast", spread=1.5),
     "contrast, integrated gradients 8 steps, spread 2 px": Method("contrast", spread=2.0),
     "contrast, SmoothGrad integrated gradients 8 steps": Method("contrast", "smoothgrad"),
+    "contrast, integrated gradients 8 even steps": Method("contrast", "even steps"),
     "contrast, integrated gradients 4 steps": Method("contrast", steps=4),
     "contrast, integrated gradients 16 steps": Method("contrast", steps=16),
     "contrast, gradient x input": Method("contrast", steps=1),
     "answer, integrated gradients 8 steps": Method("answer"),
     "answer, integrated gradients 8 steps, spread 1.5 px": Method("answer", spread=1.5),
+    "answer, integrated gradients 8 even steps": Method("answer", "even steps"),
     "answer, gradient x input": Method("answer", steps=1),
     "the answer's logit, integrated gradients 8 steps": Method("logit"),
     "gradient size": Method("contrast", "gradient size"),
@@ -100,7 +105,11 @@ CHOSEN = next(iter(METHODS))  # what the window shows (digitrec.explain)
 def maps_of(name, explainer, recognizer, x, probabilities):
     """float32 (n, 28, 28): each digit's map of evidence for its answer (probabilities' argmax), by the method
     `name` (a key of METHODS); x: float32 (n, 28, 28) model inputs, probabilities: float (n, 10)."""
-    method = METHODS[name]
+    return maps_by(METHODS[name], explainer, recognizer, x, probabilities)
+
+
+def maps_by(method, explainer, recognizer, x, probabilities):
+    """As maps_of, by a Method."""
     answers, seconds = np.argsort(-probabilities, axis=1)[:, :2].T
     explainer.steps = method.steps
     if method.target == "shown":
@@ -130,7 +139,13 @@ def integrated(explainer, x, weights, method, rng):
     if method.how == "integrated gradients":
         return explainer.evidence(x, weights)[0]
     alphas, widths = path(method.steps)
-    faded = alphas[:, None, None, None] * x[None] + rng.normal(0, NOISE, (method.steps, *x.shape)).astype(np.float32)
+    if method.how == "even steps":
+        alphas, widths = (
+            np.arange(1, method.steps + 1, dtype=np.float32) / method.steps,
+            np.full(method.steps, 1 / method.steps),
+        )
+    noise = rng.normal(0, NOISE, (method.steps, *x.shape)) if method.how == "smoothgrad" else 0
+    faded = (alphas[:, None, None, None] * x[None] + noise).astype(np.float32)
     _, gradient, _ = explainer.run(faded.reshape(-1, *x.shape[1:]), np.tile(weights, (method.steps, 1)))
     return x * np.tensordot(widths, gradient.reshape(method.steps, *x.shape), axes=1)
 
@@ -146,6 +161,23 @@ def occlusion(recognizer, image, answer):
     out = np.zeros_like(image)
     out[ys, xs] = fallen
     return out
+
+
+def sums_error(explainer, recognizer, x, reference_steps=128):
+    """How far the answer's map's pixels are from adding up to its score's rise from blank (integrated
+    gradients' completeness), with 8 steps along explain.path and 8 even steps, against `reference_steps`
+    even steps: {method: mean |difference| in logits}."""
+    probabilities = recognizer.probabilities(x)
+
+    def sums(method):  # 5 digits at a time: 128 steps of 100 would not fit in memory
+        parts = [
+            maps_by(method, explainer, recognizer, x[i : i + 5], probabilities[i : i + 5]) for i in range(0, len(x), 5)
+        ]
+        return np.concatenate(parts).sum(axis=(1, 2))
+
+    reference = sums(Method("answer", "even steps", reference_steps))
+    methods = {"crowded toward blank": Method("answer"), "even": Method("answer", "even steps")}
+    return {name: float(np.abs(sums(method) - reference).mean()) for name, method in methods.items()}
 
 
 def smoothness(maps, x):
@@ -328,6 +360,7 @@ def main():
     parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--real-say", action="store_true", help="only how often the runner-up is right, by REAL_SAY")
+    parser.add_argument("--sums", action="store_true", help="only how far the maps' sums are from the score's rise")
     args = parser.parse_args()
     methods = args.methods.split(";")
     recognizer, explainer = Recognizer().load(), Explainer(threads=0).load()  # big batches: every core
@@ -336,6 +369,12 @@ def main():
         (below, right_below), (above, right_above) = counts["below"], counts["at_or_above"]
         print(f"MNIST validation, the runner-up under {REAL_SAY:.0%}: {below} digits, it is right for {right_below};")
         print(f"at or above {REAL_SAY:.0%}: {above} digits, it is right for {right_above}")
+        return
+    if args.sums:
+        x = mnist_digits(args.digits, args.data, args.split)
+        errors = sums_error(explainer, recognizer, x)
+        print(f"MNIST {args.split} ({len(x)} digits): the answer's map's sum, off its score's rise by (logits, mean):")
+        print("; ".join(f"{name}, 8 steps: {error:.2f}" for name, error in errors.items()))
         return
     sets = {f"MNIST {args.split}": mnist_digits(args.digits, args.data, args.split)}
     if args.pendigits:
