@@ -78,7 +78,7 @@ class Method:
 
 
 METHODS = {
-    "shown: vs the runner-up where it has a say, else alone, 8 steps, spread 1.5 px": Method("shown"),
+    "shown: the window's map": Method("shown"),
     "contrast, integrated gradients 8 steps": Method("contrast"),
     "contrast, integrated gradients 8 steps, spread 1 px": Method("contrast", spread=1.0),
     "contrast, integrated gradients 8 steps, spread 1.5 px": Method("contrast", spread=1.5),
