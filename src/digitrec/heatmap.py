@@ -4,8 +4,10 @@ Shared by the window (`digitrec.gui.inside`) and `digitrec explain`'s picture (`
 so both show the same thing the same way. Pure NumPy and Pillow: the default install draws them.
 
 Colours: red where the ink pushed toward the answer, blue where it pushed toward the runner-up
-(or away from the answer), white where it did neither; the ink itself shows in grey under weak
-evidence, so the digit stays readable. A map is scaled to its own strongest pixel (the 99th
+(when the runner-up has a real say, `explain.Explanation.against`) or away from the answer (when
+not), white where it did neither; the ink itself shows in grey under weak evidence, so the digit
+stays readable. The maps come smooth at a stroke's scale (`explain.spread_over_ink`), so each
+pixel is drawn as it is. A map is scaled to its own strongest pixel (the 99th
 percentile, so one pixel does not wash the rest out): colours compare within a map, not across maps.
 """
 
@@ -13,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 TOWARD = np.array([214, 39, 40], np.float32)  # red: pushed toward the answer
-AGAINST = np.array([31, 119, 180], np.float32)  # blue: pushed toward the runner-up
+AGAINST = np.array([31, 119, 180], np.float32)  # blue: pushed toward the runner-up, or away from the answer
 PAPER = np.array([255, 255, 255], np.float32)
 INK_GREY = np.array([200, 200, 200], np.float32)  # the ink under the evidence
 STRONGEST = 99  # percentile of |map| over the ink that gets full colour
@@ -62,7 +64,8 @@ def overlay(values, model_input, size):
 
 
 def legend(width, height=12):
-    """A colour bar, blue (toward the runner-up) through white to red (toward the answer): uint8 RGB Pillow image."""
+    """A colour bar, blue (toward the runner-up, or away from the answer) through white to red (toward the
+    answer): uint8 RGB Pillow image; `Explanation.ends` gives the words for its ends."""
     s = np.linspace(-1, 1, width, dtype=np.float32)[None, :, None]
     row = np.where(s > 0, TOWARD, AGAINST)
     bar = PAPER + (row - PAPER) * np.abs(s)

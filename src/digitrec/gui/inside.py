@@ -138,16 +138,18 @@ class InsideView:
             return
         px, a, b = self.look.px, why.answer, why.runner_up
         which = f"Digit {index + 1} of {count}: " if count > 1 else ""
-        self.title.configure(text=f"{which}why {a} and not {b}?")
+        self.title.configure(text=f"{which}{why.title}")
         self._set(self.map, "map", heatmap.map_image(why.contrast, why.model_input, px(28 * MAP_ZOOM)))
         self._set(self.legend, "legend", heatmap.legend(px(28 * MAP_ZOOM), px(10)))
-        self.toward_second.configure(text=f"← toward {b}")
-        self.toward_answer.configure(text=f"toward {a} →")
+        self.toward_second.configure(text=f"← {why.ends[0]}")
+        self.toward_answer.configure(text=f"{why.ends[1]} →")
         p = why.probabilities
-        words = (
-            f"Red: ink that made it a {a} ({p[a]:.1%}). Blue: ink that looked like a {b} "
-            f"({p[b]:.1%}). White: no say either way."
+        blue = (
+            f"Blue: ink that made it less of a {a}; the runner-up, {b} ({p[b]:.1%}), had no real say."
+            if why.against is None
+            else f"Blue: ink that looked like a {b} ({p[b]:.1%})."
         )
+        words = f"Red: ink that made it a {a} ({p[a]:.1%}). {blue} White: no say either way."
         self.words.configure(text=fitted(words, self.look.fonts["small"], self.size[0] - px(8)))
         if example is not None:
             shown = Image.fromarray(np.round(np.clip(example, 0, 1) * 255).astype(np.uint8))
