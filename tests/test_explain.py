@@ -238,6 +238,16 @@ def test_explain_number_explains_each_digit(tmp_path, capsys):
     assert out.is_file()
 
 
+def test_explain_json_says_whether_the_runner_up_had_a_say(flagged_one, tmp_path, capsys):
+    plain = tmp_path / "7.png"
+    render_strokes([[(40, 40), (200, 40), (110, 240)]], 12).save(plain)
+    for path in (flagged_one, plain):
+        assert main(["explain", str(path), "--json"]) == 0
+        [digit] = json.loads(capsys.readouterr().out)["digits"]
+        said = digit["probabilities"][digit["runner_up"]] >= REAL_SAY
+        assert digit["against"] == (digit["runner_up"] if said else None)
+
+
 def test_explain_says_what_it_wrote_on_stderr(flagged_one, tmp_path, capsys):
     out = tmp_path / "why.png"
     assert main(["explain", str(flagged_one), "-o", str(out)]) == 0

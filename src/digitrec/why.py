@@ -102,6 +102,7 @@ def to_dict(path, result, explanations, digit_groups=None):
             {
                 "digit": digit.digit,
                 "runner_up": why.runner_up,
+                "against": why.against,
                 "confidence": round(digit.confidence, 4),
                 "confident": digit.confident,
                 "from_profile": digit.from_profile,
@@ -121,7 +122,8 @@ def to_dict(path, result, explanations, digit_groups=None):
         "maps": {
             "evidence": "how each pixel's ink moved the answer's score (logit units; > 0: toward it)",
             "runner_up_evidence": "the same for the runner-up's score",
-            "contrast": "evidence - runner_up_evidence: > 0 toward the answer, < 0 toward the runner-up",
+            "contrast": "the map shown: evidence - runner_up_evidence where `against` is the runner-up (it had a "
+            "real say), else evidence alone",
         },
         "digits": digits,
     }
@@ -212,7 +214,7 @@ def picture(name, image, result, explanations, examples, profile_name=None, digi
         ]
         captions = [
             "what the model saw\n(28×28)",
-            f"why {a} and not {b}:\nred for {a}, blue for {b}",
+            f"{why.title}\nred: {why.ends[1]}, blue: {why.ends[0]}",
             f"for {a} alone:\nred for, blue against",
             f"for {b} alone:\nred for, blue against",
         ]
@@ -220,7 +222,7 @@ def picture(name, image, result, explanations, examples, profile_name=None, digi
             images.append(Image.fromarray(np.round(example * 255).astype(np.uint8)).resize((side, side)))
             captions.append(f"your example that\ndecided it: a {digit.example.label}")
         sheet.row(images, captions)
-        sheet.row([heatmap.legend(side * 2)], [f"pushed toward {b}  ←  nothing  →  pushed toward {a}"])
+        sheet.row([heatmap.legend(side * 2)], [f"{why.ends[0]}  ←  nothing  →  {why.ends[1]}"])
         sheet.text("what each layer saw (its strongest channels first; white = strong):", "text")
         for layer in why.layers:
             sheet.row([heatmap.channel_tiles(layer, CHANNELS, TILE)], [layer.label])
