@@ -193,7 +193,7 @@ def picture(name, image, result, explanations, examples, profile_name=None, digi
     sheet.text(f"{name}: read {result.text}{sure}{several}", "title")
     sheet.row(
         [_file_with_evidence(image, result, explanations, sheet.width - 2 * MARGIN)],
-        ["the file, each digit's box over the evidence (red: toward the answer, blue: toward the runner-up)"],
+        ["the file, each digit's box over the map shown below it (red: for the answer; blue: against it)"],
     )
     for i, (digit, why, example) in enumerate(zip(result.digits, explanations, examples)):
         a, b = why.answer, why.runner_up
