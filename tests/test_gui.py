@@ -307,6 +307,9 @@ class SlowModel:
     def number(self, image):
         return self.recognizer.number(image)
 
+    def number_from_strokes(self, *args, **kwargs):
+        return self.recognizer.number_from_strokes(*args, **kwargs)
+
 
 def test_ink_drawn_while_the_model_loads_is_answered_when_it_is_ready(display, recognizer):
     root = tk.Tk()
@@ -372,6 +375,10 @@ class HeldModel:
     def number(self, image):
         self.go.wait(HELD_S)
         return self.recognizer.number(image)
+
+    def number_from_strokes(self, *args, **kwargs):
+        self.go.wait(HELD_S)
+        return self.recognizer.number_from_strokes(*args, **kwargs)
 
 
 def test_the_window_takes_the_next_stroke_while_an_answer_is_worked_out(display, recognizer):
