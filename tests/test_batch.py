@@ -282,6 +282,7 @@ def interrupted(command, out, after_rows):
     return None
 
 
+@pytest.mark.slow
 def test_an_interrupt_keeps_every_finished_row_and_resume_answers_each_file_once(tmp_path):
     folder = tmp_path / "many"
     one, seven = draw(folder / "0000.png", ONE), draw(folder / "0001.png", SEVEN)
@@ -320,6 +321,7 @@ def load_dask_example():
     return module
 
 
+@pytest.mark.slow
 def test_the_dask_example_of_the_docs_reads_with_two_local_workers(scans, tmp_path):
     from dask.distributed import Client, LocalCluster
 

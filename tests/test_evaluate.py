@@ -17,6 +17,7 @@ def bundled():
     return bundle.load_model()
 
 
+@pytest.mark.slow
 def test_the_bundled_model_scores_what_its_card_says(bundled, mnist):
     _, (images, labels) = mnist
     report = evaluate.evaluate(bundled, images, labels)
@@ -34,6 +35,7 @@ def test_the_bundled_model_card_records_how_it_was_made():
     assert bundle.bundled_model_path().stat().st_size < 1_500_000 * len(card.get("members", [None]))
 
 
+@pytest.mark.slow
 def test_report_counts_add_up(bundled, mnist):
     _, (images, labels) = mnist
     report = evaluate.evaluate(bundled, images[:500], labels[:500])
@@ -55,6 +57,7 @@ def test_per_class_scores_from_a_known_matrix():
     assert scores[3]["f1"] == pytest.approx(2 / 3, abs=1e-4)
 
 
+@pytest.mark.slow
 def test_evaluate_command_writes_report_and_pictures(tmp_path, data_env, capsys):
     assert main(["evaluate", "--out", str(tmp_path), "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)

@@ -57,6 +57,7 @@ def flagged_one(tmp_path):
 # ---------------------------------------------------------------- the opened-up network
 
 
+@pytest.mark.slow
 def test_the_bundled_inside_file_is_the_bundled_network_opened_up(test_digits):
     """Its logits, gradients (against autodiff) and layer outputs are Keras' own, on 100 test digits."""
     from digitrec import inside
@@ -76,6 +77,7 @@ def test_an_inside_file_of_another_network_fails_the_check_in_one_line(test_digi
     assert "\n" not in str(failed.value)
 
 
+@pytest.mark.slow
 def test_the_seed_architecture_opens_too(tmp_path, test_digits):
     """MaxPooling's gradient and a hidden dense layer: the tutorial's CNN, untrained, exported and checked."""
     from digitrec import inside, model
@@ -194,6 +196,7 @@ def test_a_number_is_explained_digit_by_digit_in_one_batch(explainer, recognizer
 # ---------------------------------------------------------------- faithful: the deletion test
 
 
+@pytest.mark.slow
 def test_deleting_the_ink_the_map_ranks_highest_lowers_the_answer_3x_more_than_random(recognizer, test_digits):
     """On 100 MNIST test digits: at 10% of the ink, the window's map against random (bench/inside.py)."""
     x, _ = test_digits

@@ -19,6 +19,7 @@ def test_inputs(mnist):
     return images[..., None].astype(np.float32) / 255, labels
 
 
+@pytest.mark.slow
 def test_the_bundled_export_answers_as_the_bundled_keras_model(test_inputs):
     """All 10,000 MNIST test digits: the same digit, probabilities within 1e-4."""
     from digitrec import export
@@ -57,6 +58,7 @@ def test_the_recogniser_gives_the_networks_features_too(test_inputs):
     assert features.shape == (3, 128 * members) and features.dtype == np.float32
 
 
+@pytest.mark.slow
 def test_the_export_carries_what_a_profile_needs(test_inputs):
     """The forms of each drawing, k-means centres of each digit's training forms (a test digit's
     nearest centre is nearly always of its own digit: they guard MNIST's writers against a
@@ -98,6 +100,7 @@ def small_ensemble(tmp_path_factory, mnist_dir):
     return out
 
 
+@pytest.mark.slow
 def test_export_writes_a_checked_onnx_file_beside_the_model(tmp_path, data_env, small_ensemble, test_inputs, capsys):
     model = tmp_path / "copy.keras"
     shutil.copy(small_ensemble, model)
@@ -128,6 +131,7 @@ def test_a_damaged_export_is_one_clear_error(tmp_path):
     assert main(["predict", "--model", str(broken), str(broken)]) == 1
 
 
+@pytest.mark.slow
 def test_an_export_that_disagrees_with_keras_is_not_written(tmp_path, data_env, small_ensemble, monkeypatch):
     from digitrec import export
 

@@ -126,11 +126,13 @@ def draw_each(app, drawings):
     return results
 
 
+@pytest.mark.slow
 def test_drawn_digits_are_recognised(app):
     accuracy, report = accuracy_report("drawn digits", draw_each(app, strokes.digits()))
     assert accuracy >= DIGIT_ACCURACY, report
 
 
+@pytest.mark.slow
 def test_drawn_numbers_are_recognised(app):
     accuracy, report = accuracy_report("drawn numbers", draw_each(app, strokes.numbers()))
     assert accuracy >= NUMBER_ACCURACY, report
@@ -511,6 +513,7 @@ def test_the_window_maps_and_can_be_found_by_its_title(launched):
     assert launched.canvas[2:] >= list(strokes.CANVAS)  # room for every drawing
 
 
+@pytest.mark.slow
 def test_drawings_with_the_real_mouse_are_recognised(launched):
     # A sample of both collections made for a pen near the app's 12 px; they vary in everything else.
     near = [d for d in strokes.digits() + strokes.numbers() if 9 <= d.pen_width <= 15]

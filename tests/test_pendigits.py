@@ -119,6 +119,7 @@ def window_path_accuracy(recognizer, digits):
     )
 
 
+@pytest.mark.slow
 def test_writers_never_trained_on_are_read_through_the_windows_path(dev_sets):
     """pendigits writers 21-30 and the UNIPEN dev writers (other countries and tablets), each digit
     drawn as the window draws it and read as a number: right only if it reads as exactly that digit."""
@@ -243,6 +244,7 @@ def test_an_offline_copy_is_named_by_the_environment(tmp_path, monkeypatch, real
         pendigits.load()
 
 
+@pytest.mark.slow
 def test_train_without_the_pen_digits_is_one_line_before_any_training(tmp_path, capsys, monkeypatch, data_env):
     from digitrec.cli import main
 

@@ -99,6 +99,7 @@ def test_once_their_sevens_are_taught_their_flagged_one_reads_one_even_where_mni
     assert (alice.probabilities(sevens).argmax(axis=1) == 1).mean() > 0.25  # 59% with the bundled model
 
 
+@pytest.mark.slow
 def test_digits_never_taught_read_as_without_the_profile(alice, mnist):
     _, (images, labels) = mnist
     alice.learn(flagged_one(), 1)
@@ -108,6 +109,7 @@ def test_digits_never_taught_read_as_without_the_profile(alice, mnist):
     assert (alice.probabilities(others).argmax(axis=1) == plain).mean() >= 0.999
 
 
+@pytest.mark.slow
 def test_without_a_profile_nothing_changes(alice, mnist):
     _, (images, _) = mnist
     x = images[:2000].astype(np.float32) / 255
@@ -334,6 +336,7 @@ MEAN_WRITER = 0.998
 WORST_WRITER = 0.99
 
 
+@pytest.mark.slow
 def test_dev_writers_who_teach_and_correct_are_read_as_they_mean(mnist_dir, monkeypatch):
     sys.path.insert(0, str(REPO_ROOT / "bench"))
     import personal

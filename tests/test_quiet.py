@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 
 def run(*args):
     return subprocess.run([sys.executable, "-m", "digitrec", *args], capture_output=True, text=True, timeout=300)
@@ -14,6 +16,7 @@ def test_import_digitrec_does_not_import_tensorflow():
     assert out.split() == ["False", "False"]
 
 
+@pytest.mark.slow
 def test_a_failing_command_prints_one_line_and_nothing_from_tensorflow(tmp_path):
     result = run("evaluate", "--model", str(tmp_path / "missing.keras"))
     assert result.returncode == 1

@@ -304,6 +304,7 @@ def test_results_carry_probabilities_top_k_and_the_model_input(recognizer):
     assert result.confident
 
 
+@pytest.mark.slow
 def test_mnist_digits_drawn_on_a_canvas_are_read_at_least_99_percent(recognizer, mnist):
     """The full test set, each digit at a random size, place, polarity and pen (see synthetic.py)."""
     _, (images, labels) = mnist
@@ -323,6 +324,7 @@ def number_accuracy(recognizer, mnist, count, seed, stroke=None):
     return sum(recognizer.number(picture).text == text for picture, text in numbers) / count
 
 
+@pytest.mark.slow
 def test_numbers_of_mnist_digits_are_read_at_least_98_percent(recognizer, mnist):
     """The issue's goal: MNIST test digits written left to right with gaps and jitter, in their own
     strokes. digitrec reads 98.55% of these 2,000 and 98.30% of bench/drawn_accuracy.py's 5,000."""

@@ -55,6 +55,7 @@ def test_random_closing_closes_about_its_share_of_the_images(mnist):
     assert 0.25 < changed < 0.35
 
 
+@pytest.mark.slow
 def test_a_short_run_learns_well_above_chance(tmp_path, data_env):
     card = train(TrainConfig(arch="seed", out=str(tmp_path / "m.keras"), **QUICK))
     # Chance is 10%; two epochs on 4,000 images already give about 90%.
@@ -62,6 +63,7 @@ def test_a_short_run_learns_well_above_chance(tmp_path, data_env):
     assert card["test_accuracy"] > 0.85
 
 
+@pytest.mark.slow
 def test_the_default_architecture_learns_in_a_short_run(tmp_path, data_env):
     # Batch norm needs a few hundred steps before its running statistics serve; chance is 10%.
     config = TrainConfig(
@@ -76,6 +78,7 @@ def test_the_default_architecture_learns_in_a_short_run(tmp_path, data_env):
     assert card["test_accuracy"] > 0.60
 
 
+@pytest.mark.slow
 def test_training_writes_model_card_markdown_and_curves(tmp_path, data_env, monkeypatch):
     out = tmp_path / "m.keras"
     assert (
@@ -131,11 +134,13 @@ def test_training_writes_model_card_markdown_and_curves(tmp_path, data_env, monk
     assert not run_dir(out).exists()  # the checkpoints of a finished run are cleaned up
 
 
+@pytest.mark.slow
 def test_same_seed_gives_the_same_model(tmp_path, data_env):
     cards = [train(TrainConfig(arch="seed", out=str(tmp_path / f"{i}.keras"), **QUICK)) for i in range(2)]
     assert cards[0]["validation_accuracy"] == cards[1]["validation_accuracy"]
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_keeps_the_old_model_and_resumes(tmp_path, data_env):
     out = tmp_path / "m.keras"
     out.write_bytes(b"the previous model")
@@ -183,6 +188,7 @@ def test_a_data_folder_with_wrong_files_fails_in_one_line(tmp_path, capsys):
     assert err.count("\n") == 1 and "sha256" in err
 
 
+@pytest.mark.slow
 def test_the_default_recipe_trains_on_the_pen_digits_and_mnist_only_leaves_them_out(tmp_path, data_env):
     quick = dict(QUICK, epochs=1, members=1)  # one network of the recipe's five: each learns from the same data
     with_pen = train(TrainConfig(arch="default", out=str(tmp_path / "p.keras"), **quick))
@@ -193,6 +199,7 @@ def test_the_default_recipe_trains_on_the_pen_digits_and_mnist_only_leaves_them_
     assert "pendigits-orig.tra" in (tmp_path / "p.md").read_text()
 
 
+@pytest.mark.slow
 def test_an_ensemble_trains_its_members_then_answers_as_one_model(tmp_path, data_env):
     out = tmp_path / "e.keras"
     config = TrainConfig(arch="seed", out=str(out), members=2, **QUICK)

@@ -33,6 +33,7 @@ def test_the_path_model_maps_a_pen_path_to_ten_probabilities():
     assert net.input_shape == (None, pen_path.POINTS, pen_path.CHANNELS) and net.output_shape == (None, 10)
 
 
+@pytest.mark.slow
 def test_training_writes_the_model_its_onnx_export_and_a_card_of_its_data(trained):
     card = json.loads(trained.with_suffix(".json").read_text())
     assert trained.is_file() and trained.with_suffix(".onnx").is_file()
@@ -76,6 +77,7 @@ def test_leaving_out_writers_outside_1_to_20_fails_in_one_line(capsys):
     assert exit.value.code == 2 and "within 1-20" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_digitrec_train_trains_the_path_model_beside_the_picture_networks(tmp_path, data_env):
     out = tmp_path / "m.keras"
     assert main(["train", "--out", str(out), "--members", "1", "--epochs", "1", "--train-size", "500"]) == 0

@@ -52,12 +52,15 @@ class InsideView:
         self.map.pack(anchor="w", pady=(px(2), 0))
         self.legend = ttk.Label(evidence)
         self.legend.pack(anchor="w", pady=(px(4), 0))
-        ends = ttk.Frame(evidence)
+        # As wide as the map, whatever its words ("against 7", "toward 1"): the view never widens with them.
+        ends = ttk.Frame(evidence, width=side + px(20))
+        ends.pack_propagate(False)
         ends.pack(fill="x")
-        self.toward_second = ttk.Label(ends, font=small, foreground=QUIET)
+        self.toward_second = ttk.Label(ends, font=small, foreground=QUIET, text="←")
         self.toward_second.pack(side="left")
         self.toward_answer = ttk.Label(ends, font=small, foreground=QUIET)
         self.toward_answer.pack(side="right")
+        ends.configure(height=self.toward_second.winfo_reqheight())
 
         large = ttk.Frame(frame)
         large.grid(row=1, column=1, sticky="nwe", padx=px(10))
