@@ -23,6 +23,7 @@ The only package that imports Tk; one part of the window a module, each named af
     learning.py    the profile's side: learn, undo, delete, reset; the profile line; opening the two below
     gallery.py     the profile's examples, to look at and delete
     teaching.py    teach mode: each digit asked for in turn
+    conflict.py    a correction that contradicts what the person taught: their examples shown, and a question
     dispatch.py    the Tk thread's side of the answerer: requests out, answers back to their callbacks
     work.py        what the answerer's thread does: answer the ink, learn, change the profile (no Tk)
     xevents.py     every mouse motion event kept (X11)
