@@ -5,6 +5,7 @@ import pytest
 from strokes import digits, numbers
 
 from digitrec import Recognizer, bundle
+from digitrec.image import render_strokes
 from digitrec.recognize import _strokes_by_box
 
 
@@ -58,3 +59,20 @@ def test_a_threshold_set_by_the_caller_still_marks_answers_not_sure():
         pytest.skip("no bundled path model")
     drawing = digits(per_digit=1)[3]
     assert not Recognizer(threshold=1.01).digit_from_strokes(drawing.strokes, drawing.pen_width).confident
+
+
+def test_an_image_is_read_by_the_picture_alone_as_before(recognizer, monkeypatch):
+    # An image has no path: the path model is never asked, and the answer is the picture model's own.
+    drawing = digits(per_digit=1)[4]
+    image = render_strokes(drawing.strokes, drawing.pen_width)
+    before_digit, before_number = recognizer.digit(image), recognizer.number(image)
+
+    def no_path():
+        raise AssertionError("the path model was asked about an image")
+
+    monkeypatch.setattr(recognizer, "_path_model", no_path)
+    assert np.array_equal(recognizer.digit(image).probabilities, before_digit.probabilities)
+    assert [d.digit for d in recognizer.number(image).digits] == [d.digit for d in before_number.digits]
+    alone = Recognizer(str(bundle.exported_path()), threshold=recognizer.threshold)
+    monkeypatch.setattr(alone, "_path_model", no_path)
+    np.testing.assert_array_equal(alone.digit(image).probabilities, before_digit.probabilities)
