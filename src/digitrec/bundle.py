@@ -70,16 +70,7 @@ def load_path_session(model_path=None, threads=0):
     path = path_model_path(model_path)
     if not path.is_file():
         return None
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.log_severity_level = 3
-    try:
-        session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    except Exception as error:  # ONNX Runtime raises its own types for damaged files
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise DigitrecError(f"{path} is not a usable ONNX model ({reason[:200]})") from None
+    session = _session(path, threads)
     inputs = [(i.name, i.shape[1:]) for i in session.get_inputs()]
     if inputs != [("path", [64, 5])] or session.get_outputs()[0].name != "probabilities":
         raise DigitrecError(f"{path} is not a path model exported by digitrec: it reads {inputs}")
@@ -93,6 +84,16 @@ def load_session(model_path=None, threads=0):
     DigitrecError with a one-line reason if the file is missing or not a digit model.
     """
     path = exported_path(model_path)
+    session = _session(path, threads)
+    inputs = [(i.name, i.shape[1:]) for i in session.get_inputs()]
+    outputs = [(o.name, o.shape[1:]) for o in session.get_outputs()]
+    if inputs != [("image", [28, 28, 1])] or outputs[:1] != [("probabilities", [10])]:
+        raise DigitrecError(f"{path} is not a digit model exported by digitrec: it maps {inputs} to {outputs}")
+    return session
+
+
+def _session(path, threads):
+    """An ONNX Runtime session for the file `path` on the CPU; DigitrecError (one line) if it cannot be made."""
     try:
         import onnxruntime
     except ImportError:
@@ -101,15 +102,10 @@ def load_session(model_path=None, threads=0):
     options.intra_op_num_threads = threads
     options.log_severity_level = 3  # errors only: its warnings are not the user's business
     try:
-        session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as error:  # ONNX Runtime raises its own types for damaged files
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise DigitrecError(f"{path} is not a usable ONNX model ({reason[:200]})") from None
-    inputs = [(i.name, i.shape[1:]) for i in session.get_inputs()]
-    outputs = [(o.name, o.shape[1:]) for o in session.get_outputs()]
-    if inputs != [("image", [28, 28, 1])] or outputs[:1] != [("probabilities", [10])]:
-        raise DigitrecError(f"{path} is not a digit model exported by digitrec: it maps {inputs} to {outputs}")
-    return session
 
 
 def load_card(model_path=None):
