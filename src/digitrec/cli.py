@@ -15,16 +15,20 @@ from digitrec.errors import DigitrecError, UsageError
 TRAINING_EXTRA = "pip install 'digitrec[train]'"
 
 
+def training_parser(commands, name, what):
+    """The parser of a command that needs TensorFlow and Keras: `what` it does, and the extra it needs, in its help."""
+    return commands.add_parser(
+        name,
+        help=f"{what} (needs {TRAINING_EXTRA})",
+        description=f"{what[0].upper()}{what[1:]}. Needs TensorFlow and Keras: {TRAINING_EXTRA}.",
+    )
+
+
 def add_train(commands):
     from digitrec.config import RECIPES, TrainConfig
 
     defaults = TrainConfig()
-    p = commands.add_parser(
-        "train",
-        help=f"train a CNN on MNIST and write it with its model card (needs {TRAINING_EXTRA})",
-        description=f"Train a CNN on MNIST and write it with its model card. Needs TensorFlow and Keras: "
-        f"{TRAINING_EXTRA}.",
-    )
+    p = training_parser(commands, "train", "train a CNN on MNIST and write it with its model card")
     p.add_argument(
         "--arch",
         choices=sorted(RECIPES),
@@ -93,12 +97,7 @@ def add_train(commands):
 def add_train_path(commands):
     from digitrec.config import PATH_RECIPE
 
-    p = commands.add_parser(
-        "train-path",
-        help=f"train the path model (how a digit was drawn) and export it to ONNX (needs {TRAINING_EXTRA})",
-        description=f"Train the path model (how a digit was drawn: its strokes) and export it to ONNX. Needs "
-        f"TensorFlow and Keras: {TRAINING_EXTRA}.",
-    )
+    p = training_parser(commands, "train-path", "train the path model (how a digit was drawn) and export it to ONNX")
     p.add_argument(
         "--out",
         default="digitrec.path.keras",
@@ -212,12 +211,7 @@ def run_train(args):
 
 
 def add_evaluate(commands):
-    p = commands.add_parser(
-        "evaluate",
-        help=f"evaluate a model on the MNIST test set, with plots and a JSON report (needs {TRAINING_EXTRA})",
-        description="Evaluate a model on the MNIST test set, with plots and a JSON report. Needs TensorFlow "
-        f"and Keras: {TRAINING_EXTRA}.",
-    )
+    p = training_parser(commands, "evaluate", "evaluate a model on the MNIST test set, with plots and a JSON report")
     p.add_argument("--model", help="model file (.keras); default: the bundled model")
     p.add_argument(
         "--out",
@@ -238,12 +232,7 @@ def run_evaluate(args):
 
 
 def add_export(commands):
-    p = commands.add_parser(
-        "export",
-        help=f"export a .keras model to ONNX beside it, for answers without TensorFlow (needs {TRAINING_EXTRA})",
-        description="Export a .keras model to ONNX beside it, for answers without TensorFlow. Needs "
-        f"TensorFlow and Keras: {TRAINING_EXTRA}.",
-    )
+    p = training_parser(commands, "export", "export a .keras model to ONNX beside it, for answers without TensorFlow")
     p.add_argument("model", metavar="MODEL.keras", help="the model to export; MODEL.onnx is written beside it")
     add_data_option(p)
     p.set_defaults(run=run_export)
