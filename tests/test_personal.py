@@ -8,10 +8,10 @@ import pytest
 from conftest import REPO_ROOT
 
 from digitrec import Recognizer
-from digitrec.adapt import Adapter
 from digitrec.cli import main
 from digitrec.image import render_strokes
 from digitrec.profile import Profile, ProfileError
+from digitrec.profile.adapt import Adapter
 from digitrec.recognize import NoInkError, ProfileConflict
 
 
@@ -205,7 +205,7 @@ def test_a_damaged_profile_is_reported_and_the_model_answers_alone(own_profiles)
     assert len(list((own_profiles / "alice").glob("*.png"))) == 1
 
 
-# ---------------------------------------------------------------- the rule (digitrec.adapt), on plain vectors
+# ---------------------------------------------------------------- the rule (digitrec.profile.adapt), on plain vectors
 
 
 def form(*weights):

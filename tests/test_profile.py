@@ -355,10 +355,10 @@ def test_an_archive_name_that_is_a_path_is_refused(tmp_path, profiles_root):
 
 def test_oversized_archives_and_entries_are_refused(tmp_path, monkeypatch):
     archive = write_archive(tmp_path / "big.zip", {GOOD: png_bytes()})
-    monkeypatch.setattr(profiles, "MAX_ENTRY_BYTES", 10)
+    monkeypatch.setattr(profiles.store, "MAX_ENTRY_BYTES", 10)
     with pytest.raises(ProfileError, match="too large"):
         profiles.import_archive(archive)
-    monkeypatch.setattr(profiles, "MAX_ARCHIVE_BYTES", 100)
+    monkeypatch.setattr(profiles.store, "MAX_ARCHIVE_BYTES", 100)
     with pytest.raises(ProfileError, match="too large for a profile archive"):
         profiles.import_archive(archive)
 
