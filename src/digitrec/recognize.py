@@ -8,6 +8,7 @@
 
     r = Recognizer(profile="alice")  # with a person's handwriting profile (digitrec.profile)
     r.learn(image, 7)                # teach it: the next answers use this example
+    r.learn_input(d.model_input, 7, strokes=d.strokes)   # a result, with the strokes it was read from
 
 `image` is a Pillow image or a 2-D NumPy array (uint8 0..255 or float 0..1),
 any size, either polarity. The model runs on ONNX Runtime, from the file
@@ -29,12 +30,10 @@ from digitrec.errors import DigitrecError
 from digitrec.image import render_strokes
 from digitrec.profile.adapt import Adapter
 from digitrec.profile.reading import ProfileConflict, ProfileReading
-from digitrec.profile.store import Example, Profile, ProfileError
+from digitrec.profile.store import Example, Profile, ProfileError, Strokes
 
 __all__ = ["DigitResult", "NoInkError", "NumberResult", "ProfileConflict", "Recognizer"]
 
-# A drawing as a canvas records it: polylines [(x, y), ...] in canvas px, in drawing order.
-Strokes = Sequence[Sequence[tuple[float, float]]]
 # A box in an image: (left, top, right, bottom) px.
 Box = tuple[int, int, int, int]
 Changed = TypeVar("Changed")
@@ -85,7 +84,9 @@ class DigitResult:
     """One recognised digit.
 
     probabilities: float32 (10,), sums to 1; model_input: float32 (28, 28) in
-    [0, 1], what the model saw; box: (left, top, right, bottom) in the image.
+    [0, 1], what the model saw; box: (left, top, right, bottom) in the image;
+    strokes: the strokes it was read from ([(x, y), ...] polylines, canvas px: a
+    number's digit, its own), None for an image.
     """
 
     digit: int
@@ -98,6 +99,7 @@ class DigitResult:
     # The model's own probabilities, float32 (10,), before any example weighed in: equal to
     # `probabilities` unless an example decided the answer (None: not given, as for `probabilities`).
     model_probabilities: NDArray[np.float32] | None = None
+    strokes: Strokes | None = None
 
     @property
     def model_digit(self) -> int:
@@ -218,25 +220,37 @@ class Recognizer:
         return Adapter(prototypes.reshape(-1, size), np.repeat(np.arange(digits), per_digit), min_similarity[0])
 
     def learn(
-        self, image: Image.Image | NDArray[Any], label: int, source: str = "api", replace: bool = False
+        self,
+        image: Image.Image | NDArray[Any],
+        label: int,
+        source: str = "api",
+        replace: bool = False,
+        strokes: Strokes | None = None,
     ) -> Example:
         """Teach the profile that `image` (as for `digit`) shows `label`; later answers use it.
 
-        Returns the stored `profile.Example`. Raises ProfileConflict, storing nothing, if
-        the example would make earlier ones read as another digit (replace=True: drop
+        strokes: how it was drawn ([(x, y), ...] polylines, canvas px), where it was: the profile
+        keeps them beside it. Returns the stored `profile.Example`. Raises ProfileConflict, storing
+        nothing, if the example would make earlier ones read as another digit (replace=True: drop
         those and keep this one); ProfileError without a usable profile; NoInkError.
         """
         preprocess = _preprocess()
         found = preprocess.locate_digit(_ink_of(image))
         if found is None:
             raise NoInkError("no ink found: the image is blank")
-        return self.learn_input(found[1], label, source, replace)
+        return self.learn_input(found[1], label, source, replace, strokes)
 
     def learn_input(
-        self, model_input: NDArray[np.floating], label: int, source: str = "api", replace: bool = False
+        self,
+        model_input: NDArray[np.floating],
+        label: int,
+        source: str = "api",
+        replace: bool = False,
+        strokes: Strokes | None = None,
     ) -> Example:
-        """As `learn`, for a model input: float (28, 28) in [0, 1], ink 1 (`DigitResult.model_input`)."""
-        return self.load()._reading.learn(model_input, label, source, replace)
+        """As `learn`, for a model input: float (28, 28) in [0, 1], ink 1 (`DigitResult.model_input`);
+        strokes: `DigitResult.strokes`."""
+        return self.load()._reading.learn(model_input, label, source, replace, strokes)
 
     def undo(self) -> Example | None:
         """Forget the profile's newest example; returns it (None if there was none)."""
@@ -328,8 +342,9 @@ class Recognizer:
         too (`digitrec.combine`): the answer weighs both, and is "not sure" when they are both
         sure of different digits. Without a path model, the picture alone, as `digit`.
         """
-        result = self.digit(render_strokes(strokes, pen_width))
-        return self._with_path(result, [s for s in strokes if len(s)])
+        drawn = [s for s in strokes if len(s)]
+        result = dataclasses.replace(self.digit(render_strokes(strokes, pen_width)), strokes=drawn)
+        return self._with_path(result, drawn)
 
     def number_from_strokes(
         self, strokes: Strokes, pen_width: int = DEFAULT_PEN_WIDTH, size: tuple[int, int] | None = None
@@ -337,10 +352,11 @@ class Recognizer:
         """As `number`, each digit also read by its own strokes' path (see `digit_from_strokes`).
         `size`: the canvas's (width, height), as `render_strokes` takes it (default: just the ink's)."""
         number = self.number(render_strokes(strokes, pen_width, size=size))
-        if self._path_model() is None:
-            return number
         groups = _strokes_by_box([s for s in strokes if len(s)], [d.box for d in number.digits])
-        return NumberResult([self._with_path(d, group) for d, group in zip(number.digits, groups)])
+        digits = [dataclasses.replace(d, strokes=group) for d, group in zip(number.digits, groups)]
+        if self._path_model() is None:
+            return NumberResult(digits)
+        return NumberResult([self._with_path(d, group) for d, group in zip(digits, groups)])
 
     def _path_model(self) -> Any:
         """The path model's ONNX Runtime session, loaded once; None if the model has none."""

@@ -9,6 +9,9 @@ changes that keep them current (learning with its conflict check, undo, forget, 
 The network stays with the recogniser (`digitrec.recognize`): what this needs of it comes as
 two callables, the network's forms of model inputs and the model's own Adapter (its
 prototypes), so the profile code never imports the recogniser.
+
+An example drawn in the window keeps its strokes (`store`); `strokes(example)` reads them on
+demand, for a rule that weighs how a drawing was drawn beside how it looks.
 """
 
 import threading
@@ -19,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from digitrec.profile.adapt import Adapter, unit
-from digitrec.profile.store import Example, Profile, ProfileError
+from digitrec.profile.store import Example, Profile, ProfileError, Strokes
 
 # The network's forms: float32 (n, 28, 28) model inputs in [0, 1], ink 1 -> float32 (n, G).
 FormsOf = Callable[[NDArray[np.float32]], NDArray[np.float32]]
@@ -109,9 +112,15 @@ class ProfileReading:
         return example.file, stat.st_mtime_ns, stat.st_size
 
     def learn(
-        self, model_input: NDArray[np.floating], label: int, source: str = "api", replace: bool = False
+        self,
+        model_input: NDArray[np.floating],
+        label: int,
+        source: str = "api",
+        replace: bool = False,
+        strokes: Strokes | None = None,
     ) -> Example:
-        """Store `model_input` (float (28, 28) in [0, 1], ink 1) as an example of `label`; returns its Example.
+        """Store `model_input` (float (28, 28) in [0, 1], ink 1) as an example of `label`, with the strokes
+        it was drawn with where given ([(x, y), ...] polylines, canvas px); returns its Example.
 
         Raises ProfileConflict, storing nothing, if the example would make earlier ones read as another
         digit (replace=True: drop those and keep this one); ProfileError without a usable profile.
@@ -131,9 +140,14 @@ class ProfileReading:
                 raise ProfileConflict(_conflict_message(label, asked), asked, self.profile.images(asked))
             if contradicted:
                 self.profile.remove([e.id for e in contradicted])
-            example = self.profile.add(model_input, label, source)
+            example = self.profile.add(model_input, label, source, strokes)
             self.reload()
             return example
+
+    def strokes(self, example: Example) -> list[list[tuple[float, float]]] | None:
+        """The strokes `example` was drawn with ([(x, y), ...] polylines, canvas px), or None if it has none
+        (or there is no profile). Raises ProfileError naming a damaged strokes file."""
+        return None if self.profile is None else self.profile.strokes(example)
 
     def change(self, change: Callable[[Profile], Changed]) -> Changed:
         """Apply change(profile) (any of `Profile`'s changes) and read the profile again; returns what it
