@@ -216,6 +216,7 @@ def test_delete_removes_the_profile_and_keeps_a_copy_that_import_brings_back(pro
 def test_delete_leaves_files_it_does_not_own(tmp_path):
     folder = tmp_path / "mine"
     Profile(folder).add(a_digit(), 1)
+    Profile(folder).add(a_digit(), 7, strokes=[[(40.0, 50.0), (120.0, 50.0)]])
     (folder / "notes.txt").write_text("mine")
     Profile(folder).delete()
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
