@@ -32,7 +32,7 @@ whose '1' is MNIST's '7' reads MNIST's '7's as '1's, and that is right for that 
 how long a correction takes to count in a profile that already holds many examples (--sizes;
 MNIST test digits as the examples).
 
-Nothing here tunes anything: `digitrec.adapt` has one setting, the model's min_similarity,
+Nothing here tunes anything: `digitrec.profile.adapt` has one setting, the model's min_similarity,
 fixed on MNIST. `--writers design` runs pendigits writers 1-20 instead (training writers of
 the models that train on pen digits), the only writers a design choice may look at.
 """
