@@ -175,6 +175,8 @@ class Recognizer:
                 session = bundle.load_session(self.model_path, threads=_threads)
                 session.run(None, {"image": np.zeros((1, 28, 28, 1), np.float32)})  # warm up now
                 self._session = session
+                # Under this lock, so no answer comes before the profile is read. The reading's own lock is
+                # taken only by threads past this point, so its calls back into `_run` find the model loaded.
                 self._reading.reload()
         return self
 
