@@ -274,6 +274,37 @@ def test_rule_an_example_counts_only_from_min_similarity():
     assert adapter((form(0, 0, 0.9, 0.5), 5)).deciding_examples(far[None]).tolist() == [-1]
 
 
+NO_PATH = np.full(2, np.nan, np.float32)
+
+
+def with_paths(*examples):
+    """An Adapter holding (form, path form, label) examples (a NaN path: drawn without strokes)."""
+    return Adapter(PROTOTYPES, PROTOTYPE_LABELS, 0.6).with_examples(
+        np.stack([f for f, _, _ in examples]),
+        [label for _, _, label in examples],
+        np.stack([p for _, p, _ in examples]),
+    )
+
+
+def test_rule_a_drawing_like_one_example_but_drawn_like_another_is_read_as_it_was_drawn():
+    # Their '7' and their '1' look alike (a flagged '1'); they were drawn differently: along a bar, up a flag.
+    profile = with_paths(
+        (form(1, 0.3), np.array([1, 0], np.float32), 7), (form(1, 0.7), np.array([0, 1], np.float32), 1)
+    )
+    drawing = form(1, 0.4)  # looks more like their '7' (0.99 against 0.95)
+    assert profile.deciding_examples(drawing[None]).tolist() == [0]  # no path: the picture's nearest
+    assert profile.deciding_examples(drawing[None], paths=np.array([[0.1, 1]], np.float32)).tolist() == [1]
+
+
+def test_rule_an_example_or_drawing_without_strokes_is_compared_by_its_forms_alone():
+    drawing, drawn_like_the_one = form(1, 0.4)[None], np.array([[0.1, 1]], np.float32)
+    profile = with_paths((form(1, 0.3), NO_PATH, 7), (form(1, 0.7), np.array([0, 1], np.float32), 1))
+    alike = profile.similarities(drawing, drawn_like_the_one)[0]
+    forms_alone = profile.similarities(drawing)[0]
+    assert alike[0] == forms_alone[0] and alike[1] != forms_alone[1]
+    assert profile.similarities(drawing, NO_PATH[None]).tolist() == forms_alone[None].tolist()
+
+
 # ---------------------------------------------------------------- the command line
 
 

@@ -4,7 +4,8 @@
     r.digit(image)                   # DigitResult: .digit, .probabilities, .confident, .model_input
                                      # (with a profile: .example, the person's example that decided it)
     r.number(image)                  # NumberResult: .text and one DigitResult per digit, left to right
-    r.digit_from_strokes(strokes)    # strokes as a canvas records them
+    r.digit_from_strokes(strokes)    # strokes as a canvas records them: read as a picture and as a path
+                                     # (.picture_probabilities, .path_probabilities: each reading alone)
 
     r = Recognizer(profile="alice")  # with a person's handwriting profile (digitrec.profile)
     r.learn(image, 7)                # teach it: the next answers use this example
@@ -87,6 +88,10 @@ class DigitResult:
     [0, 1], what the model saw; box: (left, top, right, bottom) in the image;
     strokes: the strokes it was read from ([(x, y), ...] polylines, canvas px: a
     number's digit, its own), None for an image.
+
+    Read from strokes with a path model, the answer weighs two readings (`digitrec.combine`):
+    picture_probabilities, the picture model's, and path_probabilities, the path model's, each
+    float32 (10,); both None for an image, path_probabilities None without a path model.
     """
 
     digit: int
@@ -100,6 +105,8 @@ class DigitResult:
     # `probabilities` unless an example decided the answer (None: not given, as for `probabilities`).
     model_probabilities: NDArray[np.float32] | None = None
     strokes: Strokes | None = None
+    picture_probabilities: NDArray[np.float32] | None = None
+    path_probabilities: NDArray[np.float32] | None = None
 
     @property
     def model_digit(self) -> int:
@@ -162,7 +169,9 @@ class Recognizer:
         self._path: Any = False  # the path model's session: False until looked for, None if there is none
         # The profile's bookkeeping (its examples, their forms, learning): digitrec.profile.reading.
         profile = profile if profile is None or isinstance(profile, Profile) else Profile(profile)
-        self._reading = ProfileReading(profile, forms=self._network_forms, base=self._base_adapter)
+        self._reading = ProfileReading(
+            profile, forms=self._network_forms, base=self._base_adapter, paths=self._path_forms
+        )
         self._lock = threading.RLock()
 
     def load(self) -> "Recognizer":
@@ -204,6 +213,20 @@ class Recognizer:
         """float32 (n, 28, 28) in [0, 1] -> float32 (n, G): the network's forms, where a profile's examples are
         compared with drawings (what `ProfileReading` gets of the network)."""
         return self._run("forms", model_inputs)
+
+    def _path_forms(self, drawings: Sequence[Strokes]) -> NDArray[np.float32] | None:
+        """float32 (n, H): the path model's forms of n drawings' strokes, where a profile compares paths (what
+        `ProfileReading` gets of the path model); None if there is no path model, or one exported without
+        them."""
+        session = self._path_model()
+        if session is None or "forms" not in {o.name for o in session.get_outputs()}:
+            return None
+        from digitrec import pen_path
+
+        forms: NDArray[np.float32] = session.run(
+            ["forms"], {"path": np.stack([pen_path.features(s) for s in drawings])}
+        )[0]
+        return forms
 
     def _base_adapter(self) -> Adapter:
         """The model's own Adapter, without examples: its prototypes and min_similarity. Raises ProfileError
@@ -282,14 +305,17 @@ class Recognizer:
         digit, and to those examples alone (-1 with none). model_input: float (28, 28) in [0, 1], ink 1."""
         return self.load()._reading.likeness(model_input, digit)
 
-    def nearest_examples(self, model_input: NDArray[np.floating]) -> dict[int, tuple[Example, float]]:
+    def nearest_examples(
+        self, model_input: NDArray[np.floating], strokes: Strokes | None = None
+    ) -> dict[int, tuple[Example, float]]:
         """{digit: (Example, similarity)}: the profile's nearest example of each digit it holds to
-        `model_input` (float (28, 28) in [0, 1], ink 1), by cosine similarity of forms in [-1, 1].
+        `model_input` (float (28, 28) in [0, 1], ink 1), by the similarity in [-1, 1] the rule weighs:
+        that of forms, and of paths where `strokes` (the drawing's) and the example's are both known.
 
         What a profile's answer is weighed on: an example decides a drawing only from the model's
         `min_similarity` (`adapt`). Empty without a profile or examples.
         """
-        return self.load()._reading.nearest_examples(model_input)
+        return self.load()._reading.nearest_examples(model_input, strokes)
 
     def probabilities(self, model_inputs: NDArray[np.floating]) -> NDArray[np.float32]:
         """float32 (n, 28, 28) in [0, 1] -> float32 (n, 10), with the profile's examples applied."""
@@ -318,11 +344,7 @@ class Recognizer:
 
     def digit(self, image: Image.Image | NDArray[Any]) -> DigitResult:
         """The single digit in `image`. Raises NoInkError if there is no ink."""
-        preprocess = _preprocess()
-        found = preprocess.locate_digit(_ink_of(image))
-        if found is None:
-            raise NoInkError("no ink found: the image is blank")
-        return self._results([found])[0]
+        return self._digit(_ink_of(image))
 
     def number(self, image: Image.Image | NDArray[Any]) -> NumberResult:
         """All digits in `image`, left to right, predicted in one batch.
@@ -331,34 +353,45 @@ class Recognizer:
         whose stem stands apart) are read as one too, and taken as one where that
         reading is sure: the parts alone often read as sure digits ('1' and '1').
         """
-        preprocess = _preprocess()
-        digits, joins = preprocess.split_digits(_ink_of(image), joins=True)
-        results = self._results(digits + [joined for _, joined in joins])  # one batch for all
-        singles = results[: len(digits)]
-        return NumberResult(_joined(singles, [(i, whole) for (i, _), whole in zip(joins, results[len(digits) :])]))
+        return self._number(_ink_of(image))
 
     def digit_from_strokes(self, strokes: Strokes, pen_width: int = DEFAULT_PEN_WIDTH) -> DigitResult:
         """`strokes`: list of [(x, y), ...] polylines in canvas pixels, in drawing order.
 
         Read as a picture and, where the model has a path model beside it, by how it was drawn
         too (`digitrec.combine`): the answer weighs both, and is "not sure" when they are both
-        sure of different digits. Without a path model, the picture alone, as `digit`.
+        sure of different digits. Without a path model, the picture alone, as `digit`. With a
+        profile, the person's examples weigh how it was drawn too (`profile.adapt.PATH_WEIGHT`).
         """
         drawn = [s for s in strokes if len(s)]
-        result = dataclasses.replace(self.digit(render_strokes(strokes, pen_width)), strokes=drawn)
-        return self._with_path(result, drawn)
+        return self._digit(_ink_of_strokes(strokes, pen_width), drawn)
 
     def number_from_strokes(
         self, strokes: Strokes, pen_width: int = DEFAULT_PEN_WIDTH, size: tuple[int, int] | None = None
     ) -> NumberResult:
         """As `number`, each digit also read by its own strokes' path (see `digit_from_strokes`).
         `size`: the canvas's (width, height), as `render_strokes` takes it (default: just the ink's)."""
-        number = self.number(render_strokes(strokes, pen_width, size=size))
-        groups = _strokes_by_box([s for s in strokes if len(s)], [d.box for d in number.digits])
-        digits = [dataclasses.replace(d, strokes=group) for d, group in zip(number.digits, groups)]
-        if self._path_model() is None:
-            return NumberResult(digits)
-        return NumberResult([self._with_path(d, group) for d, group in zip(digits, groups)])
+        drawn = [s for s in strokes if len(s)]
+        return self._number(_ink_of_strokes(strokes, pen_width, size), drawn)
+
+    def _digit(self, ink: NDArray[np.float32], strokes: Strokes | None = None) -> DigitResult:
+        """The single digit in ink (h, w) float32 in [0, 1]; `strokes`: its strokes where known."""
+        found = _preprocess().locate_digit(ink)
+        if found is None:
+            raise NoInkError("no ink found: the image is blank")
+        return self._read([found], None if strokes is None else [strokes])[0][0]
+
+    def _number(self, ink: NDArray[np.float32], strokes: Strokes | None = None) -> NumberResult:
+        """The digits in ink (h, w) float32 in [0, 1], left to right; `strokes`: its strokes where known,
+        each digit read with its own (a stroke goes to the digit it lies in)."""
+        digits, joins = _preprocess().split_digits(ink, joins=True)
+        groups = None
+        if strokes is not None:
+            singles = _strokes_by_box(strokes, [_box(box) for box, _ in digits])
+            groups = singles + [singles[i] + singles[i + 1] for i, _ in joins]
+        results, pictures = self._read(digits + [joined for _, joined in joins], groups)  # one batch for all
+        wholes = list(zip([i for i, _ in joins], results[len(digits) :], pictures[len(digits) :]))
+        return NumberResult(_joined(results[: len(digits)], wholes))
 
     def _path_model(self) -> Any:
         """The path model's ONNX Runtime session, loaded once; None if the model has none."""
@@ -367,52 +400,93 @@ class Recognizer:
                 self._path = bundle.load_path_session(self.model_path, threads=_threads)
             return self._path
 
-    def _with_path(self, result: DigitResult, strokes: Strokes) -> DigitResult:
-        """A picture's DigitResult combined with its strokes' path; as it was if there is no path
-        model, no strokes, or the person's profile decided it (their examples come first)."""
-        session = self._path_model()
-        if session is None or not strokes or result.from_profile:
-            return result
-        from digitrec import combine, pen_path
+    def _read_paths(
+        self, groups: Sequence[Strokes] | None, count: int
+    ) -> tuple[NDArray[np.float32] | None, NDArray[np.float32] | None]:
+        """(float32 (count, 10) the path model's probabilities, float32 (count, H) its forms or None), NaN
+        rows for a digit without strokes; (None, None) without strokes or a path model."""
+        session = self._path_model() if groups is not None else None
+        rows = [i for i, group in enumerate(groups or []) if group]
+        if session is None or not rows:
+            return None, None
+        from digitrec import pen_path
 
-        path = session.run(["probabilities"], {"path": pen_path.features(strokes)[None]})[0][0]
-        both = combine.combined(result.probabilities, path)
+        assert groups is not None
+        names = [o.name for o in session.get_outputs()]
+        outputs = session.run(
+            [n for n in ("probabilities", "forms") if n in names],
+            {"path": np.stack([pen_path.features(groups[i]) for i in rows])},
+        )
+        probabilities = np.full((count, 10), np.nan, np.float32)
+        probabilities[rows] = outputs[0]
+        if len(outputs) < 2:
+            return probabilities, None
+        forms = np.full((count, outputs[1].shape[1]), np.nan, np.float32)
+        forms[rows] = outputs[1]
+        return probabilities, forms
+
+    def _read(
+        self, boxed_inputs: Sequence[tuple[Sequence[float], NDArray[np.float32]]], groups: Sequence[Strokes] | None
+    ) -> tuple[list[DigitResult], list[DigitResult]]:
+        """A DigitResult for each (box, model input float32 (28, 28) in [0, 1]), read in one batch, each with
+        its strokes in `groups` where known; and each one as the picture alone read it (with the profile).
+
+        An answer an example of the profile decided is that example's digit (their examples come first);
+        any other with strokes weighs the picture and the path (`digitrec.combine`).
+        """
+        if not boxed_inputs:
+            return [], []
+        boxes, inputs = zip(*boxed_inputs)
+        batch = np.stack(inputs)
+        # One profile state for the whole batch, even if a correction lands meanwhile.
+        adapter, examples = self.load()._reading.state
+        paths, path_forms = self._read_paths(groups, len(inputs))
+        if adapter is not None and len(adapter):
+            picture, forms = self._run_both(batch)
+            adjusted, deciding = adapter.adjust(picture, forms, path_forms)
+        else:
+            picture = adjusted = self._run("probabilities", batch)
+            deciding = np.full(len(inputs), -1)
+        results, pictures = [], []
+        for row, (box, x) in enumerate(zip(boxes, inputs)):
+            mine = picture[row]
+            path = None if paths is None or np.isnan(paths[row]).any() else paths[row]
+            result = DigitResult(
+                digit=int(adjusted[row].argmax()),
+                probabilities=adjusted[row],
+                confident=bool(adjusted[row].max() >= self.threshold and x.mean() <= MAX_MEAN_INK),
+                model_input=x,
+                box=_box(box),
+                from_profile=bool(deciding[row] >= 0),
+                example=examples[deciding[row]] if deciding[row] >= 0 else None,
+                model_probabilities=np.asarray(mine, np.float32),
+                strokes=None if groups is None else groups[row],
+                picture_probabilities=None if groups is None else np.asarray(mine, np.float32),
+                path_probabilities=path,
+            )
+            results.append(result if path is None else self._with_path(result, path))
+            pictures.append(result)
+        return results, pictures
+
+    def _with_path(self, result: DigitResult, path: NDArray[np.float32]) -> DigitResult:
+        """A picture's DigitResult weighed with its path's probabilities (float32 (10,)): the model's own
+        answer is their combination; the answer too, unless an example of the profile decided it."""
+        from digitrec import combine
+
+        picture = np.asarray(result.model_probabilities)[None]
+        both = combine.combined(picture, path[None])[0]
+        if result.from_profile:
+            return dataclasses.replace(result, model_probabilities=both)
         # The combination's own "not sure" (combine.THRESHOLD, chosen with its weight), not the
         # picture's threshold, unless the caller set another one.
         threshold = combine.THRESHOLD if self.threshold == CONFIDENCE_THRESHOLD else self.threshold
-        confident = result.model_input.mean() <= MAX_MEAN_INK and not combine.not_sure(
-            result.probabilities, path, threshold=threshold
+        confident = (
+            result.model_input.mean() <= MAX_MEAN_INK
+            and not combine.not_sure(picture, path[None], threshold=threshold)[0]
         )
         return dataclasses.replace(
             result, digit=int(both.argmax()), probabilities=both, confident=bool(confident), model_probabilities=both
         )
-
-    def _results(self, boxed_inputs: Sequence[tuple[Sequence[float], NDArray[np.float32]]]) -> list[DigitResult]:
-        """A DigitResult for each (box, model input float32 (28, 28) in [0, 1]), read in one batch."""
-        if not boxed_inputs:
-            return []
-        boxes, inputs = zip(*boxed_inputs)
-        # One profile state for the whole batch, even if a correction lands meanwhile.
-        adapter, examples = self.load()._reading.state
-        if adapter is not None and len(adapter):
-            own, forms = self._run_both(np.stack(inputs))
-            probabilities, deciding = adapter.adjust(own, forms)
-        else:
-            own = probabilities = self._run("probabilities", np.stack(inputs))
-            deciding = np.full(len(inputs), -1)
-        return [
-            DigitResult(
-                digit=int(p.argmax()),
-                probabilities=p,
-                confident=bool(p.max() >= self.threshold and x.mean() <= MAX_MEAN_INK),
-                model_input=x,
-                box=_box(box),
-                from_profile=bool(by >= 0),
-                example=examples[by] if by >= 0 else None,
-                model_probabilities=np.asarray(mine, np.float32),
-            )
-            for box, x, p, mine, by in zip(boxes, inputs, probabilities, own, deciding)
-        ]
 
 
 def _box(box: Sequence[float]) -> Box:
@@ -435,13 +509,14 @@ def _strokes_by_box(strokes: Strokes, boxes: Sequence[Box]) -> list[list[Sequenc
     return groups
 
 
-def _joined(singles: Sequence[DigitResult], joins: Sequence[tuple[int, DigitResult]]) -> list[DigitResult]:
-    """The digits left to right, where each sure join [(i, DigitResult), ...] replaces
-    digits i and i + 1; the surest first, and no digit in two joins."""
+def _joined(singles: Sequence[DigitResult], joins: Sequence[tuple[int, DigitResult, DigitResult]]) -> list[DigitResult]:
+    """The digits left to right, where each join [(i, DigitResult, as the picture read it), ...] the picture
+    was sure of replaces digits i and i + 1; the surest first, and no digit in two joins. (The picture
+    decides which: the path reads a digit, not whether two pieces are one.)"""
     kept: list[DigitResult | None] = list(singles)
     taken: set[int] = set()
-    for i, whole in sorted(joins, key=lambda join: -join[1].confidence):
-        if whole.confident and not taken & {i, i + 1}:
+    for i, whole, picture in sorted(joins, key=lambda join: -join[2].confidence):
+        if picture.confident and not taken & {i, i + 1}:
             kept[i : i + 2] = [whole, None]
             taken |= {i, i + 1}
     return [result for result in kept if result is not None]
@@ -461,6 +536,16 @@ def _ink_of(image: Image.Image | NDArray[Any]) -> NDArray[np.float32]:
     from digitrec import paper
 
     return paper.to_ink(as_pillow(image))
+
+
+def _ink_of_strokes(strokes: Strokes, pen_width: int, size: tuple[int, int] | None = None) -> NDArray[np.float32]:
+    """The ink of strokes drawn as the window draws them (`render_strokes`): float32 (h, w) in [0, 1], ink 1.
+    What `paper.to_ink` finds in that picture, without looking for paper: a drawing has none (on all 7,494
+    pendigits digits drawn on the window's canvas the two are equal to the bit), and it costs a third of a
+    drawing's answer."""
+    picture = np.asarray(render_strokes(strokes, pen_width, size=size), np.float32)
+    ink: NDArray[np.float32] = 1.0 - picture / np.float32(255.0)
+    return ink
 
 
 def as_pillow(image: Image.Image | NDArray[Any]) -> Image.Image:
