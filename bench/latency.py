@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from digitrec import Recognizer, bundle, data, paper, preprocess, synthetic
-from digitrec.explain import Explainer
+from digitrec.inside.evidence import Explainer
 from digitrec.profile import PROFILES_ENV
 from digitrec.recognize import answer_one_at_a_time
 

@@ -4,8 +4,8 @@
                                                     # evidence for the answer and the runner-up, the layers
     digitrec explain --number cheque.png --json     # the numbers: answer, probabilities, each map 28x28
 
-The same maps and layers as the window's Why? view (`digitrec.explain`, coloured by
-`digitrec.heatmap`), drawn with Pillow alone: the default install writes them.
+The same maps and layers as the window's Why? view (`digitrec.inside.evidence`, coloured by
+`digitrec.inside.pictures`), drawn with Pillow alone: the default install writes them.
 """
 
 import json
@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from digitrec import batch, heatmap
+from digitrec import batch
 from digitrec.errors import DigitrecError, UsageError
-from digitrec.explain import Explainer
 from digitrec.files import atomic_path
 from digitrec.image import open_image
+from digitrec.inside import pictures
+from digitrec.inside.evidence import Explainer
 from digitrec.profile import count_examples
 from digitrec.recognize import NoInkError, NumberResult, Recognizer
 
@@ -208,9 +209,9 @@ def picture(name, image, result, explanations, examples, profile_name=None, digi
         ink = why.model_input
         images = [
             Image.fromarray(np.round(ink * 255).astype(np.uint8)).resize((side, side), Image.Resampling.NEAREST),
-            heatmap.map_image(why.contrast, ink, side),
-            heatmap.map_image(why.evidence, ink, side),
-            heatmap.map_image(why.runner_up_evidence, ink, side),
+            pictures.map_image(why.contrast, ink, side),
+            pictures.map_image(why.evidence, ink, side),
+            pictures.map_image(why.runner_up_evidence, ink, side),
         ]
         captions = [
             "what the model saw\n(28×28)",
@@ -222,10 +223,10 @@ def picture(name, image, result, explanations, examples, profile_name=None, digi
             images.append(Image.fromarray(np.round(example * 255).astype(np.uint8)).resize((side, side)))
             captions.append(f"your example that\ndecided it: a {digit.example.label}")
         sheet.row(images, captions)
-        sheet.row([heatmap.legend(side * 2)], [f"{why.ends[0]}  ←  nothing  →  {why.ends[1]}"])
+        sheet.row([pictures.legend(side * 2)], [f"{why.ends[0]}  ←  nothing  →  {why.ends[1]}"])
         sheet.text("what each layer saw (its strongest channels first; white = strong):", "text")
         for layer in why.layers:
-            sheet.row([heatmap.channel_tiles(layer, CHANNELS, TILE)], [layer.label])
+            sheet.row([pictures.channel_tiles(layer, CHANNELS, TILE)], [layer.label])
     return sheet.render()
 
 
@@ -234,7 +235,7 @@ def _file_with_evidence(image, result, explanations, max_width):
     grey = image.convert("L").convert("RGBA")
     for digit, why in zip(result.digits, explanations):
         left, top, right, bottom = digit.box
-        grey.alpha_composite(heatmap.overlay(why.contrast, why.model_input, (right - left, bottom - top)), (left, top))
+        grey.alpha_composite(pictures.overlay(why.contrast, why.model_input, (right - left, bottom - top)), (left, top))
     zoom = min(FILE_HEIGHT / grey.height, max_width / grey.width)
     shown = grey.resize(
         (max(1, round(grey.width * zoom)), max(1, round(grey.height * zoom))), Image.Resampling.LANCZOS

@@ -27,7 +27,7 @@ these settings: bench/inside.py, docs/inside.md (deleting the 10% of the ink
 the map ranks highest lowers the answer's probability many times as much as
 deleting a random 10%; the issue's bound is 3x).
 
-It runs on ONNX Runtime, from the opened-up network (`digitrec.inside`) beside the
+It runs on ONNX Runtime, from the opened-up network (`digitrec.inside.layers_export`) beside the
 answering model, `MODEL.inside.onnx`, loaded only when first asked: the answers
 cost nothing more while the view is off. It explains the digit given (the app's
 answer, which a profile or several networks may have decided), not that network's own choice.
@@ -53,7 +53,7 @@ STROKE_SIGMA = 1.5
 # on MNIST's validation split (5,000) the runner-up was right for 2 of the 4,927 digits below 1% and 7 of the
 # 73 at or above it (docs/inside.md).
 REAL_SAY = 0.01
-METADATA_KEY = "digitrec.layers"  # as digitrec.inside writes it
+METADATA_KEY = "digitrec.layers"  # as digitrec.inside.layers_export writes it
 NUM_CLASSES = 10
 # A digit's score, as weights on the ten logits (row d: digit d's): its logit less the mean of the ten. The
 # probabilities ignore what the ten logits share (a network may raise them all with the ink and answer the

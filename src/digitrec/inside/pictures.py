@@ -1,12 +1,12 @@
 """The Why? view's pictures, as Pillow images: the evidence in colour, the layers' channels as tiles.
 
-Shared by the window (`digitrec.gui.inside`) and `digitrec explain`'s picture (`digitrec.why`),
+Shared by the window (`digitrec.gui.inside`) and `digitrec explain`'s picture (`digitrec.inside.command`),
 so both show the same thing the same way. Pure NumPy and Pillow: the default install draws them.
 
 Colours: red where the ink pushed toward the answer, blue where it pushed toward the runner-up
-(when the runner-up has a real say, `explain.Explanation.against`) or away from the answer (when
+(when the runner-up has a real say, `evidence.Explanation.against`) or away from the answer (when
 not), white where it did neither; the ink itself shows in grey under weak evidence, so the digit
-stays readable. The maps come smooth at a stroke's scale (`explain.spread_over_ink`), so each
+stays readable. The maps come smooth at a stroke's scale (`evidence.spread_over_ink`), so each
 pixel is drawn as it is. A map is scaled to its own strongest pixel (the 99th
 percentile, so one pixel does not wash the rest out): colours compare within a map, not across maps.
 """
@@ -73,7 +73,7 @@ def legend(width, height=12):
 
 
 def channel_tiles(layer, count, tile, columns=None):
-    """A layer's `count` strongest channels (explain.Layer) side by side, each tile x tile px, white on
+    """A layer's `count` strongest channels (evidence.Layer) side by side, each tile x tile px, white on
     black on one scale for the whole layer (a weak channel looks weak). A 1x1 layer's channels (c values)
     show as one strip of cells instead, strongest first. Returns a Pillow "L" image."""
     activations = layer.activations

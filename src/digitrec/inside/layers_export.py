@@ -1,8 +1,8 @@
 """The network opened up, for the window's "Why?" view and `digitrec explain`: one network's layers'
 outputs and the gradient of its scores, in an ONNX file of its own beside the model.
 
-    digitrec export my.keras           # my.onnx, and my.inside.onnx beside it
-    inside.export_file("my.keras")     # my.inside.onnx alone (e.g. again, for a new bundled model)
+    digitrec export my.keras                # my.onnx, and my.inside.onnx beside it
+    layers_export.export_file("my.keras")   # my.inside.onnx alone (e.g. again, for a new bundled model)
 
 The file (`bundle.inside_path`) maps
 
@@ -17,8 +17,8 @@ The file (`bundle.inside_path`) maps
 
 Why a file apart from the answering export (`digitrec.export`): that one stays as it is whatever
 answers (one network, or several averaged), and the app loads this one only when the view is used.
-It opens one network: `inside_network` takes a Keras Sequential network of digitrec's architectures
-(`default` or `seed`), so for an ensemble, pass one of its members.
+It opens one network: `stages` takes a Keras Sequential network of digitrec's architectures
+(`default` or `seed`), or of an ensemble its first member.
 
 Why the backward pass is written out here instead of left to TensorFlow's autodiff: tf2onnx
 cannot convert the ops autodiff makes (ReluGrad, and batch norm's), while this network's gradient
