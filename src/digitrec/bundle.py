@@ -12,7 +12,7 @@ from digitrec.errors import DigitrecError
 
 BUNDLED_NAME = "digitrec.keras"
 EXPORT_SUFFIX = ".onnx"
-INSIDE_SUFFIX = ".inside.onnx"  # the network opened up, for the Why? view (`digitrec.inside.layers_export`)
+INSIDE_SUFFIX = ".inside.onnx"  # the network opened up, for the Why? view (`digitrec.inside`)
 
 
 def bundled_model_path():
@@ -44,7 +44,7 @@ def exported_path(model_path=None):
 
 
 def inside_path(model_path=None):
-    """Where a model's opened-up network (`digitrec.inside.layers_export`) lives: MODEL.inside.onnx beside MODEL.keras
+    """Where a model's opened-up network (`digitrec.inside`) lives: MODEL.inside.onnx beside MODEL.keras
     or MODEL.onnx (it may not exist)."""
     path = Path(model_path) if model_path else bundled_model_path()
     if path.name.endswith(INSIDE_SUFFIX):
