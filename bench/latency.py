@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from digitrec import Recognizer, bundle, data, paper, pendigits, preprocess, synthetic
-from digitrec.explain import Explainer
+from digitrec.inside.evidence import Explainer
 from digitrec.profile import PROFILES_ENV
 from digitrec.recognize import DEFAULT_PEN_WIDTH, answer_one_at_a_time
 

@@ -240,14 +240,15 @@ def add_export(commands):
 
 def run_export(args):
     need_training_extra("export")
-    from digitrec import export, inside
+    from digitrec import export
+    from digitrec.inside import layers_export
 
     out = export.export(args.model, data_dir=args.data)
     print(f"wrote {out}: the same answers as {args.model} on the 10,000 MNIST test digits, sha256 {export.sha256(out)}")
-    opened = inside.export_file(args.model, data_dir=args.data)
+    opened = layers_export.export_file(args.model, data_dir=args.data)
     print(
         f"wrote {opened}: its layers and gradients for the Why? view, the same as Keras' on "
-        f"{inside.CHECK_DIGITS} MNIST test digits"
+        f"{layers_export.CHECK_DIGITS} MNIST test digits"
     )
 
 
@@ -364,11 +365,11 @@ def add_explain(commands):
 
 
 def run_explain(args):
-    from digitrec import why
+    from digitrec.inside import command
     from digitrec.recognize import answer_one_at_a_time
 
     answer_one_at_a_time()
-    return why.explain_file(
+    return command.explain_file(
         args.file,
         out=args.out,
         number=args.number,

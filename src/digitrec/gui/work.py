@@ -35,7 +35,7 @@ class Ink(NamedTuple):
     strokes: list  # [[(x, y), ...], ...] canvas px, copied
     pen_width: int
     size: tuple  # the canvas's (width, height) px
-    explainer: object = None  # an explain.Explainer while the Why? view is on: why, in the same request
+    explainer: object = None  # an evidence.Explainer while the Why? view is on: why, in the same request
 
     def run(self, recognizer):
         number = answer_ink(recognizer, self)
@@ -48,7 +48,7 @@ class Ink(NamedTuple):
 
 
 class Reading(NamedTuple):
-    """An Ink's answer: the NumberResult, and while the Why? view is on, an explain.Explanation a digit
+    """An Ink's answer: the NumberResult, and while the Why? view is on, an evidence.Explanation a digit
     (or why there is none) and the profile example that decided each (float32 (28, 28), or None)."""
 
     number: NumberResult
