@@ -38,4 +38,7 @@ def _import_quietly() -> tuple[Any, Any]:
     return tf, keras
 
 
+# Declared Any: neither ships type information, and so declared a checker takes `keras.layers.Layer` as a base class.
+tf: Any
+keras: Any
 tf, keras = _import_quietly()

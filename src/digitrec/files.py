@@ -10,7 +10,7 @@ from digitrec.errors import DigitrecError
 
 
 @contextlib.contextmanager
-def atomic_path(dest: Path | str) -> Iterator[Path]:
+def atomic_path(dest: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside `dest`; rename it onto `dest` only if the block succeeds.
 
     The temporary name keeps `dest`'s suffix, since Keras and matplotlib pick the
@@ -32,12 +32,12 @@ def atomic_path(dest: Path | str) -> Iterator[Path]:
         Path(tmp).unlink(missing_ok=True)
 
 
-def write_text(dest: Path | str, text: str) -> None:
+def write_text(dest: str | os.PathLike[str], text: str) -> None:
     with atomic_path(dest) as tmp:
         tmp.write_text(text)
 
 
-def check_writable(dest: Path | str) -> None:
+def check_writable(dest: str | os.PathLike[str]) -> None:
     """Fail now, before any long work, if `dest` could not be written later."""
     dest = Path(dest)
     if dest.is_dir():
