@@ -22,8 +22,9 @@ import os
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+from numpy.typing import NDArray
 from PIL import Image
 
 from digitrec.errors import DigitrecError, UsageError
@@ -157,9 +158,11 @@ def read_one(recognizer: Recognizer, path: FileName, number: bool = False) -> Ro
             image = open_image(path)
             result = recognizer.number(image) if number else recognizer.digit(image)
         if number:
+            assert isinstance(result, NumberResult)  # read as a number
             if not result.digits:
                 raise NoInkError("no ink found: the image is blank")
             return Row(path, result)
+        assert image is not None  # read as a digit, a stroke file's drawing too
         return Row(path, result, digit_groups=digit_groups(image))
     except DigitrecError as error:
         message = str(error)
@@ -168,7 +171,7 @@ def read_one(recognizer: Recognizer, path: FileName, number: bool = False) -> Ro
         return Row(path, error=f"unexpected error, please report it ({type(error).__name__}: {error})")
 
 
-def digit_groups(image: Image.Image | None) -> int:
+def digit_groups(image: Image.Image | NDArray[Any]) -> int:
     """How many digit-sized groups of ink `image` (as for `Recognizer.digit`) holds, as a number is
     split into digits (`preprocess.split_digits`); two neighbours that may be one digit's strokes
     (`preprocess.staggered`: a '4' whose stem stands apart) count once. 0 for a blank image.
