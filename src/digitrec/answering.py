@@ -21,43 +21,47 @@ Nothing here knows about Tk.
 import dataclasses
 import queue
 import threading
+from collections.abc import Callable
+from typing import Any
 
 
 @dataclasses.dataclass(frozen=True)
 class Answer:
     """What `work` made of one request: its result, or the exception it raised (result None)."""
 
-    request: object
+    # Any: one answerer serves requests of several kinds (the GUI's `gui.work`), each with its own result.
+    request: Any
     final: bool
-    result: object = None
-    error: Exception = None
+    result: Any = None
+    error: Exception | None = None
 
 
 class Answerer:
     """Runs `work(request)` on one daemon thread for each request asked, in order."""
 
-    def __init__(self, work, name="digitrec answers"):
+    def __init__(self, work: Callable[[Any], Any], name: str = "digitrec answers") -> None:
         self._work = work
-        self._requests = queue.Queue()  # (number, request, final), or None: stop
-        self._answers = queue.Queue()  # an Answer, or None for a skipped request
+        self._requests: queue.Queue[tuple[int, Any, bool] | None] = queue.Queue()  # None: stop
+        self._answers: queue.Queue[Answer | None] = queue.Queue()  # None for a skipped request
         self._asked = 0  # requests asked so far, numbered 1, 2, ...: a live one numbered lower is superseded
         self._untaken = 0  # asked but not yet through `take` (skipped ones too); touched by the asking thread only
         threading.Thread(target=self._serve, name=name, daemon=True).start()
 
     @property
-    def busy(self):
+    def busy(self) -> bool:
         """True until every request asked so far has come out of `take` (answered or skipped)."""
         return self._untaken > 0
 
-    def ask(self, request, final):
+    def ask(self, request: Any, final: bool) -> None:
         """Queue `request`; final=False marks a live preview, skipped if a newer request comes before its turn."""
         self._asked += 1
         self._untaken += 1
         self._requests.put((self._asked, request, final))
 
-    def take(self):
+    def take(self) -> list[Answer]:
         """The Answers finished since the last call, in the order asked, skipped requests left out."""
-        answers = []
+        answers: list[Answer] = []
+
         while True:
             try:
                 answer = self._answers.get_nowait()
@@ -67,11 +71,12 @@ class Answerer:
             if answer is not None:
                 answers.append(answer)
 
-    def close(self):
+    def close(self) -> None:
         """Let the thread end once it has finished the requests already asked (returns at once)."""
         self._requests.put(None)
 
-    def _serve(self):  # the answerer's thread
+    def _serve(self) -> None:  # the answerer's thread
+
         while (item := self._requests.get()) is not None:
             number, request, final = item
             # _asked is only ever raised, by the asking thread: read late, it at worst lets a stale preview run.

@@ -9,12 +9,15 @@ replayed if the import fails.
 import os
 import sys
 import tempfile
+from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # later C++ logs (e.g. 'no CUDA driver')
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 
-def _import_quietly():
+def _import_quietly() -> tuple[Any, Any]:
+    """(tensorflow, keras), both Any to a type checker: neither ships type information."""
+
     sys.stderr.flush()
     saved = os.dup(2)
     with tempfile.TemporaryFile() as captured:
@@ -35,4 +38,7 @@ def _import_quietly():
     return tf, keras
 
 
+# Declared Any: neither ships type information, and so declared a checker takes `keras.layers.Layer` as a base class.
+tf: Any
+keras: Any
 tf, keras = _import_quietly()

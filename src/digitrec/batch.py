@@ -12,17 +12,38 @@ Each worker process answers with a recogniser of its own, one file at a time
 process, which is also what one task of a cluster (Dask, ...) runs.
 """
 
+from __future__ import annotations
+
 import collections
 import dataclasses
 import glob
 import itertools
 import os
+from collections.abc import Generator, Iterable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from numpy.typing import NDArray
+from PIL import Image
 
 from digitrec.errors import DigitrecError, UsageError
 from digitrec.image import open_image, render_strokes
-from digitrec.recognize import DEFAULT_PEN_WIDTH, NoInkError, NumberResult, Recognizer, answer_one_at_a_time
+from digitrec.recognize import (
+    DEFAULT_PEN_WIDTH,
+    DigitResult,
+    NoInkError,
+    NumberResult,
+    Recognizer,
+    answer_one_at_a_time,
+)
 from digitrec.stroke_files import STROKE_SUFFIXES, is_stroke_file, on_canvas, read_strokes
+
+if TYPE_CHECKING:  # for the checker alone: `profile_folder` imports it where it is used
+    from digitrec.profile import Profile
+
+FileName = str | os.PathLike[str]
+ProfileGiven: TypeAlias = "str | os.PathLike[str] | Profile"  # a profile's name, its folder, or a Profile
 
 # What counts as an image inside a folder or a pattern's matches (any case). A file named on
 # the command line is read whatever its name.
@@ -46,14 +67,14 @@ class Row:
     None if the file failed, and then error says why in one line (without the path)."""
 
     path: str
-    result: object = None
-    error: str = None
+    result: DigitResult | NumberResult | None = None
+    error: str | None = None
     # Read as a digit: how many digit-sized groups of ink the image holds (`digit_groups`); more
     # than one says it may hold a number, read whole with number=True. None when read as a number.
     digit_groups: int | None = None
 
 
-def available_cores():
+def available_cores() -> int:
     """The cores this process may run on (its affinity, where the system tells it)."""
     try:
         return len(os.sched_getaffinity(0))
@@ -61,17 +82,17 @@ def available_cores():
         return os.cpu_count() or 1
 
 
-def is_image_name(name):
+def is_image_name(name: str) -> bool:
     """Whether a folder or a pattern gives this file: an image's or a stroke file's name (SUFFIXES)."""
     return name.lower().endswith(SUFFIXES)
 
 
-def is_pattern(text):
+def is_pattern(text: str) -> bool:
     """Whether `text` is a glob pattern (as the `glob` module reads one)."""
     return any(sign in text for sign in "*?[")
 
 
-def find_images(inputs):
+def find_images(inputs: Iterable[FileName]) -> Iterator[str]:
     """Yield the image paths (str) that `inputs` name, lazily, in order.
 
     inputs: paths of files, folders, or glob patterns ('scans/**/*.png'), in the order given.
@@ -93,7 +114,7 @@ def find_images(inputs):
                     yield match
 
 
-def _walk(folder):
+def _walk(folder: str) -> Iterator[str]:
     """The images under `folder`, each level sorted by name: sorted as paths, and streamed."""
     try:
         with os.scandir(folder) as entries:
@@ -108,7 +129,7 @@ def _walk(folder):
             yield path
 
 
-def check_inputs(inputs):
+def check_inputs(inputs: Iterable[FileName]) -> None:
     """Raise UsageError, before any work, for an input that names nothing to read: a missing
     folder or other path (a missing image file is left to its row), a pattern matching no image,
     a folder holding none."""
@@ -124,7 +145,7 @@ def check_inputs(inputs):
         raise UsageError(f"{given}: no image file matches this pattern")
 
 
-def read_one(recognizer, path, number=False):
+def read_one(recognizer: Recognizer, path: FileName, number: bool = False) -> Row:
     """The Row for one file: read as a digit, or as a number; a failure is the row's error.
     A stroke file's drawing stays strokes, fitted to the window's canvas, up to the recogniser."""
     path = str(path)
@@ -137,9 +158,11 @@ def read_one(recognizer, path, number=False):
             image = open_image(path)
             result = recognizer.number(image) if number else recognizer.digit(image)
         if number:
+            assert isinstance(result, NumberResult)  # read as a number
             if not result.digits:
                 raise NoInkError("no ink found: the image is blank")
             return Row(path, result)
+        assert image is not None  # read as a digit, a stroke file's drawing too
         return Row(path, result, digit_groups=digit_groups(image))
     except DigitrecError as error:
         message = str(error)
@@ -148,7 +171,7 @@ def read_one(recognizer, path, number=False):
         return Row(path, error=f"unexpected error, please report it ({type(error).__name__}: {error})")
 
 
-def digit_groups(image):
+def digit_groups(image: Image.Image | NDArray[Any]) -> int:
     """How many digit-sized groups of ink `image` (as for `Recognizer.digit`) holds, as a number is
     split into digits (`preprocess.split_digits`); two neighbours that may be one digit's strokes
     (`preprocess.staggered`: a '4' whose stem stands apart) count once. 0 for a blank image.
@@ -163,10 +186,10 @@ def digit_groups(image):
     return len(groups) - sum(bool(preprocess.staggered(a, b)) for a, b in itertools.pairwise(groups))
 
 
-_recognizers = {}  # (model, profile folder) -> this process's Recognizer for them
+_recognizers: dict[tuple[str | None, str | None], Recognizer] = {}  # (model, profile folder) -> its Recognizer
 
 
-def recognizer(model=None, profile=None):
+def recognizer(model: FileName | None = None, profile: ProfileGiven | None = None) -> Recognizer:
     """This process's Recognizer for a model and profile (name, folder or Profile; None: the model
     alone), made and loaded on the first call and kept; the profile is read again at each call.
 
@@ -183,7 +206,7 @@ def recognizer(model=None, profile=None):
     return _recognizers[key]
 
 
-def profile_folder(profile):
+def profile_folder(profile: ProfileGiven | None) -> str | None:
     """The absolute folder (str) of a profile given as a name, folder or Profile; None for None.
     Absolute, as a relative one without a '/' ('alice') would read as a profile's name."""
     from digitrec.profile import Profile
@@ -193,7 +216,13 @@ def profile_folder(profile):
     return str((profile if isinstance(profile, Profile) else Profile(profile)).folder.absolute())
 
 
-def read_files(paths, model=None, number=False, profile=None, jobs=1):
+def read_files(
+    paths: Iterable[FileName],
+    model: FileName | None = None,
+    number: bool = False,
+    profile: ProfileGiven | None = None,
+    jobs: int = 1,
+) -> Generator[Row]:
     """Yield a Row for each path of the iterable `paths`, in its order, as they are answered.
 
     model, profile: as for Recognizer (profile: name, folder or Profile; None: the model alone).
@@ -203,17 +232,19 @@ def read_files(paths, model=None, number=False, profile=None, jobs=1):
     Raises DigitrecError if the model cannot be used or a worker process dies.
     """
     reader = recognizer(model, profile)  # here too with workers: a model that cannot be used fails once, now
-    paths = iter(paths)
-    first = list(itertools.islice(paths, FEW_FILES))
-    paths = itertools.chain(first, paths)
+    given = iter(paths)
+    first = list(itertools.islice(given, FEW_FILES))
+    every = itertools.chain(first, given)
     if jobs <= 1 or len(first) < FEW_FILES:
-        for path in paths:
+        for path in every:
             yield read_one(reader, path, number)
         return
-    yield from _read_in_workers(paths, model, number, profile_folder(profile), jobs)
+    yield from _read_in_workers(every, model, number, profile_folder(profile), jobs)
 
 
-def _read_in_workers(paths, model, number, profile, jobs):
+def _read_in_workers(
+    paths: Iterator[FileName], model: FileName | None, number: bool, profile: str | None, jobs: int
+) -> Iterator[Row]:
     import concurrent.futures
     import multiprocessing
 
@@ -224,7 +255,8 @@ def _read_in_workers(paths, model, number, profile, jobs):
     pool = concurrent.futures.ProcessPoolExecutor(
         jobs, mp_context=multiprocessing.get_context(method), initializer=_start_worker, initargs=(model, profile)
     )
-    pending = collections.deque()  # futures of the tasks sent, oldest first: rows go out in input order
+    # (first path, future of its task's rows) of the tasks sent, oldest first: rows go out in input order
+    pending: collections.deque[tuple[FileName, Future[list[Row]]]] = collections.deque()
     try:
         for chunk in _chunks(paths, CHUNK):
             pending.append((chunk[0], pool.submit(_read_chunk, chunk, number)))
@@ -236,12 +268,12 @@ def _read_in_workers(paths, model, number, profile, jobs):
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _chunks(iterable, size):
+def _chunks(iterable: Iterator[FileName], size: int) -> Iterator[list[FileName]]:
     while chunk := list(itertools.islice(iterable, size)):
         yield chunk
 
 
-def _rows_of(first_path, future):
+def _rows_of(first_path: FileName, future: Future[list[Row]]) -> list[Row]:
     from concurrent.futures.process import BrokenProcessPool
 
     try:
@@ -252,10 +284,10 @@ def _rows_of(first_path, future):
         ) from None
 
 
-_worker = None  # the worker process's Recognizer
+_worker: Recognizer | None = None  # the worker process's Recognizer
 
 
-def _start_worker(model, profile):
+def _start_worker(model: FileName | None, profile: str | None) -> None:
     """Make a worker process's recogniser (once: tasks reuse it)."""
     import signal
 
@@ -270,17 +302,24 @@ def _start_worker(model, profile):
     _worker = Recognizer(model, profile=profile).load()
 
 
-def _read_chunk(paths, number):
+def _read_chunk(paths: list[FileName], number: bool) -> list[Row]:
+    assert _worker is not None  # made by _start_worker, the pool's initializer
     return [_travelling(read_one(_worker, path, number)) for path in paths]
 
 
-def _travelling(row):
+def _travelling(row: Row) -> Row:
     """The row as it goes back to the parent: without each digit's 28x28 model input, which no
     output writes and which was most of a row's bytes to pickle (3 KB of a digit's 3.5)."""
     if row.result is None:
         return row
+    light: DigitResult | NumberResult
     if isinstance(row.result, NumberResult):
-        light = NumberResult([dataclasses.replace(d, model_input=None) for d in row.result.digits])
+        light = NumberResult([_without_input(d) for d in row.result.digits])
     else:
-        light = dataclasses.replace(row.result, model_input=None)
+        light = _without_input(row.result)
     return dataclasses.replace(row, result=light)
+
+
+def _without_input(result: DigitResult) -> DigitResult:
+    # A DigitResult has a model input everywhere but in this copy, which only the outputs read (none reads it).
+    return dataclasses.replace(result, model_input=None)  # type: ignore[arg-type]

@@ -6,23 +6,31 @@ and its export beside it, `.onnx` (for answers, with ONNX Runtime alone;
 """
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 from digitrec.errors import DigitrecError
+
+# ONNX Runtime and Keras ship no type information: their objects are Any to a type checker. The names say
+# which is meant wherever one is handed on.
+Session = Any  # an onnxruntime.InferenceSession
+KerasModel = Any  # a keras.Model
+ModelPath = str | os.PathLike[str]  # a model file (.keras or .onnx); None in the functions below: the bundled one
 
 BUNDLED_NAME = "digitrec.keras"
 EXPORT_SUFFIX = ".onnx"
 INSIDE_SUFFIX = ".inside.onnx"  # the network opened up, for the Why? view (`digitrec.inside`)
 
 
-def bundled_model_path():
+def bundled_model_path() -> Path:
     """The model shipped inside the package (trained by `digitrec train`)."""
     # Beside this file, not via importlib.resources: ONNX Runtime needs a real file anyway, and
     # the import of importlib.resources (with zipfile) cost 15 ms of each start.
     return Path(__file__).resolve().parent / "models" / BUNDLED_NAME
 
 
-def exported_path(model_path=None):
+def exported_path(model_path: ModelPath | None = None) -> Path:
     """The exported (.onnx) file that answers for a model: the file itself if it is one,
     else the one beside it. Raises DigitrecError, saying how to make it, if there is none."""
     path = Path(model_path) if model_path else bundled_model_path()
@@ -43,7 +51,7 @@ def exported_path(model_path=None):
     raise DigitrecError(f"model file {path} does not exist")
 
 
-def inside_path(model_path=None):
+def inside_path(model_path: ModelPath | None = None) -> Path:
     """Where a model's opened-up network (`digitrec.inside`) lives: MODEL.inside.onnx beside MODEL.keras
     or MODEL.onnx (it may not exist)."""
     path = Path(model_path) if model_path else bundled_model_path()
@@ -55,7 +63,7 @@ def inside_path(model_path=None):
 PATH_SUFFIX = ".path.onnx"  # the path model beside a picture model (`digitrec.train_path`)
 
 
-def path_model_path(model_path=None):
+def path_model_path(model_path: ModelPath | None = None) -> Path:
     """Where a picture model's path model lives: MODEL.path.onnx beside MODEL.keras or MODEL.onnx
     (it may not exist: then strokes are read by the picture alone)."""
     path = Path(model_path) if model_path else bundled_model_path()
@@ -64,7 +72,7 @@ def path_model_path(model_path=None):
     return path.with_name(path.name.removesuffix(EXPORT_SUFFIX).removesuffix(".keras") + PATH_SUFFIX)
 
 
-def load_path_session(model_path=None, threads=0):
+def load_path_session(model_path: ModelPath | None = None, threads: int = 0) -> Session | None:
     """An ONNX Runtime session for the path model beside `model_path` (see `path_model_path`), or
     None if there is none. Raises DigitrecError if the file is there but is not a path model."""
     path = path_model_path(model_path)
@@ -77,7 +85,7 @@ def load_path_session(model_path=None, threads=0):
     return session
 
 
-def load_session(model_path=None, threads=0):
+def load_session(model_path: ModelPath | None = None, threads: int = 0) -> Session:
     """An ONNX Runtime session for a model's exported file (see `exported_path`).
 
     threads: threads per operation (0: ONNX Runtime's choice, one a core). Raises
@@ -92,7 +100,7 @@ def load_session(model_path=None, threads=0):
     return session
 
 
-def _session(path, threads):
+def _session(path: Path, threads: int) -> Session:
     """An ONNX Runtime session for the file `path` on the CPU; DigitrecError (one line) if it cannot be made."""
     try:
         import onnxruntime
@@ -108,7 +116,7 @@ def _session(path, threads):
         raise DigitrecError(f"{path} is not a usable ONNX model ({reason[:200]})") from None
 
 
-def load_card(model_path=None):
+def load_card(model_path: ModelPath | None = None) -> dict[str, Any] | None:
     """The model card (dict) saved beside a model file as `<name>.json`, or None if there is none."""
     path = Path(model_path) if model_path else bundled_model_path()
     try:
@@ -117,7 +125,7 @@ def load_card(model_path=None):
         return None
 
 
-def load_model(path=None):
+def load_model(path: ModelPath | None = None) -> KerasModel:
     """Load a `.keras` model with Keras' safe mode (no arbitrary code); default: the bundled one.
 
     Raises DigitrecError with a one-line reason if the file is missing or not a usable model.

@@ -4,18 +4,28 @@ Every failure the user can act on ends as one line on stderr and a non-zero
 exit status; heavy modules are imported only by the command that needs them.
 """
 
+from __future__ import annotations
+
 import argparse
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from digitrec.errors import DigitrecError, UsageError
+
+if TYPE_CHECKING:  # for the checker alone: each command imports what it needs when it runs
+    from digitrec.profile import Profile
+
+# What add_subparsers() gives, to which each command adds its parser (argparse names no public type for it).
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 # What train, train-path, evaluate and export need beyond the default install (TensorFlow, Keras): their help says it.
 TRAINING_EXTRA = "pip install 'digitrec[train]'"
 
 
-def training_parser(commands, name, what):
+def training_parser(commands: Commands, name: str, what: str) -> argparse.ArgumentParser:
     """The parser of a command that needs TensorFlow and Keras: `what` it does, and the extra it needs, in its help."""
     return commands.add_parser(
         name,
@@ -24,7 +34,7 @@ def training_parser(commands, name, what):
     )
 
 
-def add_train(commands):
+def add_train(commands: Commands) -> None:
     from digitrec.config import RECIPES, TrainConfig
 
     defaults = TrainConfig()
@@ -94,7 +104,7 @@ def add_train(commands):
     p.set_defaults(run=run_train)
 
 
-def add_train_path(commands):
+def add_train_path(commands: Commands) -> None:
     from digitrec.config import PATH_RECIPE
 
     p = training_parser(commands, "train-path", "train the path model (how a digit was drawn) and export it to ONNX")
@@ -119,7 +129,7 @@ def add_train_path(commands):
     p.set_defaults(run=run_train_path)
 
 
-def run_train_path(args):
+def run_train_path(args: argparse.Namespace) -> None:
     need_training_extra("train-path")
     from digitrec import train_path
 
@@ -137,12 +147,12 @@ def run_train_path(args):
     print(f"wrote {args.out} and {card['export']['file']}: {card['train_time_s'] / 60:.1f} min")
 
 
-def path_model_out(out):
+def path_model_out(out: str) -> str:
     """Where `digitrec train --out OUT` puts the path model: OUT's stem + .path.keras, beside it."""
     return str(Path(out).with_name(Path(out).stem + ".path.keras"))
 
 
-def writer_range(text):
+def writer_range(text: str) -> tuple[int, ...]:
     """'16-20' or '16' -> (16, ..., 20): pen writers, each within 1-20 (the training writers)."""
     first, _, last = text.partition("-")
     try:
@@ -154,7 +164,7 @@ def writer_range(text):
     return writers
 
 
-def need_training_extra(command):
+def need_training_extra(command: str) -> None:
     """Fail in one line, before any work, if TensorFlow or Keras is missing (the default install has neither)."""
     import importlib.util
 
@@ -166,7 +176,7 @@ def need_training_extra(command):
         )
 
 
-def run_train(args):
+def run_train(args: argparse.Namespace) -> None:
     need_training_extra("train")
     from digitrec.config import TrainConfig
     from digitrec.train import train
@@ -210,7 +220,7 @@ def run_train(args):
         run_train_path(path_args)
 
 
-def add_evaluate(commands):
+def add_evaluate(commands: Commands) -> None:
     p = training_parser(commands, "evaluate", "evaluate a model on the MNIST test set, with plots and a JSON report")
     p.add_argument("--model", help="model file (.keras); default: the bundled model")
     p.add_argument(
@@ -223,7 +233,7 @@ def add_evaluate(commands):
     p.set_defaults(run=run_evaluate)
 
 
-def run_evaluate(args):
+def run_evaluate(args: argparse.Namespace) -> None:
     need_training_extra("evaluate")
     from digitrec import evaluate
 
@@ -231,14 +241,14 @@ def run_evaluate(args):
     print(evaluate.to_json(report) if args.json else evaluate.to_text(report))
 
 
-def add_export(commands):
+def add_export(commands: Commands) -> None:
     p = training_parser(commands, "export", "export a .keras model to ONNX beside it, for answers without TensorFlow")
     p.add_argument("model", metavar="MODEL.keras", help="the model to export; MODEL.onnx is written beside it")
     add_data_option(p)
     p.set_defaults(run=run_export)
 
 
-def run_export(args):
+def run_export(args: argparse.Namespace) -> None:
     need_training_extra("export")
     from digitrec import export
     from digitrec.inside import layers_export
@@ -252,7 +262,7 @@ def run_export(args):
     )
 
 
-def add_predict(commands):
+def add_predict(commands: Commands) -> None:
     from digitrec.batch import SUFFIXES, available_cores
 
     p = commands.add_parser(
@@ -314,7 +324,7 @@ def add_predict(commands):
     p.set_defaults(run=run_predict)
 
 
-def run_predict(args):
+def run_predict(args: argparse.Namespace) -> int:
     from digitrec import predict
     from digitrec.recognize import answer_one_at_a_time
 
@@ -339,7 +349,7 @@ def run_predict(args):
     )
 
 
-def add_explain(commands):
+def add_explain(commands: Commands) -> None:
     p = commands.add_parser(
         "explain",
         help="why a digit (or each digit of a number) was read as it was: "
@@ -364,7 +374,7 @@ def add_explain(commands):
     p.set_defaults(run=run_explain)
 
 
-def run_explain(args):
+def run_explain(args: argparse.Namespace) -> int:
     from digitrec.inside import command
     from digitrec.recognize import answer_one_at_a_time
 
@@ -379,7 +389,7 @@ def run_explain(args):
     )
 
 
-def add_gui(commands):
+def add_gui(commands: Commands) -> None:
     from digitrec.recognize import DEFAULT_PEN_WIDTH
 
     p = commands.add_parser(
@@ -420,7 +430,7 @@ def add_gui(commands):
     p.set_defaults(run=run_gui)
 
 
-def run_gui(args):
+def run_gui(args: argparse.Namespace) -> int:
     from digitrec import gui  # Tk is imported by this command only
     from digitrec.recognize import answer_one_at_a_time
 
@@ -434,14 +444,16 @@ def run_gui(args):
     )
 
 
-def add_model_option(p, exports):
+def add_model_option(p: argparse.ArgumentParser, exports: str) -> None:
     """--model for a command that answers with an exported model: `exports` says which files it reads."""
     p.add_argument(
         "--model", help=f"model file: a .keras with {exports} beside it, or the .onnx; default: the bundled model"
     )
 
 
-def add_profile_option(p, default_help, without="read with the model alone"):
+def add_profile_option(
+    p: argparse.ArgumentParser, default_help: str, without: str = "read with the model alone"
+) -> None:
     # SUPPRESS: the help says what the default is; argparse's "(default: None)" would not.
     p.add_argument(
         "--profile",
@@ -452,7 +464,7 @@ def add_profile_option(p, default_help, without="read with the model alone"):
     p.add_argument("--no-profile", action="store_true", help=without)
 
 
-def asked_profile(args):
+def asked_profile(args: argparse.Namespace) -> Profile | None:
     """The Profile that predict and explain read with: the one --profile names, or None. A profile
     decides answers only when asked for (issue 30): the window's 'default' is not used unasked."""
     from digitrec.profile import Profile, ProfileError
@@ -468,7 +480,7 @@ def asked_profile(args):
     return profile
 
 
-def window_profile(args):
+def window_profile(args: argparse.Namespace) -> Profile | None:
     """The Profile the window reads and learns with: --profile's, else 'default' (made by the first
     correction); None with --no-profile."""
     from digitrec.profile import DEFAULT_NAME, Profile
@@ -481,7 +493,7 @@ def window_profile(args):
     return Profile(named or DEFAULT_NAME)
 
 
-def add_profile(commands):
+def add_profile(commands: Commands) -> None:
     p = commands.add_parser(
         "profile",
         help="list, show, export, import, reset or delete handwriting profiles",
@@ -512,7 +524,7 @@ def add_profile(commands):
     p.set_defaults(run=run_profile)
 
 
-def run_profile(args):
+def run_profile(args: argparse.Namespace) -> int:
     from digitrec import profile as profiles
 
     if args.action == "list":
@@ -547,7 +559,7 @@ def run_profile(args):
     return 0
 
 
-def reset_profile(profile, args):
+def reset_profile(profile: Profile, args: argparse.Namespace) -> int:
     from digitrec.profile import count_examples
 
     count = len(profile.examples())
@@ -562,7 +574,7 @@ def reset_profile(profile, args):
     return 0
 
 
-def delete_profile(profile, args):
+def delete_profile(profile: Profile, args: argparse.Namespace) -> int:
     from digitrec.profile import count_examples
 
     if not confirmed(f"Delete profile {profile.name} and its {_examples_line(profile)}?", args.yes):
@@ -573,13 +585,13 @@ def delete_profile(profile, args):
     return 0
 
 
-def _undo_line(profile, given, backup):
+def _undo_line(profile: Profile, given: str, backup: Path | str) -> str:
     """How to take it back: the import that restores the copy, to the same profile."""
     target = "" if given == profile.name else f" --name {shlex.quote(given)}"  # a folder path, not a name
     return f"to undo: digitrec profile import {shlex.quote(str(backup))}{target}"
 
 
-def confirmed(question, yes):
+def confirmed(question: str, yes: bool) -> bool:
     """Whether to go ahead: --yes, else a 'y' typed on the terminal. Without a terminal to ask on and
     without --yes: UsageError, so that a script never deletes by accident or hangs on a prompt."""
     if yes:
@@ -593,13 +605,13 @@ def confirmed(question, yes):
     return answer.strip().lower() in ("y", "yes")
 
 
-def _examples_line(profile):
+def _examples_line(profile: Profile) -> str:
     from digitrec.profile import count_examples
 
     return count_examples(len(profile.examples()))
 
 
-def add_data_option(p):
+def add_data_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--data",
         metavar="DIR",
@@ -611,10 +623,16 @@ class ShowVersion(argparse.Action):
     """--version: the installed package's version, looked up only when asked (importlib.metadata
     would cost every command's start a few ms)."""
 
-    def __init__(self, option_strings, dest, **kwargs):
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> NoReturn:
         from importlib.metadata import PackageNotFoundError, version
 
         try:
@@ -625,7 +643,7 @@ class ShowVersion(argparse.Action):
         parser.exit()
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="digitrec", description="Handwritten digit recognition with a Keras CNN.")
     p.add_argument("--version", action=ShowVersion, help="print digitrec's version and exit")
     commands = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -640,7 +658,7 @@ def parser():
     return p
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser().parse_args(argv)
     args.argv = argv
@@ -666,7 +684,7 @@ def main(argv=None):
 CLOSED_PIPE = 141
 
 
-def closed_pipe():
+def closed_pipe() -> int:
     """Stop quietly after stdout's reader went away: point stdout at /dev/null, so that Python's own
     flush at exit finds nowhere to fail (as Python's docs on SIGPIPE advise); returns CLOSED_PIPE."""
     import os

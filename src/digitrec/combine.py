@@ -19,7 +19,10 @@ sets (docs/handwriting.md gives the protocol and the command, `choose` the rule)
 Free of TensorFlow: the recogniser uses it with NumPy alone.
 """
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 # Chosen by `python bench/pen_path.py --choose` (docs/handwriting.md: the path model).
 WEIGHT = 0.55
@@ -33,7 +36,7 @@ THRESHOLDS = np.round(np.arange(0.3, 0.99, 0.02), 2)
 MAX_RIGHT_LOST = 0.01
 
 
-def combined(picture, path, weight=WEIGHT):
+def combined(picture: ArrayLike, path: ArrayLike, weight: float = WEIGHT) -> NDArray[np.float32]:
     """float (n, 10) probabilities of each model -> float32 (n, 10): their weighted geometric mean, renormalised."""
     log = (1 - weight) * np.log(np.maximum(picture, 1e-12)) + weight * np.log(np.maximum(path, 1e-12))
     log -= log.max(axis=-1, keepdims=True)
@@ -41,19 +44,25 @@ def combined(picture, path, weight=WEIGHT):
     return (p / p.sum(axis=-1, keepdims=True)).astype(np.float32)
 
 
-def disagree(picture, path, margin=DISAGREEMENT):
+def disagree(picture: ArrayLike, path: ArrayLike, margin: float = DISAGREEMENT) -> NDArray[np.bool_]:
     """bool (n,): the two models are both sure (top probability >= margin) of different digits."""
     picture, path = np.asarray(picture), np.asarray(path)
     differ = picture.argmax(axis=-1) != path.argmax(axis=-1)
     return differ & (picture.max(axis=-1) >= margin) & (path.max(axis=-1) >= margin)
 
 
-def not_sure(picture, path, weight=WEIGHT, margin=DISAGREEMENT, threshold=THRESHOLD):
+def not_sure(
+    picture: ArrayLike,
+    path: ArrayLike,
+    weight: float = WEIGHT,
+    margin: float = DISAGREEMENT,
+    threshold: float = THRESHOLD,
+) -> NDArray[np.bool_]:
     """bool (n,): the answer is "not sure": the two disagree sharply, or the combination is under `threshold`."""
     return disagree(picture, path, margin) | (combined(picture, path, weight).max(axis=-1) < threshold)
 
 
-def choose(picture, path, labels):
+def choose(picture: ArrayLike, path: ArrayLike, labels: ArrayLike) -> dict[str, Any]:
     """The weight, margin and threshold for writers neither model saw: picture, path float (n, 10),
     labels int (n,).
 
@@ -65,7 +74,8 @@ def choose(picture, path, labels):
     labels = np.asarray(labels)
     rows = np.arange(len(labels))
 
-    def score(weight):
+    def score(weight: float) -> tuple[int, float]:
+
         p = combined(picture, path, weight)
         return (p.argmax(axis=1) == labels).sum(), -np.log(np.maximum(p[rows, labels], 1e-12)).mean()
 

@@ -4,11 +4,12 @@ Kept free of TensorFlow so that `digitrec --help` and the GUI start fast.
 """
 
 import dataclasses
+from typing import Any
 
 from digitrec.errors import DigitrecError
 
 # What each architecture trains with unless the command line says otherwise.
-RECIPES = {
+RECIPES: dict[str, dict[str, Any]] = {
     # The Keras tutorial, verbatim: Adadelta at 1.0, batch 128, 10 epochs.
     "seed": dict(
         optimizer="adadelta",
@@ -54,7 +55,7 @@ RECIPES = {
 # The path model (`digitrec.train_path`): each pen digit of writers 1-20 `copies` times, varied
 # (`path_training`), each '0' `slashed_zero_copies` more times with a slash and each one-stroke '7'
 # `crossed_seven_copies` more with a bar; Adam with cosine decay, a fixed number of epochs.
-PATH_RECIPE = dict(
+PATH_RECIPE: dict[str, Any] = dict(
     copies=6,
     slashed_zero_copies=4,
     crossed_seven_copies=3,
@@ -83,12 +84,12 @@ class TrainConfig:
     mnist_only: bool = False  # MNIST alone, no pen digits (the recipe before real handwriting)
     # Pen writers (of 1-20) to leave out of training, so that a later choice (the path model's
     # weight beside the picture) can be made on writers no network has seen.
-    leave_out_writers: tuple = ()
+    leave_out_writers: tuple[int, ...] = ()
     resume: bool = False
     verbose: int | str = "auto"
     command: str | None = None  # the command line, for the model card
 
-    def recipe(self):
+    def recipe(self) -> dict[str, Any]:
         """The effective settings: the recipe, overridden by whatever was given."""
         if self.arch not in RECIPES:
             raise DigitrecError(f"unknown architecture {self.arch!r}; choose from {', '.join(RECIPES)}")

@@ -17,10 +17,13 @@ import tempfile
 import urllib.error
 import urllib.request
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import platformdirs
+from numpy.typing import NDArray
 
 from digitrec.errors import DigitrecError
 
@@ -49,7 +52,14 @@ class DataError(DigitrecError):
     """MNIST could not be found, verified or downloaded."""
 
 
-def load_mnist(data_dir=None, cache_dir=None, mirrors=MIRRORS):
+Split = tuple[NDArray[np.uint8], NDArray[np.uint8]]  # (images (n, 28, 28) in 0..255, labels (n,) in 0..9)
+
+
+def load_mnist(
+    data_dir: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    mirrors: Sequence[str] = MIRRORS,
+) -> tuple[Split, Split]:
     """Load MNIST like `keras.datasets.mnist.load_data()`.
 
     Returns ((x_train, y_train), (x_test, y_test)): images uint8 in 0..255 of
@@ -69,16 +79,16 @@ def load_mnist(data_dir=None, cache_dir=None, mirrors=MIRRORS):
     )
 
 
-def data_hashes():
+def data_hashes() -> dict[str, str]:
     """The sha256 of each decompressed file, as recorded in model cards."""
     return dict(FILES)
 
 
-def default_cache_dir():
+def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("digitrec")) / "mnist"
 
 
-def parse_idx(data):
+def parse_idx(data: bytes) -> NDArray[np.uint8]:
     """Decode an IDX file (bytes) into a uint8 array of the shape it declares."""
     if len(data) < 4 or data[:2] != b"\0\0" or data[2] != 0x08:
         raise DataError("not an IDX file of unsigned bytes")
@@ -93,7 +103,7 @@ def parse_idx(data):
     return array.reshape(shape)
 
 
-def _read_from_folder(folder, stem):
+def _read_from_folder(folder: Path, stem: str) -> bytes:
     if not folder.is_dir():
         raise DataError(f"MNIST folder {folder} does not exist (set by --data or {DATA_ENV})")
     for path in (folder / f"{stem}.gz", folder / stem):
@@ -102,7 +112,7 @@ def _read_from_folder(folder, stem):
     raise DataError(f"{folder} has no {stem}[.gz]; it needs the four original MNIST IDX files")
 
 
-def _read_cached_or_download(cache, stem, mirrors):
+def _read_cached_or_download(cache: Path, stem: str, mirrors: Sequence[str]) -> bytes:
     path = cache / f"{stem}.gz"
     if path.is_file():
         try:
@@ -112,7 +122,7 @@ def _read_cached_or_download(cache, stem, mirrors):
     return _download(cache, stem, mirrors)
 
 
-def _verified(raw, stem, source):
+def _verified(raw: bytes, stem: str, source: Path | str) -> bytes:
     """Return the decompressed content of `raw` if its sha256 is MNIST's."""
     try:
         content = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
@@ -123,7 +133,7 @@ def _verified(raw, stem, source):
     return content
 
 
-def _download(cache, stem, mirrors):
+def _download(cache: Path, stem: str, mirrors: Sequence[str]) -> bytes:
     """Fetch `<stem>.gz` from the first mirror that serves a verified copy."""
     cache.mkdir(parents=True, exist_ok=True)
     failures = []
@@ -147,7 +157,7 @@ def _download(cache, stem, mirrors):
     )
 
 
-def _fetch(url, out):
+def _fetch(url: str, out: BinaryIO) -> None:
     """Stream `url` into the open file `out`, with a progress bar."""
     from keras.utils import Progbar  # only a download needs Keras here
 
@@ -164,7 +174,7 @@ def _fetch(url, out):
             raise OSError(f"connection closed after {done} of {size} bytes")
 
 
-def reason(error):
+def reason(error: BaseException) -> str:
     """Why a download failed, in a few words (also for the pen digits' downloads)."""
     if isinstance(error, urllib.error.HTTPError):
         return f"HTTP {error.code}"

@@ -4,11 +4,15 @@ This is the one place where the test set is used to judge a model.
 """
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from digitrec import bundle, data, plots
+from digitrec.bundle import KerasModel
 from digitrec.files import write_text
 from digitrec.train import to_model_input
 
@@ -16,12 +20,15 @@ NUM_CLASSES = 10
 MAX_MISTAKES_SHOWN = 100
 
 
-def predict_probabilities(net, images):
+Report = dict[str, Any]  # `evaluate`'s JSON-ready report
+
+
+def predict_probabilities(net: KerasModel, images: NDArray[np.uint8]) -> NDArray[np.float32]:
     """uint8 (n, 28, 28) -> float32 (n, 10) class probabilities."""
     return net.predict(to_model_input(images), batch_size=1000, verbose=0)
 
 
-def evaluate(net, images, labels):
+def evaluate(net: KerasModel, images: NDArray[np.uint8], labels: NDArray[np.integer]) -> Report:
     """Score `net` on uint8 images (n, 28, 28) with int labels (n,). Returns the report dict."""
     probabilities = predict_probabilities(net, images)
     predicted = probabilities.argmax(axis=1)
@@ -47,7 +54,7 @@ def evaluate(net, images, labels):
     }
 
 
-def per_class_scores(matrix):
+def per_class_scores(matrix: NDArray[np.integer]) -> list[dict[str, float]]:
     """Precision, recall, F1 and support per digit from a confusion matrix (rows = true)."""
     true_positives = np.diag(matrix)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -66,7 +73,9 @@ def per_class_scores(matrix):
     ]
 
 
-def evaluate_file(model_path, out_dir, data_dir=None):
+def evaluate_file(
+    model_path: str | os.PathLike[str] | None, out_dir: str | os.PathLike[str], data_dir: str | None = None
+) -> Report:
     """Evaluate a model file (default: bundled) on MNIST's test set; write report.json and the plots."""
     net = bundle.load_model(model_path)
     _, (images, labels) = data.load_mnist(data_dir)
@@ -76,7 +85,7 @@ def evaluate_file(model_path, out_dir, data_dir=None):
     return report
 
 
-def save_report(report, images, out_dir):
+def save_report(report: Report, images: NDArray[np.uint8], out_dir: Path) -> None:
     """report.json, confusion_matrix.png and mistakes.png in `out_dir`; `images`: the test images."""
     report["files"] = {name: str(out_dir / name) for name in ("report.json", "confusion_matrix.png", "mistakes.png")}
     accuracy = f"{report['accuracy']:.2%} of {report['images']:,}"
@@ -98,11 +107,12 @@ def save_report(report, images, out_dir):
     write_text(out_dir / "report.json", to_json(report) + "\n")
 
 
-def to_json(report):
+def to_json(report: Report) -> str:
     return json.dumps(report, indent=2)
 
 
-def to_text(report):
+def to_text(report: Report) -> str:
+
     lines = [
         f"model: {report['model']}",
         f"MNIST test accuracy: {report['accuracy']:.2%} ({report['errors']} errors in {report['images']:,} images)",

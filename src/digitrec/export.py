@@ -24,13 +24,18 @@ written to a temporary file and renamed into place.
 """
 
 import hashlib
+import os
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from digitrec import bundle, data, model, modelcard
 from digitrec.backend import keras
+from digitrec.bundle import KerasModel
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path
 
@@ -53,7 +58,7 @@ TRAINING_ONLY = (
 )
 
 
-def answering_model(net):
+def answering_model(net: KerasModel) -> KerasModel:
     """The network as it answers: (n, 28, 28, 1) float32 -> [probabilities (n, 10), features (n, F),
     forms (n, G)].
 
@@ -78,13 +83,13 @@ def answering_model(net):
     return answering
 
 
-def ensemble_members(net):
+def ensemble_members(net: KerasModel) -> list[KerasModel] | None:
     """The member networks of an ensemble (in order), or None if `net` is one network."""
     members = [layer for layer in net.layers if isinstance(layer, keras.Model)]
     return members or None
 
 
-def member_answering(net, name=None):
+def member_answering(net: KerasModel, name: str | None = None) -> KerasModel:
     """One network as it answers: [probabilities, features, forms], the temperature folded in."""
     layers = [layer for layer in net.layers if not isinstance(layer, TRAINING_ONLY)]
     temperature = 1.0
@@ -111,13 +116,13 @@ def member_answering(net, name=None):
     return answering
 
 
-def at_most(side, tensor):
+def at_most(side: int, tensor: Any) -> Any:
     """A (n, h, w, c) tensor, average-pooled to at most side x side places (unchanged if it has no more)."""
     size = -(-max(tensor.shape[1], tensor.shape[2]) // side)  # ceil
     return tensor if size == 1 else keras.layers.AveragePooling2D(size, padding="same")(tensor)
 
 
-def export(model_path, data_dir=None):
+def export(model_path: str | os.PathLike[str], data_dir: str | None = None) -> Path:
     """Export a `.keras` model to ONNX beside it, check it on the MNIST test set, return its path.
 
     The model card beside it, if any, records the export's file name and sha256.
@@ -128,7 +133,8 @@ def export(model_path, data_dir=None):
     net = bundle.load_model(model_path)
     answering = answering_model(net)
     (train_images, train_labels), (images, _) = data.load_mnist(data_dir)
-    x = images[..., None].astype(np.float32) / 255
+    x = images[..., None].astype(np.float32) / np.float32(255)  # float32 either way; NumPy's stubs see it so
+
     expected = net.predict(x, batch_size=1000, verbose=0)
     centres, min_similarity = prototypes(answering, train_images, train_labels)
     out = model_path.with_suffix(bundle.EXPORT_SUFFIX)
@@ -145,7 +151,7 @@ def export(model_path, data_dir=None):
     return out
 
 
-def _need_export_tools():
+def _need_export_tools() -> None:
     for package in ("onnx", "tf2onnx", "onnxruntime"):
         try:
             __import__(package)
@@ -153,7 +159,7 @@ def _need_export_tools():
             raise DigitrecError(f"exporting needs {package}: pip install 'digitrec[train]'") from None
 
 
-def name_outputs(path, names):
+def name_outputs(path: str | os.PathLike[str], names: Sequence[str]) -> None:
     """Rename an ONNX file's outputs, in order (Keras names them after TensorFlow's ops)."""
     import onnx
 
@@ -168,7 +174,13 @@ def name_outputs(path, names):
     onnx.save(graph_model, str(path))
 
 
-def prototypes(answering, images, labels, per_digit=PROTOTYPES_PER_DIGIT, seed=0):
+def prototypes(
+    answering: KerasModel,
+    images: NDArray[np.uint8],
+    labels: NDArray[np.uint8],
+    per_digit: int = PROTOTYPES_PER_DIGIT,
+    seed: int = 0,
+) -> tuple[NDArray[np.float32], float]:
     """The profile's constants from MNIST's training digits, in the "forms" space:
     (float32 (10, per_digit, G), k-means centres of each digit's forms, each of length 1;
     the similarity two digits of different classes reach in RARE_PAIR of 20,000 random pairs).
@@ -193,7 +205,7 @@ def prototypes(answering, images, labels, per_digit=PROTOTYPES_PER_DIGIT, seed=0
     return np.stack([unit(c) for c in centres]).astype(np.float32), float(np.quantile(similarity, 1 - RARE_PAIR))
 
 
-def add_constant_output(path, name, array):
+def add_constant_output(path: str | os.PathLike[str], name: str, array: NDArray[np.float32]) -> None:
     """Add a constant output to an ONNX file: it travels in the one file the recogniser loads."""
     import onnx
     from onnx import helper, numpy_helper
@@ -206,7 +218,7 @@ def add_constant_output(path, name, array):
     onnx.save(graph_model, str(path))
 
 
-def check(path, x, expected):
+def check(path: str | os.PathLike[str], x: NDArray[np.float32], expected: NDArray[np.float32]) -> None:
     """Raise DigitrecError unless ONNX Runtime on `path` agrees with `expected` (n, 10) on x."""
     session = bundle.load_session(path)  # as the recogniser loads it: names and shapes checked too
     got = np.concatenate(
@@ -221,6 +233,6 @@ def check(path, x, expected):
         )
 
 
-def sha256(path):
+def sha256(path: str | os.PathLike[str]) -> str:
     """The hex sha256 of a file."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -3,13 +3,14 @@
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from digitrec.errors import DigitrecError
 
 
 @contextlib.contextmanager
-def atomic_path(dest):
+def atomic_path(dest: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside `dest`; rename it onto `dest` only if the block succeeds.
 
     The temporary name keeps `dest`'s suffix, since Keras and matplotlib pick the
@@ -31,12 +32,12 @@ def atomic_path(dest):
         Path(tmp).unlink(missing_ok=True)
 
 
-def write_text(dest, text):
+def write_text(dest: str | os.PathLike[str], text: str) -> None:
     with atomic_path(dest) as tmp:
         tmp.write_text(text)
 
 
-def check_writable(dest):
+def check_writable(dest: str | os.PathLike[str]) -> None:
     """Fail now, before any long work, if `dest` could not be written later."""
     dest = Path(dest)
     if dest.is_dir():
@@ -50,7 +51,8 @@ def check_writable(dest):
         raise DigitrecError(f"cannot write {dest}: {error.strerror or error}") from None
 
 
-def _umask():
+def _umask() -> int:
+
     mask = os.umask(0)
     os.umask(mask)
     return mask

@@ -5,6 +5,8 @@ Pure Pillow; both return a Pillow image for `digitrec.preprocess`.
 
 import os
 import warnings
+from collections.abc import Sequence
+from typing import IO
 
 from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
@@ -15,11 +17,15 @@ MAX_PIXELS = 50_000_000
 MARGIN = 4  # px of paper around rendered strokes
 
 
+Point = tuple[float, float]  # (x, y), y down, as on a screen
+Strokes = Sequence[Sequence[Point]]  # a drawing's strokes in the order drawn, each its points in order
+
+
 class ImageError(DigitrecError):
     """A file that cannot be used as an image."""
 
 
-def open_image(path, max_pixels=MAX_PIXELS):
+def open_image(path: str | os.PathLike[str] | IO[bytes], max_pixels: int = MAX_PIXELS) -> Image.Image:
     """Open and fully decode an image file; raise ImageError with a one-line reason if it can't be used.
 
     The photo's EXIF orientation is applied, so a phone picture is the right way up.
@@ -49,14 +55,16 @@ def open_image(path, max_pixels=MAX_PIXELS):
         raise ImageError(f"{path}: damaged image ({error})") from None
 
 
-def _is_empty(path):
+def _is_empty(path: str | os.PathLike[str] | IO[bytes]) -> bool:
+    if not isinstance(path, (str, os.PathLike)):  # a file object, not a path: Pillow said what it could
+        return False
     try:
         return os.path.getsize(path) == 0
-    except (OSError, TypeError, ValueError):  # a file object, not a path: Pillow said what it could
+    except (OSError, ValueError):
         return False
 
 
-def render_strokes(strokes, pen_width, size=None):
+def render_strokes(strokes: Strokes, pen_width: float, size: tuple[float, float] | None = None) -> Image.Image:
     """Draw polylines as the GUI's canvas does: black ink, round ends and joins, on white.
 
     `strokes`: list of [(x, y), ...] in canvas pixels; a one-point stroke is a dot.

@@ -8,15 +8,20 @@
   was drawn, read beside the picture.
 """
 
-from digitrec.backend import keras
+from typing import Any
 
-layers = keras.layers  # through digitrec.backend: importing keras first would print TensorFlow's start-up noise
+from digitrec.backend import keras
+from digitrec.bundle import KerasModel
+
+layers: Any = keras.layers  # through digitrec.backend: importing keras first would print TensorFlow's start-up noise
+Layers = list[Any]  # Keras layers, in order (Keras is untyped: see digitrec.bundle's KerasModel)
+
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
 
 
-def seed_layers():
+def seed_layers() -> Layers:
     return [
         layers.Conv2D(32, 3, activation="relu"),
         layers.Conv2D(64, 3, activation="relu"),
@@ -37,15 +42,15 @@ class Temperature(layers.Layer):
     validation after training makes the probabilities honest again.
     """
 
-    def __init__(self, temperature=1.0, **kwargs):
+    def __init__(self, temperature: float = 1.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.temperature = float(temperature)
 
-    def call(self, probabilities):
+    def call(self, probabilities: Any) -> Any:
         ops = keras.ops
         return ops.softmax(ops.log(ops.maximum(probabilities, 1e-12)) / self.temperature)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "temperature": self.temperature}
 
 
@@ -59,13 +64,13 @@ class RandomClosing(layers.Layer):
     thick-pen ones, against 99.6% of clean ones; trained with it, 99.6% of closed ones.
     """
 
-    def __init__(self, rate, seed=None, **kwargs):
+    def __init__(self, rate: float, seed: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rate = float(rate)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
-    def call(self, images, training=False):
+    def call(self, images: Any, training: bool = False) -> Any:
         if not training:
             return images
         ops = keras.ops
@@ -74,11 +79,11 @@ class RandomClosing(layers.Layer):
         chosen = keras.random.uniform((ops.shape(images)[0], 1, 1, 1), seed=self.seed_generator) < self.rate
         return ops.where(chosen, closed, images)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
 
 
-def augmentation_layers():
+def augmentation_layers() -> Layers:
     # Writers shift, tilt and size their digits differently, and use different pens;
     # these only act in training.
     return [
@@ -89,7 +94,7 @@ def augmentation_layers():
     ]
 
 
-def conv_bn(filters, kernel, strides=1, padding="valid"):
+def conv_bn(filters: int, kernel: int, strides: int = 1, padding: str = "valid") -> Layers:
     # No bias: batch norm's shift does that job.
     return [
         layers.Conv2D(filters, kernel, strides=strides, padding=padding, use_bias=False),
@@ -98,13 +103,13 @@ def conv_bn(filters, kernel, strides=1, padding="valid"):
     ]
 
 
-def conv_relu(filters, kernel):
+def conv_relu(filters: int, kernel: int) -> Layers:
     # Batch norm at full resolution made epochs 1.4x slower on a CPU (Keras
     # normalises with unfused ops) and bought no accuracy, so the first layers go without.
     return [layers.Conv2D(filters, kernel, activation="relu")]
 
 
-def default_layers():
+def default_layers() -> Layers:
     return [
         *augmentation_layers(),
         *conv_relu(32, 3),  # 26x26
@@ -125,7 +130,7 @@ def default_layers():
 PATH_POINTS, PATH_CHANNELS = 64, 5  # digitrec.pen_path's POINTS and CHANNELS (kept free of this module)
 
 
-def path_layers():
+def path_layers() -> Layers:
     # Convolutions along the ink see a stroke's local shape (a loop, a corner, which way it turns);
     # pooling halves the points twice; the dense layers then read where along the path each
     # shape came, which is what tells a '7' with a bar from a '1' with a flag.
@@ -145,11 +150,11 @@ def path_layers():
     ]
 
 
-def conv_bn_1d(filters, kernel):
+def conv_bn_1d(filters: int, kernel: int) -> Layers:
     return [layers.Conv1D(filters, kernel, padding="same", use_bias=False), layers.BatchNormalization(), layers.ReLU()]
 
 
-def build_path():
+def build_path() -> KerasModel:
     """A new, uncompiled path model: (batch, 64, 5) float32 (`pen_path.features`) -> (batch, 10) probabilities."""
     return keras.Sequential([keras.Input((PATH_POINTS, PATH_CHANNELS)), *path_layers()], name="path")
 
@@ -157,7 +162,7 @@ def build_path():
 ARCHITECTURES = {"seed": seed_layers, "default": default_layers}
 
 
-def build(arch):
+def build(arch: str) -> KerasModel:
     """A new, uncompiled model: (batch, 28, 28, 1) float32 in [0, 1] -> (batch, 10) probabilities."""
     if arch not in ARCHITECTURES:
         raise ValueError(f"unknown architecture {arch!r}; choose from {', '.join(ARCHITECTURES)}")

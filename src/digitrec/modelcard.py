@@ -4,30 +4,47 @@ Saved beside the model as `<name>.json` (for programs) and `<name>.md` (for peop
 """
 
 import json
+import os
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from digitrec import data
 from digitrec.backend import keras, tf
+from digitrec.bundle import KerasModel
+from digitrec.config import TrainConfig
 from digitrec.files import write_text
 
+Card = dict[str, Any]  # the card: JSON values by name (`describe` lists them)
+LogRow = dict[str, float]  # one epoch of the training log: "epoch", "loss", "val_accuracy", ...
 
-def card_path(model_path):
+
+def card_path(model_path: str | os.PathLike[str]) -> Path:
     return Path(model_path).with_suffix(".json")
 
 
-def markdown_path(model_path):
+def markdown_path(model_path: str | os.PathLike[str]) -> Path:
     return Path(model_path).with_suffix(".md")
 
 
-def curves_path(model_path):
+def curves_path(model_path: str | os.PathLike[str]) -> Path:
     return Path(model_path).with_suffix(".curves.png")
 
 
 def describe(
-    net, config, settings, history, test_accuracy, train_time_s, hardware, precision, temperature, train_images
-):
+    net: KerasModel,
+    config: TrainConfig,
+    settings: dict[str, Any],
+    history: Sequence[LogRow],
+    test_accuracy: float,
+    train_time_s: float,
+    hardware: dict[str, Any],
+    precision: str,
+    temperature: float,
+    train_images: int,
+) -> Card:
     """The card as a JSON-ready dict."""
     best = min(history, key=lambda row: row["val_loss"])  # the epoch train.py kept
     return {
@@ -59,7 +76,14 @@ def describe(
     }
 
 
-def describe_ensemble(net, config, member_cards, validation_accuracy, test_accuracy, temperature):
+def describe_ensemble(
+    net: KerasModel,
+    config: TrainConfig,
+    member_cards: Sequence[Card],
+    validation_accuracy: float,
+    test_accuracy: float,
+    temperature: float,
+) -> Card:
     """The card of an ensemble (`train.ensemble`) as a JSON-ready dict: the first member's
     training settings, the ensemble's accuracy, and each member's own figures."""
     first = member_cards[0]
@@ -90,7 +114,7 @@ def describe_ensemble(net, config, member_cards, validation_accuracy, test_accur
     }
 
 
-def pen_data(settings):
+def pen_data(settings: dict[str, Any]) -> dict[str, Any]:
     """What the card says of the pen digits a run trained on (nothing if it had none)."""
     from digitrec import pendigits
 
@@ -104,12 +128,12 @@ def pen_data(settings):
     }
 
 
-def save(card, model_path):
+def save(card: Card, model_path: str | os.PathLike[str]) -> None:
     write_text(card_path(model_path), json.dumps(card, indent=2) + "\n")
     write_text(markdown_path(model_path), to_markdown(card, Path(model_path).name))
 
 
-def _export_row(card):
+def _export_row(card: Card) -> str:
     if "export" not in card:
         return ""
     return (
@@ -117,7 +141,7 @@ def _export_row(card):
     )
 
 
-def _validation_row(card):
+def _validation_row(card: Card) -> str:
     if "members" not in card:
         return (
             f"| validation accuracy (best epoch, {card['validation_images']:,} images) | "
@@ -134,7 +158,7 @@ def _validation_row(card):
     )
 
 
-def _data_lines(card):
+def _data_lines(card: Card) -> str:
     lines = [f"- `{name}`: `{digest}`" for name, digest in card["data_sha256"].items()]
     if "pen_sha256" in card:
         first, last = card["pen_writers"]
@@ -146,7 +170,7 @@ def _data_lines(card):
     return "\n".join(lines)
 
 
-def _training(card):
+def _training(card: Card) -> str:
     return (
         f"{card['train_images']:,} images, batch {card['batch_size']}, {card['optimizer']} at "
         f"{card['learning_rate']} ({card['schedule']}), label smoothing {card['label_smoothing']}, "
@@ -154,7 +178,8 @@ def _training(card):
     )
 
 
-def to_markdown(card, model_name):
+def to_markdown(card: Card, model_name: str) -> str:
+
     hw = card["hardware"]
     device = ", ".join(hw["gpus"]) or f"{hw['cpu']} ({hw['cpu_cores']} cores, no GPU)"
     return f"""# Model card: {model_name}

@@ -11,9 +11,17 @@ to the 28x28 MNIST was built with. Arrays named `ink` are float32 (h, w) in
 [0, 1], 1 = full ink; `values` are grey levels, float32 (h, w) in [0, 1].
 """
 
+from collections.abc import Iterator
+from typing import Any
+
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from PIL import Image
+
+Ink = NDArray[np.float32]  # (h, w) in [0, 1], 1 = full ink
+Mask = NDArray[np.uint8]  # (h, w) of 0 and 1
+Ruled = list[tuple[Mask | None, float]]  # `ruled_paper`'s [horizontal, vertical] lines and their thickness
 
 INK_LEVEL = 0.5  # ink above this is "on" when finding and measuring strokes
 MIN_CONTRAST = 0.1  # grey-level difference from the paper that counts as a mark at all
@@ -41,7 +49,7 @@ SHEET_INK = 0.2
 SHEET_EDGE = 0.15
 
 
-def to_ink(image):
+def to_ink(image: Image.Image) -> Ink:
     """A Pillow image of any mode and polarity -> ink (h, w) float32 in [0, 1], background 0."""
     values = on_the_sheet(np.asarray(_flatten_alpha(image), dtype=np.float32) / 255.0)
     paper = paper_level(values)
@@ -63,7 +71,7 @@ def to_ink(image):
     return without_ruled_paper(without_ruling(ink), ruled)
 
 
-def on_the_sheet(values):
+def on_the_sheet(values: NDArray[np.float32]) -> NDArray[np.float32]:
     """Grey levels float32 (h, w) in [0, 1] of a light sheet photographed on a darker desk -> the
     sheet alone: cropped to it, the desk left in the crop's corners replaced by the nearest
     paper, so that the border is paper and its light is followed as on any page. Any other
@@ -116,7 +124,7 @@ def on_the_sheet(values):
     return crop[inside > 0][nearest - 1]
 
 
-def _upright(values, sheet, outline):
+def _upright(values: NDArray[np.float32], sheet: Mask, outline: NDArray[np.int32]) -> tuple[NDArray[np.float32], Mask]:
     """Grey levels (h, w) and the uint8 mask of the sheet in them, turned so that the sheet's
     edges (its outline, an OpenCV contour) are level: the writing follows the sheet, and a
     ruled sheet's lines are found level. Turned by the smaller angle that does it, on a canvas
@@ -136,7 +144,7 @@ def _upright(values, sheet, outline):
     )
 
 
-def ruled_paper(ink):
+def ruled_paper(ink: Ink) -> Ruled | None:
     """The printed lines of ruled or squared paper, or of a form's table, that run right across
     ink (h, w): straight lines of marks (at MIN_CONTRAST, so faint ones too) at least RULED_SPAN
     of its width (height) long, two or more one way, parallel and apart (a line tilted by a
@@ -155,13 +163,15 @@ def ruled_paper(ink):
     if across is None and down is None:  # one straight stroke across: a '7's top, a '4's cross
         return None
     if down is not None:
+        assert down_whole is not None  # found with `down`, in the same tuple
         down, down_whole = np.ascontiguousarray(down.T), down_whole.T
+
         if across is not None:  # where a grid's lines cross, each is thicker than a line: both go
             across = across | (across_whole & down_whole)
     return [(across, across_thickness), (down, down_thickness)]
 
 
-def without_ruled_paper(ink, ruled):
+def without_ruled_paper(ink: Ink, ruled: Ruled | None) -> Ink:
     """Ink without the lines `ruled_paper` found (None: `ink` itself), if they are thin beside
     the writing (at most RULED_THICKNESS of its size) and there is writing besides them. Where
     the writing crosses a line or runs along it, the line's pixels between the stroke's two
@@ -193,7 +203,7 @@ def without_ruled_paper(ink, ruled):
     return ink
 
 
-def _reaches_across(ink):
+def _reaches_across(ink: Ink) -> bool:
     """Whether ink (h, w) has marks within 3 px of both its left and its right edge, two rows
     or more at each (a line tilted a little meets them at different rows), as lines right
     across it do: a necessary test, costing a few sums."""
@@ -205,7 +215,7 @@ def _reaches_across(ink):
     return True
 
 
-def _lines_across(ink):
+def _lines_across(ink: Ink) -> tuple[Mask, Mask, list[float], list[float]]:
     """The horizontal lines right across ink (h, w) (see `ruled_paper`): (uint8 (h, w) masks of
     the marks along them where they are as thin as a line, and all along them; [each one's
     thickness in px]; [each one's centre row at the middle])."""
@@ -237,7 +247,7 @@ def _lines_across(ink):
     return band, whole, [thickness for thickness, _, _ in lines], [centre for _, centre, _ in lines]
 
 
-def _runs(widened, marks, length):
+def _runs(widened: Mask, marks: Mask, length: int) -> Iterator[tuple[slice, dict[str, Any]]]:
     """The straight horizontal runs at least `length` px long in a widened uint8 (h, w) mask,
     each as (its rows' slice, {"left": first column, "long": columns spanned, "mask": bool of
     its marks in those rows})."""
@@ -249,7 +259,14 @@ def _runs(widened, marks, length):
             yield np.s_[top : top + tall], {"left": left, "long": long, "mask": labels[top : top + tall] == k}
 
 
-def _line_along(marks, rows, line, band, whole, max_thickness=None):
+def _line_along(
+    marks: Mask,
+    rows: slice,
+    line: dict[str, Any],
+    band: Mask,
+    whole: Mask,
+    max_thickness: float | None = None,
+) -> tuple[float, float, float] | None:
     """Fit a straight line to one run of `_runs`; if it has paper beside it, add the marks along
     it to `whole`, and where it is as thin as a line to `band` (uint8 (h, w), in place).
     Returns (thickness px, centre row at the middle, slope), or None."""
@@ -284,7 +301,7 @@ def _line_along(marks, rows, line, band, whole, max_thickness=None):
     return thickness, rows.start + offset + slope * width / 2, slope
 
 
-def without_ruling(ink):
+def without_ruling(ink: Ink) -> Ink:
     """Ink without a form's printed lines: the line a number is written on, the box round a digit.
 
     Straight horizontal and vertical runs at least RULING_LENGTH of all the marks long are
@@ -328,7 +345,7 @@ def without_ruling(ink):
     return ink
 
 
-def _may_hold_ruling(mask):
+def _may_hold_ruling(mask: Mask) -> bool:
     """Whether a uint8 (h, w) mask, cropped to its marks, has ink enough along its bottom edge for
     a line under it, or along its sides for a box: a necessary test, costing a few sums."""
     height, width = mask.shape
@@ -340,7 +357,7 @@ def _may_hold_ruling(mask):
     return bottom or ((top or bottom) and left and right)
 
 
-def _straight_runs(mask):
+def _straight_runs(mask: Mask) -> list[Mask]:
     """uint8 masks (horizontal, vertical) of a uint8 (h, w) mask's straight runs at least
     RULING_LENGTH of its width (height) long."""
     height, width = mask.shape
@@ -348,14 +365,14 @@ def _straight_runs(mask):
     return [cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones(shape, np.uint8)) for shape in ((1, long[0]), (long[1], 1))]
 
 
-def _lines_round(writing, runs):
+def _lines_round(writing: Mask, runs: list[Mask]) -> dict[str, list[NDArray[np.bool_]]]:
     """The runs that reach past the writing at both ends and are thin beside it, by where they
     lie: {"above", "below", "left", "right", "among": [bool (h, w) masks]}; "among" holds
     vertical ones between parts of the writing (a comb's bars between digits, or a stem)."""
     rows, cols = extent(writing)
     size = max(rows.stop - rows.start, cols.stop - cols.start)  # the writing's longer side
     reach = max(2, RULING_REACH * (rows.stop - rows.start))  # the digits' size, however many
-    lines = {"above": [], "below": [], "left": [], "right": [], "among": []}
+    lines: dict[str, list[NDArray[np.bool_]]] = {"above": [], "below": [], "left": [], "right": [], "among": []}
     for axis, run in enumerate(runs):
         along, across = (cols, rows) if axis == 0 else (rows, cols)
         _, labels, stats, _ = cv2.connectedComponentsWithStats(run, connectivity=8)
@@ -379,12 +396,12 @@ def _lines_round(writing, runs):
     return lines
 
 
-def _clear_of(line, writing):
+def _clear_of(line: NDArray[np.bool_], writing: Mask) -> bool:
     """Whether a bool (h, w) line keeps a few px clear of the writing (a digit's stroke touches it)."""
     return not (writing & cv2.dilate(line.astype(np.uint8), np.ones((9, 9), np.uint8))).any()
 
 
-def _inner_runs(runs):
+def _inner_runs(runs: Mask) -> Mask:
     """The pieces of a uint8 (h, w) mask that keep clear of the mask's own outer box."""
     rows, cols = extent(runs)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
@@ -395,7 +412,7 @@ def _inner_runs(runs):
     return inner
 
 
-def paper_level(values):
+def paper_level(values: NDArray[np.float32]) -> float | NDArray[np.float32]:
     """The paper's grey level under each pixel, from the image's border, where there is
     (nearly) only paper: a constant, or, where light falls unevenly, a smooth surface.
 
@@ -427,7 +444,7 @@ def paper_level(values):
     return np.clip(surface, 0.0, 1.0).astype(np.float32)
 
 
-def median(values):
+def median(values: ArrayLike) -> np.floating[Any]:
     """NumPy's median of all of `values`, to the bit, without NumPy's median: that (and its
     percentile) imports numpy.ma on first use, 15 ms of a fresh process's first answer."""
     values = np.asarray(values).ravel()
@@ -436,7 +453,7 @@ def median(values):
     return np.mean(part[half - 1 + values.size % 2 : half + 1])  # the middle value, or the middle two's mean
 
 
-def percentile(values, q):
+def percentile(values: ArrayLike, q: float) -> np.floating[Any]:
     """NumPy's percentile `q` (0-100, its default "linear" method) of all of `values`, to the bit
     (see `median`)."""
     values = np.asarray(values).ravel()
@@ -449,14 +466,16 @@ def percentile(values, q):
     return low + (high - low) * t if t < 0.5 else high - (high - low) * (1 - t)
 
 
-def _quadratic(coef, rows, cols):
+def _quadratic(
+    coef: NDArray[np.floating[Any]], rows: NDArray[np.float32], cols: NDArray[np.float32]
+) -> NDArray[np.floating[Any]]:
     """a + bx x + by y + bxx x^2 + byy y^2 + bxy x y on the grid rows x cols -> (len(rows), len(cols))."""
     a, bx, by, bxx, byy, bxy = coef
     y = rows[:, None]
     return a + by * y + byy * y * y + (bx + bxy * y) * cols[None, :] + bxx * cols[None, :] ** 2
 
 
-def _flatten_alpha(image):
+def _flatten_alpha(image: Image.Image) -> Image.Image:
     """Grey levels of `image`; transparent areas become the paper colour opposite to the ink."""
     if image.mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
@@ -473,7 +492,7 @@ def _flatten_alpha(image):
     return image.convert("L")
 
 
-def extent(mask):
+def extent(mask: NDArray[Any]) -> tuple[slice, slice]:
     """The (rows, columns) slice pair of a 2-D mask's true pixels (which it must have)."""
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     return slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)

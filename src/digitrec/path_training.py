@@ -16,11 +16,15 @@ Each copy is then `pen_path.features`. Free of TensorFlow.
 """
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from digitrec import pen_path
+from digitrec.image import Point, Strokes
 from digitrec.pen_training import slashed, varied
+from digitrec.pendigits import PenDigit
 
 # How often each stroke-level variation is applied to a copy.
 REORDER = 0.3  # a digit of several strokes: its strokes in another order
@@ -35,7 +39,9 @@ BAR_HEIGHT = (0.4, 0.6)
 BAR_WIDTH = (0.35, 0.7)
 
 
-def training_data(digits, copies, slashed_zero_copies, crossed_seven_copies, seed):
+def training_data(
+    digits: Sequence[PenDigit], copies: int, slashed_zero_copies: int, crossed_seven_copies: int, seed: int | None
+) -> tuple[NDArray[np.float32], NDArray[np.uint8]]:
     """digits: list of PenDigit. Each gives `copies` varied copies; each '0' also `slashed_zero_copies`
     slashed, each '7' drawn in one stroke also `crossed_seven_copies` with a bar across.
 
@@ -55,12 +61,12 @@ def training_data(digits, copies, slashed_zero_copies, crossed_seven_copies, see
     return np.stack(inputs), np.array(labels, np.uint8)
 
 
-def strokes_varied(strokes, rng):
+def strokes_varied(strokes: Strokes, rng: np.random.Generator) -> list[list[Point]]:
     """One varied copy of a digit's strokes: list of [(x, y), ...] (see the module's docstring)."""
     turn = math.radians(rng.uniform(-EXTRA_TURN_DEGREES, EXTRA_TURN_DEGREES))
-    shape = varied(strokes, rng)  # turned, sheared, stretched about the centre
+    turned = varied(strokes, rng)  # turned, sheared, stretched about the centre
     cos, sin = math.cos(turn), math.sin(turn)
-    shape = [np.asarray(s, np.float64) @ np.array([[cos, sin], [-sin, cos]]) for s in shape]
+    shape = [np.asarray(s, np.float64) @ np.array([[cos, sin], [-sin, cos]]) for s in turned]
     size = np.ptp(np.concatenate(shape), axis=0).max()
     shape = [s + rng.normal(0, JITTER * size, s.shape) for s in shape]
     if len(shape) > 1 and rng.random() < REORDER:
@@ -78,7 +84,7 @@ def strokes_varied(strokes, rng):
     return [s.tolist() for s in shape]
 
 
-def crossed(strokes, rng):
+def crossed(strokes: Strokes, rng: np.random.Generator) -> list[list[Point]]:
     """A '7''s strokes with a bar across its stem, drawn left to right after the rest."""
     points = np.concatenate([np.asarray(s, np.float64) for s in strokes])
     low, high = points.min(axis=0), points.max(axis=0)
@@ -88,8 +94,9 @@ def crossed(strokes, rng):
     half = rng.uniform(*BAR_WIDTH) * (high[0] - low[0]) / 2
     tilt = rng.uniform(-0.1, 0.1) * half
     bar = [(x - half + 2 * half * t, y + tilt * (2 * t - 1)) for t in np.linspace(0, 1, 6)]
-    return [*[list(map(tuple, s)) for s in strokes], bar]
+    return [*[[(x, y) for x, y in s] for s in strokes], bar]
 
 
-def _length(stroke):
+def _length(stroke: NDArray[np.float64]) -> float:
+
     return float(np.linalg.norm(np.diff(stroke, axis=0), axis=1).sum())

@@ -24,7 +24,10 @@ point of each stroke is marked instead.
 Free of TensorFlow: the recogniser computes it with NumPy alone.
 """
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 POINTS = 64  # samples along the ink: enough for a '8's two loops, few enough for a small network
 CHANNELS = 5
@@ -34,43 +37,43 @@ CHANNELS = 5
 MIN_STEP = 0.02
 
 
-def features(strokes, points=POINTS):
+def features(strokes: Sequence[ArrayLike], points: int = POINTS) -> NDArray[np.float32]:
     """strokes: list of strokes, each a list of (x, y) points (any units, y down), in drawing order.
 
     Returns float32 (points, CHANNELS) (see the module's docstring). Raises ValueError if
     there are no points at all.
     """
-    strokes = [np.asarray(s, np.float64).reshape(-1, 2) for s in strokes]
-    strokes = [s for s in strokes if len(s)]
-    if not strokes:
+    given = [np.asarray(s, np.float64).reshape(-1, 2) for s in strokes]
+    given = [s for s in given if len(s)]
+    if not given:
         raise ValueError("no strokes: nothing was drawn")
-    everything = np.concatenate(strokes)
+    everything = np.concatenate(given)
     low, high = everything.min(axis=0), everything.max(axis=0)
     half = max((high - low).max() / 2, 1e-9)  # a single dot: every point sits at the centre
-    strokes = [_thinned((s - (low + high) / 2) / half, 2 * MIN_STEP) for s in strokes]
+    centred = [_thinned((s - (low + high) / 2) / half, 2 * MIN_STEP) for s in given]
 
-    arcs = [_arc_length(s) for s in strokes]
+    arcs = [_arc_length(s) for s in centred]
     lengths = np.array([arc[-1] for arc in arcs])
     total = lengths.sum()
     if total <= 0:  # only dots: each sample at its dot, strokes taken in turn
-        owner = np.minimum((np.arange(points) * len(strokes)) // points, len(strokes) - 1)
-        xy = np.stack([strokes[k][0] for k in owner])
+        owner = np.minimum((np.arange(points) * len(centred)) // points, len(centred) - 1)
+        xy = np.stack([centred[k][0] for k in owner])
         return _assembled(xy, owner)
     # Sample k lies (k + 0.5) / points of the way along the whole ink; each stroke takes the
     # samples that fall within its share.
     along = (np.arange(points) + 0.5) / points * total
     ends = np.cumsum(lengths)
-    owner = np.minimum(np.searchsorted(ends, along, side="right"), len(strokes) - 1)
+    owner = np.minimum(np.searchsorted(ends, along, side="right"), len(centred) - 1)
     starts = ends - lengths
     xy = np.empty((points, 2))
-    for k, stroke in enumerate(strokes):
+    for k, stroke in enumerate(centred):
         mine = owner == k
         if mine.any():
             xy[mine] = _at(stroke, arcs[k], along[mine] - starts[k])
     return _assembled(xy, owner)
 
 
-def _thinned(stroke, step):
+def _thinned(stroke: NDArray[np.float64], step: float) -> NDArray[np.float64]:
     """The stroke's points, each at least `step` from the last one kept; its last point always kept."""
     kept = [stroke[0]]
     for point in stroke[1:]:
@@ -84,13 +87,13 @@ def _thinned(stroke, step):
     return np.array(kept)
 
 
-def _arc_length(stroke):
+def _arc_length(stroke: NDArray[np.float64]) -> NDArray[np.float64]:
     """float (n,): the ink's length from the stroke's first point to each of its points."""
     steps = np.linalg.norm(np.diff(stroke, axis=0), axis=1)
     return np.concatenate([[0.0], np.cumsum(steps)])
 
 
-def _at(stroke, arc, distances):
+def _at(stroke: NDArray[np.float64], arc: NDArray[np.float64], distances: NDArray[np.float64]) -> NDArray[np.float64]:
     """The points at `distances` along a polyline whose cumulative length is `arc`."""
     if arc[-1] <= 0:
         return np.repeat(stroke[:1], len(distances), axis=0)
@@ -99,7 +102,7 @@ def _at(stroke, arc, distances):
     return np.stack([np.interp(distances, arc, stroke[:, i]) for i in range(2)], axis=1)
 
 
-def _assembled(xy, owner):
+def _assembled(xy: NDArray[np.float64], owner: NDArray[np.intp]) -> NDArray[np.float32]:
     """(points, 2) positions and each one's stroke -> float32 (points, CHANNELS)."""
     direction = np.zeros_like(xy)
     for k in np.unique(owner):

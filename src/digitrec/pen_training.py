@@ -11,12 +11,14 @@ does. What the model trains on is then what it will be asked to read.
 """
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from digitrec import paper, preprocess
-from digitrec.image import render_strokes
-from digitrec.pendigits import fitted
+from digitrec.image import Point, Strokes, render_strokes
+from digitrec.pendigits import PenDigit, fitted
 
 # How much a training copy's strokes vary: people turn, slant and stretch their digits.
 MAX_TURN_DEGREES = 8
@@ -31,7 +33,9 @@ SLASH_OFFSET = 0.1  # the slash's centre is within this share of the width of th
 SLASH_BACKWARDS = 0.2  # share of slashes from upper left to lower right, against the usual way
 
 
-def training_images(digits, copies, slashed_zero_copies, seed):
+def training_images(
+    digits: Sequence[PenDigit], copies: int, slashed_zero_copies: int, seed: int | None
+) -> tuple[NDArray[np.uint8], NDArray[np.uint8]]:
     """The pen digits as MNIST-like images.
 
     digits: list of PenDigit; each gives `copies` varied images, and each '0' also
@@ -52,7 +56,7 @@ def training_images(digits, copies, slashed_zero_copies, seed):
     return np.stack(images), np.array(labels, np.uint8)
 
 
-def model_input(strokes, pen_width):
+def model_input(strokes: Strokes, pen_width: float) -> NDArray[np.uint8] | None:
     """Strokes (any units, y down) -> uint8 (28, 28), as the recogniser would see them drawn in the
     window; None if nothing is left of them."""
     drawing = render_strokes(fitted(strokes), pen_width)
@@ -60,7 +64,7 @@ def model_input(strokes, pen_width):
     return None if found is None else np.round(found[1] * 255).astype(np.uint8)
 
 
-def varied(strokes, rng):
+def varied(strokes: Strokes, rng: np.random.Generator) -> list[list[Point]]:
     """The strokes turned, sheared and stretched at random about their centre: list of [(x, y), ...]."""
     turn = math.radians(rng.uniform(-MAX_TURN_DEGREES, MAX_TURN_DEGREES))
     shear = rng.uniform(-MAX_SHEAR, MAX_SHEAR)
@@ -73,7 +77,7 @@ def varied(strokes, rng):
     return [((np.asarray(s, np.float64) - centre) @ matrix.T).tolist() for s in strokes]
 
 
-def slashed(strokes, rng):
+def slashed(strokes: Strokes, rng: np.random.Generator) -> list[list[Point]]:
     """A '0's strokes with a straight slash through the oval, reaching past it at both ends."""
     points = np.concatenate([np.asarray(s, np.float64) for s in strokes])
     low, high = points.min(axis=0), points.max(axis=0)
@@ -88,4 +92,4 @@ def slashed(strokes, rng):
     start = centre - direction * to_edge * (1 + rng.uniform(*SLASH_REACH))
     end = centre + direction * to_edge * (1 + rng.uniform(*SLASH_REACH))
     slash = [start + (end - start) * t for t in np.linspace(0, 1, 8)]
-    return [*[list(map(tuple, s)) for s in strokes], [tuple(p) for p in slash]]
+    return [*[[(x, y) for x, y in s] for s in strokes], [(x, y) for x, y in slash]]

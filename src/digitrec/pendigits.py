@@ -32,7 +32,9 @@ import tempfile
 import urllib.request
 import zipfile
 import zlib
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -66,24 +68,31 @@ class PenDigit:
 
     label: int
     writer: int
-    strokes: tuple
+    strokes: tuple[tuple[tuple[int, int], ...], ...]
 
 
 # ---------------------------------------------------------------- finding the data
 
 
-def load(source=None, cache_dir=None, sources=SOURCES):
+Source = str | os.PathLike[str]  # a file or folder
+
+
+def load(
+    source: Source | None = None, cache_dir: Source | None = None, sources: Sequence[str] = SOURCES
+) -> list[PenDigit]:
     """All of pendigits' training-file digits (list of PenDigit, recorded order), from `source`
     (a file or folder), else $DIGITREC_PEN, else the cache, else a download. Raises PenDigitsError."""
     return parse(content(source, cache_dir, sources).decode("ascii").splitlines())
 
 
-def training_digits(source=None, cache_dir=None, sources=SOURCES):
+def training_digits(
+    source: Source | None = None, cache_dir: Source | None = None, sources: Sequence[str] = SOURCES
+) -> list[PenDigit]:
     """The digits of the writers digitrec may learn from (`TRAIN_WRITERS`)."""
     return [d for d in load(source, cache_dir, sources) if d.writer in TRAIN_WRITERS]
 
 
-def content(source=None, cache_dir=None, sources=SOURCES):
+def content(source: Source | None = None, cache_dir: Source | None = None, sources: Sequence[str] = SOURCES) -> bytes:
     """The verified bytes of `pendigits-orig.tra`."""
     source = source or os.environ.get(PEN_ENV)
     if source:
@@ -97,11 +106,11 @@ def content(source=None, cache_dir=None, sources=SOURCES):
     return _download(cache, sources)
 
 
-def default_cache_dir():
+def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("digitrec")) / "pendigits"
 
 
-def _from_local(path):
+def _from_local(path: Path) -> bytes:
     if path.is_dir():
         found = [path / name for name in LOCAL_NAMES if (path / name).is_file()]
         if not found:
@@ -112,7 +121,7 @@ def _from_local(path):
     return verified(path.read_bytes(), path)
 
 
-def verified(raw, source):
+def verified(raw: bytes, source: Path | str) -> bytes:
     """The decompressed `raw` (gzip, Unix compress, a zip holding the file, or plain), if its
     sha256 is pendigits-orig.tra's; else PenDigitsError."""
     try:
@@ -124,7 +133,7 @@ def verified(raw, source):
     return data
 
 
-def unpacked(raw):
+def unpacked(raw: bytes) -> bytes:
     """bytes -> bytes: undo a zip (taking its `MEMBER`), gzip or Unix compress, by their magic numbers."""
     if raw[:4] == b"PK\x03\x04":
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
@@ -138,10 +147,11 @@ def unpacked(raw):
         import unlzw3  # LZW (Unix compress), UCI's format for the original trajectories
 
         return unlzw3.unlzw(raw)
+
     return raw
 
 
-def _download(cache, sources):
+def _download(cache: Path, sources: Sequence[str]) -> bytes:
     """Fetch the first source that gives a verified file; cache it gzipped, renamed into place."""
     failures = []
     for url in sources:
@@ -165,7 +175,7 @@ def _download(cache, sources):
     )
 
 
-def _fetch(url):
+def _fetch(url: str) -> bytes:
     print(f"Downloading {url}")
     with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response:
         size = int(response.headers.get("Content-Length") or 0) or None
@@ -180,7 +190,7 @@ def _fetch(url):
 # ---------------------------------------------------------------- parsing
 
 
-def read(path):
+def read(path: Source) -> list[PenDigit]:
     """All digits in a UNIPEN file (plain or .gz), in recorded order, without a sha256 check
     (for other UNIPEN files, such as the measuring-only UNIPEN digits). Raises PenDigitsError."""
     path = Path(path)
@@ -194,17 +204,19 @@ def read(path):
         raise PenDigitsError(f"{path}: cannot read ({error})") from None
 
 
-def parse(lines, tablet_height=TABLET_HEIGHT):
+def parse(lines: Iterable[str], tablet_height: int = TABLET_HEIGHT) -> list[PenDigit]:
     """Digits from an iterable of UNIPEN text lines. Raises PenDigitsError on a malformed line.
     y is flipped (tablet_height - y) so that it points down, as on a screen."""
-    digits, current, stroke = [], None, None
+    digits: list[PenDigit] = []
+    current: dict[str, Any] | None = None  # the digit being read: its label, writer and strokes so far
+    stroke: list[tuple[int, int]] | None = None
     for number, line in enumerate(lines, 1):
         words = line.split()
         if not words:
             continue
         try:
             if words[0] == ".SEGMENT":
-                current = _finished(current, digits)
+                _finished(current, digits)
                 current = {"label": _label(words[-1]), "writer": 0, "strokes": []}
             elif words[0] == ".COMMENT" and current is not None:
                 current["writer"] = int(words[2])
@@ -225,14 +237,14 @@ def parse(lines, tablet_height=TABLET_HEIGHT):
     return digits
 
 
-def _label(word):
+def _label(word: str) -> int:
     label = word.strip('"')
     if len(label) != 1 or not label.isdigit():
         raise ValueError(label)
     return int(label)
 
 
-def _finished(current, digits):
+def _finished(current: dict[str, Any] | None, digits: list[PenDigit]) -> None:
     if current is not None and current["strokes"]:
         digits.append(PenDigit(current["label"], current["writer"], tuple(current["strokes"])))
     return None
@@ -244,7 +256,9 @@ CANVAS = 280  # the window's canvas for one digit, px
 MARGIN = 40  # px of paper the fitted digit leaves on each side
 
 
-def fitted(strokes, canvas=CANVAS, margin=MARGIN):
+def fitted(
+    strokes: Sequence[Sequence[tuple[float, float]]], canvas: float = CANVAS, margin: float = MARGIN
+) -> list[list[tuple[float, float]]]:
     """Strokes scaled (aspect kept) so that the longer side spans the canvas less its
     margins, and centred: a list of [(x, y), ...] in canvas px, as `render_strokes` takes."""
     xs = [x for stroke in strokes for x, _ in stroke]

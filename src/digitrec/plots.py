@@ -4,21 +4,30 @@ Figures are built with `matplotlib.figure.Figure` directly (no pyplot), so no
 GUI backend is involved and nothing global changes.
 """
 
+import os
+from collections.abc import Sequence
+from typing import cast
+
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import NDArray
 
 from digitrec.files import atomic_path
 
+LogRow = dict[str, float]  # one epoch of a training log (`digitrec.modelcard.LogRow`)
 
-def save_figure(fig, path):
+
+def save_figure(fig: Figure, path: str | os.PathLike[str]) -> None:
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=110, bbox_inches="tight")
 
 
-def training_curves(history, title="training curves"):
+def training_curves(history: Sequence[LogRow] | Sequence[Sequence[LogRow]], title: str = "training curves") -> Figure:
     """Loss and accuracy per epoch, training vs validation. `history`: list of CSV-log rows, or
     (an ensemble) a list of such lists, one a member, drawn each in its own shade."""
-    runs = history if history and isinstance(history[0], list) else [history]
+    runs = cast(  # one run's rows, or (an ensemble) several runs'
+        Sequence[Sequence[LogRow]], history if history and isinstance(history[0], list) else [history]
+    )
     fig = Figure(figsize=(10, 4))
     fig.suptitle(title)
     for ax, metric, label in zip(fig.subplots(1, 2), ("loss", "accuracy"), ("loss", "accuracy (%)")):
@@ -54,7 +63,7 @@ def training_curves(history, title="training curves"):
     return fig
 
 
-def confusion_matrix(matrix, title="confusion matrix"):
+def confusion_matrix(matrix: NDArray[np.integer], title: str = "confusion matrix") -> Figure:
     """`matrix`: int (10, 10), rows = true digit, columns = predicted digit."""
     fig = Figure(figsize=(7, 6))
     ax = fig.subplots()
@@ -81,7 +90,14 @@ def confusion_matrix(matrix, title="confusion matrix"):
     return fig
 
 
-def mistakes_grid(images, true, predicted, confidence, columns=10, title="misclassified test digits"):
+def mistakes_grid(
+    images: NDArray[np.uint8],
+    true: Sequence[int],
+    predicted: Sequence[int],
+    confidence: Sequence[float],
+    columns: int = 10,
+    title: str = "misclassified test digits",
+) -> Figure:
     """A grid of digits with 'true -> predicted (confidence)'.
 
     `images`: uint8 (n, 28, 28); `true`, `predicted`: ints (n,); `confidence`: floats (n,) in [0, 1].

@@ -19,12 +19,20 @@ Arrays named `ink` are float32 (h, w) in [0, 1], 1 = full ink.
 """
 
 import itertools
+from collections.abc import Sequence
+from typing import Literal, overload
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 from PIL import Image
 
-from digitrec.paper import INK_LEVEL, MIN_CONTRAST, extent, median
+from digitrec.paper import INK_LEVEL, MIN_CONTRAST, Ink, extent, median
+
+Box = tuple[slice, slice]  # (rows, columns) of an array
+Piece = tuple[int, Box]  # a piece's label in `pieces`' labels, and its box
+PixelBox = tuple[int, int, int, int]  # (left, top, right, bottom) in an image's pixels
+Located = tuple[PixelBox, NDArray[np.float32]]  # a digit's box, and its model input (28, 28) in [0, 1]
 
 SIZE = 28  # model input side
 BOX = 20  # the digit's longer side inside it
@@ -56,7 +64,7 @@ MNIST_STROKE_RANGE = (2.0, 3.5)
 MIN_COVER = 0.99
 
 
-def pieces(ink):
+def pieces(ink: Ink) -> tuple[NDArray[np.int32], list[Piece]]:
     """The connected pieces of ink, specks dropped.
 
     A piece is a connected mark above MIN_CONTRAST that holds some solid ink (above
@@ -85,13 +93,13 @@ def pieces(ink):
     return labels, sorted(kept, key=lambda piece: _first_pixel(labels, *piece))
 
 
-def _first_pixel(labels, k, box):
+def _first_pixel(labels: NDArray[np.int32], k: int, box: Box) -> tuple[int, int]:
     """(row, column) of piece k's first pixel in reading order."""
     row = box[0].start
     return row, box[1].start + int(np.argmax(labels[row, box[1]] == k))
 
 
-def crop_pieces(ink, labels, group):
+def crop_pieces(ink: Ink, labels: NDArray[np.int32], group: Sequence[Piece]) -> tuple[Box, NDArray[np.float32]]:
     """The ink of the pieces in `group` (list of (k, box)), cropped to their common box.
 
     Returns (box, crop): box = (rows, columns) slices, crop float32 (h, w).
@@ -104,7 +112,7 @@ def crop_pieces(ink, labels, group):
     return box, np.where(keep, ink[box], 0.0).astype(np.float32)
 
 
-def bounding_box(boxes):
+def bounding_box(boxes: Sequence[Box]) -> Box:
     """The slice pair that covers all the given bounding boxes."""
     return (
         slice(min(b[0].start for b in boxes), max(b[0].stop for b in boxes)),
@@ -112,7 +120,7 @@ def bounding_box(boxes):
     )
 
 
-def stroke_width(mask, inside=None):
+def stroke_width(mask: NDArray[np.bool_], inside: NDArray[np.float64] | None = None) -> float:
     """Typical stroke width, in px, of a binary (h, w) mask: twice the distance to the
     paper along the strokes' centre lines (the ridges of the distance transform).
 
@@ -125,7 +133,7 @@ def stroke_width(mask, inside=None):
     return 2.0 * float(median(inside[ridge])) if ridge.any() else 0.0
 
 
-def distance_to_paper(mask):
+def distance_to_paper(mask: NDArray[np.bool_]) -> NDArray[np.float64]:
     """Each ink px's Euclidean distance to the nearest paper px, 0 on paper: float64 (h, w)
     for a binary (h, w) mask holding some paper."""
     distance = cv2.distanceTransform(mask.astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
@@ -135,13 +143,13 @@ def distance_to_paper(mask):
     return np.sqrt(np.rint(np.square(distance, dtype=np.float64)))
 
 
-def grown(mask, radius):
+def grown(mask: NDArray[np.bool_], radius: float) -> NDArray[np.bool_]:
     """A binary (h, w) mask holding some ink, every stroke grown by `radius` px on each side:
     the px within `radius` of ink."""
     return distance_to_paper(~mask) <= radius
 
 
-def normalise_strokes(mask, scale):
+def normalise_strokes(mask: NDArray[np.bool_], scale: float) -> NDArray[np.bool_] | None:
     """Thicken or thin a binary mask so that, once scaled by `scale`, its strokes are as wide as MNIST's.
 
     Returns the reshaped mask, with paper all round it (and room for grown strokes),
@@ -171,7 +179,7 @@ def normalise_strokes(mask, scale):
     return None
 
 
-def locate_digit(ink):
+def locate_digit(ink: Ink) -> Located | None:
     """All the ink taken as one digit -> (box, model_input), or None if there is no ink.
 
     box = (left, top, right, bottom) in the image's pixels; model_input = float32
@@ -181,7 +189,7 @@ def locate_digit(ink):
     return _boxed_input(ink, labels, kept) if kept else None
 
 
-def _boxed_input(ink, labels, group):
+def _boxed_input(ink: Ink, labels: NDArray[np.int32], group: Sequence[Piece]) -> Located:
     box, crop = crop_pieces(ink, labels, group)
     patch = reshaped_strokes(crop)
     if patch is None:
@@ -192,7 +200,7 @@ def _boxed_input(ink, labels, group):
     return (cols.start, rows.start, cols.stop, rows.stop), place(fit_to_box(patch))
 
 
-def reshaped_strokes(crop):
+def reshaped_strokes(crop: NDArray[np.float32]) -> NDArray[np.float32] | None:
     """Cropped ink (h, w) -> its strokes redrawn at MNIST's width, float32 (H, W) in {0, 1}
     at a finer scale; or None if they are as wide as MNIST's already."""
     crop = crop[extent(crop > INK_LEVEL)]  # the strokes' own size, without faint edges or blur
@@ -202,7 +210,7 @@ def reshaped_strokes(crop):
     return None if mask is None else mask.astype(np.float32)
 
 
-def fit_to_box(patch):
+def fit_to_box(patch: NDArray[np.float32]) -> NDArray[np.float32]:
     """Ink (h, w) in [0, 1] -> float32 patch in [0, 1], its ink cropped and scaled so its longer side is BOX px."""
     if not (patch > 0).any():
         return np.zeros((1, 1), np.float32)
@@ -210,7 +218,7 @@ def fit_to_box(patch):
     return np.clip(resize(patch, BOX / max(patch.shape)), 0.0, 1.0)
 
 
-def resize(ink, scale):
+def resize(ink: NDArray[np.float32], scale: float) -> NDArray[np.float32]:
     """Anti-aliased resize of a float32 array by `scale` (each side at least 1 px)."""
     height, width = ink.shape
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
@@ -219,7 +227,7 @@ def resize(ink, scale):
     return np.asarray(Image.fromarray(ink).resize(size, Image.Resampling.BILINEAR))
 
 
-def place(patch):
+def place(patch: NDArray[np.float32]) -> NDArray[np.float32]:
     """Put a patch (h, w <= 20) in 28x28 with its centre of mass at the centre."""
     out = np.zeros((SIZE, SIZE), np.float32)
     total = float(patch.sum())
@@ -238,7 +246,14 @@ def place(patch):
 # ---------------------------------------------------------------- numbers
 
 
-def split_digits(ink, joins=False):
+# What comes back depends on `joins`: the overloads tell a type checker which.
+@overload
+def split_digits(ink: Ink, joins: Literal[False] = False) -> list[Located]: ...
+
+
+@overload
+def split_digits(ink: Ink, joins: Literal[True]) -> tuple[list[Located], list[tuple[int, Located]]]: ...
+def split_digits(ink: Ink, joins: bool = False) -> list[Located] | tuple[list[Located], list[tuple[int, Located]]]:
     """Split ink holding a number into its digits, left to right.
 
     Pieces of ink that overlap horizontally belong to one digit (a '4' drawn
@@ -261,7 +276,7 @@ def split_digits(ink, joins=False):
     ]
 
 
-def group_pieces(kept):
+def group_pieces(kept: Sequence[Piece]) -> list[list[Piece]]:
     """Group pieces (list of (k, box)) into digits. Returns a list of lists of pieces."""
     groups = group_overlapping(kept)
     if not groups:
@@ -284,7 +299,7 @@ def group_pieces(kept):
     return groups
 
 
-def group_overlapping(kept, min_overlap=MIN_OVERLAP):
+def group_overlapping(kept: Sequence[Piece], min_overlap: float = MIN_OVERLAP) -> list[list[Piece]]:
     """Group pieces whose column ranges overlap by at least `min_overlap` of the
     narrower one's width. Returns a list of lists of pieces."""
     groups = [[piece] for piece in kept]
@@ -299,7 +314,7 @@ def group_overlapping(kept, min_overlap=MIN_OVERLAP):
     return groups
 
 
-def staggered(a, b):
+def staggered(a: Sequence[Piece], b: Sequence[Piece]) -> bool:
     """Whether two groups of pieces nearly touch but sit at different heights (see JOIN_GAP)."""
     (a_top, a_bottom), (b_top, b_bottom) = _rows(a), _rows(b)
     shared = min(a_bottom, b_bottom) - max(a_top, b_top)
@@ -308,32 +323,32 @@ def staggered(a, b):
     return _column_gap(a, b) <= JOIN_GAP * taller and shared < MAX_SHARED_ROWS * joint
 
 
-def _columns(group):
+def _columns(group: Sequence[Piece]) -> tuple[int, int]:
     return min(box[1].start for _, box in group), max(box[1].stop for _, box in group)
 
 
-def _width(group):
+def _width(group: Sequence[Piece]) -> int:
     start, stop = _columns(group)
     return stop - start
 
 
-def _group_height(group):
+def _group_height(group: Sequence[Piece]) -> int:
     top, bottom = _rows(group)
     return bottom - top
 
 
-def _rows(group):
+def _rows(group: Sequence[Piece]) -> tuple[int, int]:
     return min(box[0].start for _, box in group), max(box[0].stop for _, box in group)
 
 
-def _distance(a, b):
+def _distance(a: Sequence[Piece], b: Sequence[Piece]) -> float:
     """Shortest distance in px between two groups' bounding boxes (0 if they overlap)."""
     (a_top, a_bottom), (b_top, b_bottom) = _rows(a), _rows(b)
     rows = max(0, max(a_top, b_top) - min(a_bottom, b_bottom))
     return float(np.hypot(rows, max(0, _column_gap(a, b))))
 
 
-def _column_gap(a, b):
+def _column_gap(a: Sequence[Piece], b: Sequence[Piece]) -> int:
     """Horizontal distance between two groups' column ranges; negative = overlap in px."""
     (a_start, a_stop), (b_start, b_stop) = _columns(a), _columns(b)
     return max(a_start, b_start) - min(a_stop, b_stop)

@@ -11,6 +11,7 @@ be read or written is ignored (load gives {}; save returns the reason, one line)
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from digitrec.errors import DigitrecError
 from digitrec.files import write_text
@@ -19,7 +20,7 @@ CONFIG_ENV = "DIGITREC_CONFIG"  # the folder of settings.json, if not the user c
 FILE = "settings.json"
 
 
-def path():
+def path() -> Path:
     """The settings file: $DIGITREC_CONFIG/settings.json, else <user config folder>/settings.json."""
     if os.environ.get(CONFIG_ENV):
         return Path(os.environ[CONFIG_ENV]) / FILE
@@ -28,7 +29,7 @@ def path():
     return platformdirs.user_config_path("digitrec", appauthor=False) / FILE
 
 
-def load():
+def load() -> dict[str, Any]:
     """The settings saved, a dict ({} if none, or if the file is damaged)."""
     try:
         saved = json.loads(path().read_text())
@@ -37,7 +38,7 @@ def load():
     return saved if isinstance(saved, dict) else {}
 
 
-def save(changes):
+def save(changes: dict[str, Any]) -> str | None:
     """Merge `changes` (a dict of JSON values) into the saved settings; returns None, or why it failed (one line)."""
     try:
         write_text(path(), json.dumps({**load(), **changes}, indent=1, sort_keys=True))

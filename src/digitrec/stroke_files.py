@@ -33,12 +33,24 @@ finite or beyond MAX_COORDINATE, no points, all points at one place, not XML or
 not JSON, JSON of another shape.
 """
 
+from __future__ import annotations
+
 import json
 import math
 import os
 import re
+from collections.abc import Iterable, Sequence
+from typing import IO, TYPE_CHECKING, cast
 
 from digitrec.errors import DigitrecError
+
+if TYPE_CHECKING:  # for the checker alone: reading strokes imports neither Pillow nor ElementTree up front
+    import xml.etree.ElementTree as ElementTree
+
+    from digitrec.image import Point, Strokes
+
+FileName = str | os.PathLike[str]  # a file's name, as given (it is quoted in messages)
+Channels = list[str]  # a trace format's channel names in order ("X", "Y", "T", ...; "-Y": y pointing up)
 
 INKML_SUFFIXES = (".inkml",)
 JSON_SUFFIXES = (".json",)
@@ -71,11 +83,11 @@ class StrokeFileError(DigitrecError):
     """A file that cannot be read as a drawing of strokes; the message is one line, naming the file."""
 
 
-def is_stroke_file(name):
+def is_stroke_file(name: object) -> bool:
     return str(name).lower().endswith(STROKE_SUFFIXES)
 
 
-def read_strokes(path):
+def read_strokes(path: FileName) -> list[list[Point]]:
     """The strokes of an InkML or JSON strokes file (told apart by its name).
 
     Returns a list of strokes, each a list of (x, y) float tuples in the file's units, x to the
@@ -89,7 +101,7 @@ def read_strokes(path):
     return checked(strokes, path)
 
 
-def read_capped(path):
+def read_capped(path: FileName) -> bytes:
     """The file's bytes, refused if it holds more than MAX_BYTES: the size is checked before
     reading, and no more than that is read even if the file grows or has no size (a pipe)."""
     max_bytes = MAX_BYTES
@@ -112,10 +124,11 @@ def read_capped(path):
     return data
 
 
-def _read_up_to(file, limit, size):
+def _read_up_to(file: IO[bytes], limit: int, size: int) -> bytes:
     """At most `limit` bytes of the file: its size and one more at once, then 64 kB at a time (a
     pipe, a file still growing). read(limit) would set aside `limit` bytes for a file of a few hundred."""
-    pieces, total = [], 0
+    pieces: list[bytes] = []
+    total = 0
     while total < limit:
         piece = file.read(min(65_536 if pieces else size + 1, limit - total))
         if not piece:
@@ -125,14 +138,14 @@ def _read_up_to(file, limit, size):
     return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
-def _size(file):
+def _size(file: IO[bytes]) -> int:
     return os.fstat(file.fileno()).st_size
 
 
 # ---------------------------------------------------------------- JSON
 
 
-def json_strokes(data, path):
+def json_strokes(data: bytes, path: FileName) -> list[list[Point]]:
     """Strokes from JSON bytes holding [[[x, y], ...], ...]."""
     # A point is at least one '['; counted before parsing, so a million points never become lists.
     if data.count(b"[") > MAX_POINTS + MAX_STROKES + 1:
@@ -149,7 +162,7 @@ def json_strokes(data, path):
     for s, stroke in enumerate(drawing, 1):
         if not isinstance(stroke, list):
             raise StrokeFileError(f"{path}: stroke {s} is not a list of [x, y] points")
-        points = []
+        points: list[Point] = []
         for p, point in enumerate(stroke, 1):
             if not (isinstance(point, list) and len(point) == 2 and all(map(_is_number, point))):
                 raise StrokeFileError(f"{path}: stroke {s}, point {p} is not [x, y] numbers")
@@ -158,11 +171,11 @@ def json_strokes(data, path):
     return strokes
 
 
-def _is_number(value):
+def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _float(value, path):
+def _float(value: float, path: FileName) -> float:
     try:
         return float(value)
     except OverflowError:  # an integer beyond float's range
@@ -172,7 +185,7 @@ def _float(value, path):
 # ---------------------------------------------------------------- InkML
 
 
-def inkml_strokes(data, path):
+def inkml_strokes(data: bytes, path: FileName) -> list[list[Point]]:
     """Strokes from InkML bytes: the traces in document order (see the module's docstring)."""
     import io
     import xml.etree.ElementTree as ElementTree
@@ -183,10 +196,11 @@ def inkml_strokes(data, path):
     # Most traces write a comma a point: counted before parsing, a million points cost nothing to refuse.
     if data.count(b",") > MAX_POINTS + MAX_ELEMENTS:
         raise _too_many_points(path)
-    strokes, points, traces = [], 0, 0
-    formats = {}  # id of a traceFormat, context or inkSource -> its channel names
-    latest = None  # the channels of the last traceFormat met
-    open_elements = []  # the elements from the root to the one being read
+    strokes: list[list[Point]] = []
+    points, traces = 0, 0
+    formats: dict[str, Channels] = {}  # id of a traceFormat, context or inkSource -> its channel names
+    latest: Channels | None = None  # the channels of the last traceFormat met
+    open_elements: list[ElementTree.Element] = []  # the elements from the root to the one being read
     try:
         events = defusedxml.ElementTree.iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True)
         for count, (event, element) in enumerate(events):
@@ -226,14 +240,14 @@ def inkml_strokes(data, path):
     return strokes
 
 
-def _check_root(namespace, name, path):
+def _check_root(namespace: str, name: str, path: FileName) -> None:
     if name != "ink":
         raise StrokeFileError(f"{path}: not InkML (its root element is <{name}>, not <ink>)")
     if namespace not in ("", INKML_NAMESPACE):
         raise StrokeFileError(f"{path}: not InkML (its <ink> is in the namespace {namespace[:60]!r})")
 
 
-def _split_tag(tag):
+def _split_tag(tag: object) -> tuple[str, str]:
     """('namespace', 'localname') of an ElementTree tag; '' for no namespace."""
     if not isinstance(tag, str):  # a comment or processing instruction
         return "", ""
@@ -243,11 +257,11 @@ def _split_tag(tag):
     return "", tag
 
 
-def _children(element, name):
+def _children(element: ElementTree.Element, name: str) -> list[ElementTree.Element]:
     return [child for child in element if _split_tag(child.tag)[1] == name]
 
 
-def _channels(trace_format):
+def _channels(trace_format: ElementTree.Element) -> Channels:
     """The channel names of a <traceFormat> in order (regular ones, then intermittent ones); a Y
     channel with orientation="-ve" points up and is named "-Y" so that the reader turns it."""
     names = []
@@ -258,13 +272,13 @@ def _channels(trace_format):
     return names
 
 
-def _register(formats, element, channels):
+def _register(formats: dict[str, Channels], element: ElementTree.Element, channels: Channels | None) -> None:
     key = element.get(XML_ID) or element.get("id")
     if key and channels:
         formats[key] = channels
 
 
-def _format_of(element, formats):
+def _format_of(element: ElementTree.Element, formats: dict[str, Channels]) -> Channels | None:
     """The channels a <context> or <inkSource> names: its own traceFormat, or one it refers to."""
     for name in ("traceFormat", "inkSource"):
         for child in _children(element, name):
@@ -278,7 +292,9 @@ def _format_of(element, formats):
     return None
 
 
-def _trace_format(trace, open_elements, formats):
+def _trace_format(
+    trace: ElementTree.Element, open_elements: Sequence[ElementTree.Element], formats: dict[str, Channels]
+) -> Channels | None:
     """The channels a trace's contextRef (or its nearest traceGroup's) names, if known."""
     for element in [trace, *reversed(open_elements)]:
         reference = element.get("contextRef", "").lstrip("#")
@@ -287,7 +303,7 @@ def _trace_format(trace, open_elements, formats):
     return None
 
 
-def _trace_points(text, channels, number, budget, path):
+def _trace_points(text: str, channels: Channels, number: int, budget: int, path: FileName) -> list[Point]:
     """One trace's (x, y) points; at most `budget` of them, else StrokeFileError."""
     x_at = channels.index("X") if "X" in channels else 0
     y_name = "-Y" if "-Y" in channels else "Y"
@@ -304,7 +320,7 @@ def _trace_points(text, channels, number, budget, path):
     else:
         chunks = (_values(m.group(), number, path, limit=len(channels) + 32) for m in POINT.finditer(text))
     decoders = [_Decoder() for _ in range(needed)]
-    points = []
+    points: list[Point] = []
     for p, values in enumerate(chunks, 1):
         if len(values) < needed:
             if p == 1 and len(values) == 1 and "," in text:
@@ -320,11 +336,11 @@ def _trace_points(text, channels, number, budget, path):
     return points
 
 
-def _plain_points(text, x_at, y_at, y_up, budget, path):
+def _plain_points(text: str, x_at: int, y_at: int, y_up: bool, budget: int, path: FileName) -> list[Point]:
     """The points of the common trace, plain numbers apart by spaces and points by commas: read
     straight, without the difference decoders (a third of the time). ValueError or IndexError if
     a point is not so."""
-    points = []
+    points: list[Point] = []
     for match in POINT.finditer(text):
         if len(points) >= budget:
             raise _too_many_points(path)
@@ -334,9 +350,9 @@ def _plain_points(text, x_at, y_at, y_up, budget, path):
     return points
 
 
-def _comma_pairs(text, number, budget, path):
+def _comma_pairs(text: str, number: int, budget: int, path: FileName) -> list[Point]:
     """A trace written "x,y x,y ...": each whitespace-separated word one point."""
-    points = []
+    points: list[Point] = []
     for p, match in enumerate(re.finditer(r"\S+", text), 1):
         if len(points) >= budget:
             raise _too_many_points(path)
@@ -348,12 +364,13 @@ def _comma_pairs(text, number, budget, path):
     return points
 
 
-def _values(chunk, number, path, limit):
+def _values(chunk: str, number: int, path: FileName, limit: int) -> list[tuple[str, str]]:
     """A point's values as (difference order, text) pairs: '', '!', "'" or '"'; a number or T F * ?.
     More than `limit` of them: StrokeFileError (too many points), before they fill memory."""
     if len(chunk.split(None, limit)) > limit:  # more words than that: at least as many values; refused at once
         raise _too_many_points(path, "or a point with too many values")
-    values, at = [], 0
+    values: list[tuple[str, str]] = []
+    at = 0
     while at < len(chunk):
         if len(values) > limit:
             raise _too_many_points(path, "or a point with too many values")
@@ -362,7 +379,7 @@ def _values(chunk, number, path, limit):
             if chunk[at:].strip():
                 raise StrokeFileError(f"{path}: trace {number}: cannot read {chunk[at:].strip()[:20]!r}")
             break
-        values.append(match.groups())
+        values.append(cast("tuple[str, str]", match.groups()))  # VALUE's two groups: both always match
         at = match.end()
     return values
 
@@ -371,10 +388,12 @@ class _Decoder:
     """One channel's values through a trace: explicit, or first (') or second (") differences;
     a prefix holds for the channel's later values until another one is given (InkML 2011, 3.2.2)."""
 
-    def __init__(self):
-        self.order, self.value, self.velocity = "!", None, 0.0
+    def __init__(self) -> None:
+        self.order = "!"
+        self.value: float | None = None
+        self.velocity = 0.0
 
-    def next(self, order, text, number, path):
+    def next(self, order: str, text: str, number: int, path: FileName) -> float:
         if text in ("T", "F", "*", "?"):
             raise StrokeFileError(f"{path}: trace {number}: {text!r} for a coordinate is not read")
         self.order = order or self.order
@@ -395,7 +414,7 @@ class _Decoder:
 # ---------------------------------------------------------------- checks and the canvas
 
 
-def checked(strokes, path):
+def checked(strokes: Iterable[list[Point]], path: FileName) -> list[list[Point]]:
     """The strokes with empty ones left out; StrokeFileError if they cannot be a drawing."""
     strokes = [stroke for stroke in strokes if stroke]
     if not strokes:
@@ -417,13 +436,13 @@ def checked(strokes, path):
     return strokes
 
 
-def _extent(strokes):
+def _extent(strokes: Strokes) -> tuple[float, float]:
     xs = [x for stroke in strokes for x, _ in stroke]
     ys = [y for stroke in strokes for _, y in stroke]
     return max(xs) - min(xs), max(ys) - min(ys)
 
 
-def on_canvas(strokes, number=False):
+def on_canvas(strokes: Strokes, number: bool = False) -> list[list[Point]]:
     """The strokes moved and scaled (aspect kept) as the window's would be, in canvas px, for
     `Recognizer.digit_from_strokes` / `number_from_strokes`: a list of [(x, y), ...] floats.
 
@@ -444,9 +463,10 @@ def on_canvas(strokes, number=False):
     return [[(centre_x + (x - cx) * scale, CANVAS / 2 + (y - cy) * scale) for x, y in stroke] for stroke in strokes]
 
 
-def _too_many_points(path, also=""):
+def _too_many_points(path: FileName, also: str = "") -> StrokeFileError:
     return StrokeFileError(f"{path}: too many points (more than {MAX_POINTS:,}){', ' + also if also else ''}")
 
 
-def _first_line(error):
+def _first_line(error: BaseException) -> str:
+
     return str(error).splitlines()[0] if str(error) else type(error).__name__

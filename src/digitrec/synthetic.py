@@ -6,11 +6,17 @@ These functions take real MNIST digits (uint8 (28, 28), 0 = paper) and make
 such pictures from them, reproducibly from a NumPy random generator.
 """
 
+from collections.abc import Iterator
+from typing import Any
+
 import cv2
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from PIL import Image
 
 from digitrec import preprocess
+
+Ink = NDArray[np.float32]  # (h, w) in [0, 1], 1 = full ink
 
 CANVASES = ((280, 280), (400, 300))
 HEIGHT_RANGE = (0.25, 0.90)  # digit height as a share of the canvas height
@@ -20,14 +26,14 @@ HEIGHT_RANGE = (0.25, 0.90)  # digit height as a share of the canvas height
 STROKE_LEVEL = 0.25
 
 
-def digit_crop(mnist_image):
+def digit_crop(mnist_image: NDArray[np.uint8]) -> Ink:
     """The digit's bounding box, as float32 ink in [0, 1]."""
-    ink = mnist_image.astype(np.float32) / 255
+    ink = mnist_image.astype(np.float32) / np.float32(255)  # float32 either way; NumPy's stubs say so only thus
     rows, cols = np.nonzero(ink > 0.1)
     return ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
 
 
-def scaled(ink, height, stroke):
+def scaled(ink: Ink, height: int, stroke: str) -> Ink:
     """Resize ink to `height` px and set its stroke style: "thin", "normal" or "thick"."""
     width = max(1, round(ink.shape[1] * height / ink.shape[0]))
     big = np.asarray(Image.fromarray(ink).resize((width, height), Image.Resampling.BILINEAR))
@@ -51,19 +57,19 @@ def scaled(ink, height, stroke):
     return (thin if thin.any() else mask).astype(np.float32)
 
 
-def _count_pieces(mask):
+def _count_pieces(mask: NDArray[np.bool_]) -> int:
     """How many pieces a binary mask holds, pixels joined by their edges (not corners)."""
     return cv2.connectedComponents(mask.astype(np.uint8), connectivity=4)[0] - 1
 
 
-def pen_width(mnist_image, stroke, height=100):
+def pen_width(mnist_image: NDArray[np.uint8], stroke: str, height: int = 100) -> float:
     """Stroke width of an MNIST digit redrawn `height` px tall with `stroke`, in MNIST px
     (height / 20 canvas px), measured as digitrec measures a drawing."""
     drawn = scaled(digit_crop(mnist_image), height, stroke) > 0.5
     return preprocess.stroke_width(np.pad(drawn, 1)) * 20 / height
 
 
-def on_paper(ink, size, rng):
+def on_paper(ink: Ink, size: tuple[int, int], rng: np.random.Generator) -> Image.Image:
     """Ink (h, w) in [0, 1] as a uint8 grey picture of `size` (width, height), random polarity and tint."""
     dark_on_light = rng.random() < 0.5
     paper = rng.uniform(200, 255) if dark_on_light else rng.uniform(0, 40)
@@ -72,13 +78,18 @@ def on_paper(ink, size, rng):
     return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
 
 
-def drawn_digit(mnist_image, rng, canvas=None, stroke=None):
+def drawn_digit(
+    mnist_image: NDArray[np.uint8],
+    rng: np.random.Generator,
+    canvas: tuple[int, int] | None = None,
+    stroke: str | None = None,
+) -> Image.Image:
     """One MNIST digit as a person might draw it on a canvas. Returns a Pillow "L" image."""
     sheet = placed_digit(mnist_image, rng, canvas, stroke)
     return on_paper(sheet, sheet.shape[::-1], rng)
 
 
-def on_a_page(ink, shift=(0, 0)):
+def on_a_page(ink: Ink, shift: ArrayLike = (0, 0)) -> tuple[Ink, int, int]:
     """Ink (h, w) placed in the middle of a 400x300 page, moved by `shift` (rows, columns) px:
     (ink float32 (300, 400), its top row, its left column)."""
     sheet = np.zeros((300, 400), np.float32)
@@ -87,7 +98,7 @@ def on_a_page(ink, shift=(0, 0)):
     return sheet, top, left
 
 
-def on_a_form(mnist_image, rng):
+def on_a_form(mnist_image: NDArray[np.uint8], rng: np.random.Generator) -> Image.Image:
     """One MNIST digit written on a form: in a printed box (half of them) or on a printed line,
     1-3 px wide, mid grey to near black, reaching 15-40% of the digit's height past it. A Pillow
     "L" image, dark ink on white, 400x300."""
@@ -108,7 +119,7 @@ def on_a_form(mnist_image, rng):
     return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
 
 
-def on_ruled_paper(mnist_image, rng):
+def on_ruled_paper(mnist_image: NDArray[np.uint8], rng: np.random.Generator) -> Image.Image:
     """One MNIST digit written on squared paper (half of them) or ruled paper: printed lines right
     across the page, 1-2 px wide, light to mid grey, tilted by up to a degree (a sheet a little
     askew on the scanner), 30-60% of the digit's height apart on squared paper and 40-90% on
@@ -130,7 +141,7 @@ def on_ruled_paper(mnist_image, rng):
     return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
 
 
-def photographed(mnist_image, rng):
+def photographed(mnist_image: NDArray[np.uint8], rng: np.random.Generator) -> Image.Image:
     """One MNIST digit in dark ink on a page photographed in uneven light: brightness falls
     off across the page in a random direction and towards the corners, by up to 55%
     in all, and the camera adds noise. Returns a Pillow "L" image, 400x300."""
@@ -138,7 +149,7 @@ def photographed(mnist_image, rng):
     return lit(sheet, uneven_light(rng, 0.4, 0.15), rng)
 
 
-def uneven_light(rng, across_by, corners_by):
+def uneven_light(rng: np.random.Generator, across_by: float, corners_by: float) -> NDArray[np.float64]:
     """float (300, 400) brightness of a page lit unevenly: 0.95 falling off across it in a
     random direction by up to `across_by`, and towards the corners by up to `corners_by`."""
     rows, cols = np.mgrid[-1:1:300j, -1:1:400j]
@@ -147,7 +158,7 @@ def uneven_light(rng, across_by, corners_by):
     return 0.95 - rng.uniform(0.1, across_by) * across - rng.uniform(0.0, corners_by) * (rows**2 + cols**2) / 2
 
 
-def on_a_desk(mnist_image, rng):
+def on_a_desk(mnist_image: NDArray[np.uint8], rng: np.random.Generator) -> Image.Image:
     """One MNIST digit in dark ink on a sheet of paper photographed lying on a darker desk: the
     sheet covers 55-85% of the photo's width and height, anywhere, turned by up to 8 degrees
     either way (the digit with it), so the desk shows on two to four sides; the desk reflects
@@ -180,14 +191,19 @@ def on_a_desk(mnist_image, rng):
     return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
 
 
-def lit(sheet, light, rng):
+def lit(sheet: Ink, light: NDArray[np.floating[Any]], rng: np.random.Generator) -> Image.Image:
     """Ink (h, w) in [0, 1] as dark ink on a page lit by `light` ((h, w) brightness in [0, 1]):
     ink reflects 15% of the light falling on it, and the camera adds noise. A Pillow "L" image."""
     picture = 255 * light * (1 - 0.85 * sheet) + rng.normal(0, 4, sheet.shape)
     return Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8))
 
 
-def placed_digit(mnist_image, rng, canvas=None, stroke=None):
+def placed_digit(
+    mnist_image: NDArray[np.uint8],
+    rng: np.random.Generator,
+    canvas: tuple[int, int] | None = None,
+    stroke: str | None = None,
+) -> Ink:
     """One MNIST digit at a random size and place on a canvas: ink float32 (h, w) in [0, 1]."""
     width, height = canvas or CANVASES[rng.integers(len(CANVASES))]
     stroke = stroke or rng.choice(["thin", "normal", "thick"])
@@ -201,7 +217,12 @@ def placed_digit(mnist_image, rng, canvas=None, stroke=None):
     return sheet
 
 
-def drawn_number(mnist_images, rng, digit_height=None, stroke=None):
+def drawn_number(
+    mnist_images: NDArray[np.uint8],
+    rng: np.random.Generator,
+    digit_height: int | None = None,
+    stroke: str | None = None,
+) -> Image.Image:
     """Several MNIST digits written left to right with random gaps and jitter, not touching.
 
     `stroke`: "thin", "normal" or "thick" (default: one at random). Returns a Pillow "L" image.
@@ -224,7 +245,13 @@ def drawn_number(mnist_images, rng, digit_height=None, stroke=None):
     return on_paper(sheet, (width, height), rng)
 
 
-def drawn_numbers(images, labels, count, rng, stroke=None):
+def drawn_numbers(
+    images: NDArray[np.uint8],
+    labels: NDArray[np.uint8],
+    count: int,
+    rng: np.random.Generator,
+    stroke: str | None = None,
+) -> Iterator[tuple[Image.Image, str]]:
     """Yield `count` (Pillow image, text) pairs: numbers of 2-6 MNIST digits picked at random
     (none twice in one number), drawn by `drawn_number` with `stroke`, and the number they show."""
     for _ in range(count):

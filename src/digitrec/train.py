@@ -13,26 +13,38 @@ import platform
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from digitrec import bundle, data, model, modelcard, plots
 from digitrec.backend import keras, tf
+from digitrec.bundle import KerasModel
+from digitrec.config import TrainConfig
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path, check_writable
+from digitrec.modelcard import Card, LogRow
+
+Settings = dict[str, Any]  # a recipe's settings (`TrainConfig.recipe`)
+Images = NDArray[np.float32]  # (n, 28, 28, 1) in [0, 1], as the model takes them
+Labels = NDArray[np.uint8]  # (n,) in 0..9
 
 MIN_EMA_STEPS = 2000
 
 # ---------------------------------------------------------------- data
 
 
-def to_model_input(images):
+def to_model_input(images: NDArray[np.uint8]) -> Images:
     """uint8 (n, 28, 28) in 0..255 -> float32 (n, 28, 28, 1) in [0, 1]."""
-    return (images.astype("float32") / 255.0)[..., None]
+    return (images.astype(np.float32) / np.float32(255))[..., None]  # float32 either way; NumPy's stubs see it so
 
 
-def split(config, settings):
+def split(
+    config: TrainConfig, settings: Settings
+) -> tuple[tuple[Images, Labels], tuple[Images, Labels], tuple[Images, Labels]]:
     """Return (x_train, y_train), (x_val, y_val), (x_test, y_test) ready for the model.
 
     Training: MNIST's first 55,000 and, unless the recipe has none, the pen digits of writers
@@ -53,7 +65,7 @@ def split(config, settings):
     )
 
 
-def pen_images(config, settings):
+def pen_images(config: TrainConfig, settings: Settings) -> tuple[NDArray[np.uint8], Labels]:
     """The pen digits of writers 1-20 (less any left out) as training images: uint8 (n, 28, 28), labels uint8 (n,)."""
     from digitrec import pen_training, pendigits
 
@@ -68,7 +80,7 @@ def pen_images(config, settings):
 # ---------------------------------------------------------------- optimiser
 
 
-def make_optimizer(settings, steps_per_epoch):
+def make_optimizer(settings: Settings, steps_per_epoch: int) -> Any:
     lr = settings["learning_rate"]
     if settings["schedule"] == "cosine":
         # A one-epoch run has no room for a warm-up: it decays from the start.
@@ -87,7 +99,7 @@ def make_optimizer(settings, steps_per_epoch):
     return keras.optimizers.Adam(learning_rate=lr, use_ema=bool(ema), ema_momentum=ema or 0.99)
 
 
-def compile_model(net, settings, steps_per_epoch):
+def compile_model(net: KerasModel, settings: Settings, steps_per_epoch: int) -> None:
     net.compile(
         optimizer=make_optimizer(settings, steps_per_epoch),
         # Labels are integers; Keras' sparse loss has no label smoothing, so one-hot them.
@@ -102,18 +114,19 @@ def compile_model(net, settings, steps_per_epoch):
 class EpochTimer(keras.callbacks.Callback):
     """Adds each epoch's wall time to the logs (so the CSV log records it)."""
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_epoch_begin(self, epoch: int, logs: dict[str, float] | None = None) -> None:
         self.start = time.perf_counter()
 
-    def on_epoch_end(self, epoch, logs=None):
+    def on_epoch_end(self, epoch: int, logs: dict[str, float] | None = None) -> None:
+        assert logs is not None  # Keras passes the epoch's logs at its end
         logs["epoch_time_s"] = time.perf_counter() - self.start
 
 
-def run_dir(out):
+def run_dir(out: str | os.PathLike[str]) -> Path:
     return Path(f"{out}.run")
 
 
-def read_log(path):
+def read_log(path: Path) -> list[LogRow]:
     """The CSV training log as a list of dicts of floats (one per finished epoch)."""
     if not path.is_file():
         return []
@@ -121,7 +134,7 @@ def read_log(path):
         return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
 
 
-def train(config, extra_callbacks=()):
+def train(config: TrainConfig, extra_callbacks: Sequence[Any] = ()) -> Card:
     """Train per `config`; write the model, its card and curves; return the card (a dict).
 
     With more than one member in the recipe, each member is a whole run of its own (seeds
@@ -133,7 +146,7 @@ def train(config, extra_callbacks=()):
     return train_one(config, settings, extra_callbacks)
 
 
-def train_one(config, settings, extra_callbacks=()):
+def train_one(config: TrainConfig, settings: Settings, extra_callbacks: Sequence[Any] = ()) -> Card:
     """Train one network per `config`; write it, its card and curves; return the card."""
     out = Path(config.out)
     check_writable(out)
@@ -217,7 +230,7 @@ def train_one(config, settings, extra_callbacks=()):
     return card
 
 
-def train_ensemble(config, settings, extra_callbacks=()):
+def train_ensemble(config: TrainConfig, settings: Settings, extra_callbacks: Sequence[Any] = ()) -> Card:
     """Train `members` networks one after another into `<out>.run/member-K.keras` (a finished
     member is kept across --resume), then write their average as the model, with its card."""
     out = Path(config.out)
@@ -234,8 +247,11 @@ def train_ensemble(config, settings, extra_callbacks=()):
         member = dataclasses.replace(
             config, out=str(path), seed=config.seed + k, resume=(run_dir(path) / "backup").is_dir()
         )
-        done = path.is_file() and bundle.load_card(path) is not None
-        cards.append(bundle.load_card(path) if done else train_one(member, {**settings, "members": 1}, extra_callbacks))
+        finished = bundle.load_card(path) if path.is_file() else None  # a finished member has its card beside it
+        cards.append(
+            finished if finished is not None else train_one(member, {**settings, "members": 1}, extra_callbacks)
+        )
+
     members = [
         keras.saving.load_model(work / f"member-{k + 1}.keras", safe_mode=True) for k in range(settings["members"])
     ]
@@ -263,7 +279,7 @@ def train_ensemble(config, settings, extra_callbacks=()):
     return card
 
 
-def ensemble(members, temperature=None):
+def ensemble(members: Sequence[KerasModel], temperature: float | None = None) -> KerasModel:
     """One model answering with the average of the members' probabilities: (n, 28, 28, 1) ->
     (n, 10); then, if given, a softmax temperature fitted to the average."""
     inputs = keras.Input(model.INPUT_SHAPE, name="image")
@@ -274,16 +290,16 @@ def ensemble(members, temperature=None):
     return keras.Model(inputs, outputs, name="ensemble")
 
 
-def accuracy(net, x, y):
+def accuracy(net: KerasModel, x: Images, y: Labels) -> float:
     return float((net.predict(x, batch_size=1000, verbose=0).argmax(axis=1) == y).mean())
 
 
-def read_member_logs(cards):
+def read_member_logs(cards: Sequence[Card]) -> list[list[LogRow]]:
     """The members' training logs (each a list of rows), as their cards keep them."""
     return [card["history"] for card in cards]
 
 
-def float32_copy(net, arch):
+def float32_copy(net: KerasModel, arch: str) -> KerasModel:
     """An uncompiled float32 copy of a trained model: what ships (no optimiser state, a third
     of the size, and the same numbers on every CPU)."""
     keras.mixed_precision.set_global_policy("float32")
@@ -292,12 +308,12 @@ def float32_copy(net, arch):
     return clean
 
 
-def fit_temperature(net, x_val, y_val):
+def fit_temperature(net: KerasModel, x_val: Images, y_val: Labels) -> float:
     """The softmax temperature that minimises the validation log-loss (a 1-D grid search)."""
     log_p = np.log(np.clip(net.predict(x_val, batch_size=1000, verbose=0), 1e-12, 1.0))
     rows = np.arange(len(y_val))
 
-    def log_loss(t):
+    def log_loss(t: float) -> float:
         scaled = log_p / t
         scaled -= scaled.max(axis=1, keepdims=True)
         return -(scaled[rows, y_val] - np.log(np.exp(scaled).sum(axis=1))).mean()
@@ -305,7 +321,7 @@ def fit_temperature(net, x_val, y_val):
     return float(min(np.geomspace(0.05, 2.0, 80), key=log_loss))
 
 
-def native_bfloat16():
+def native_bfloat16() -> bool:
     """Whether this CPU computes bfloat16 natively (else mixed precision would be slower)."""
     if tf.config.list_physical_devices("GPU"):
         return False
@@ -316,7 +332,7 @@ def native_bfloat16():
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-def write_outputs(net, card, history, out):
+def write_outputs(net: KerasModel, card: Card, history: Sequence[LogRow], out: Path) -> None:
     """The model, its card (JSON + Markdown) and curves, each renamed into place when complete."""
     plots.save_figure(
         plots.training_curves(history, title=f"{card['architecture']}: training curves"), modelcard.curves_path(out)
@@ -326,11 +342,11 @@ def write_outputs(net, card, history, out):
         net.save(tmp)
 
 
-def _one_hot(labels):
+def _one_hot(labels: Labels) -> NDArray[np.float32]:
     return keras.utils.to_categorical(labels, model.NUM_CLASSES)
 
 
-def hardware():
+def hardware() -> dict[str, Any]:
     gpus = [d.name for d in tf.config.list_physical_devices("GPU")]
     return {
         "cpu": _cpu_name(),
@@ -341,7 +357,8 @@ def hardware():
     }
 
 
-def _cpu_name():
+def _cpu_name() -> str:
+
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):

@@ -18,29 +18,47 @@ writers' digits.
 """
 
 import json
+import os
 import shutil
 import time
 import warnings
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from digitrec import model, path_training, pendigits
 from digitrec.backend import keras
+from digitrec.bundle import KerasModel
 from digitrec.config import PATH_RECIPE
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path, check_writable
+from digitrec.pendigits import PenDigit
 
 MAX_DIFFERENCE = 1e-4  # largest probability difference between the export and Keras
 
 
-def training_digits(pen=None, leave_out_writers=(), limit=None):
+def training_digits(
+    pen: str | None = None, leave_out_writers: Collection[int] = (), limit: int | None = None
+) -> list[PenDigit]:
     """Writers 1-20's pen digits (list of PenDigit), less those left out; the first `limit` if given."""
     digits = [d for d in pendigits.training_digits(pen) if d.writer not in leave_out_writers]
     return digits[:limit] if limit else digits
 
 
-def train(out, pen=None, leave_out_writers=(), seed=1, epochs=None, limit=None, resume=False, verbose=2, command=None):
+def train(
+    out: str | os.PathLike[str],
+    pen: str | None = None,
+    leave_out_writers: Collection[int] = (),
+    seed: int = 1,
+    epochs: int | None = None,
+    limit: int | None = None,
+    resume: bool = False,
+    verbose: int | str = 2,
+    command: str | None = None,
+) -> dict[str, Any]:
     """Train the path model into `out` (.keras), export it beside it (.onnx); return its card (a dict)."""
     recipe = {**PATH_RECIPE, **({"epochs": epochs} if epochs else {})}
     out = Path(out)
@@ -107,7 +125,7 @@ def train(out, pen=None, leave_out_writers=(), seed=1, epochs=None, limit=None, 
     return card
 
 
-def export(model_path, x):
+def export(model_path: str | os.PathLike[str], x: NDArray[np.float32]) -> Path:
     """Export a path model (.keras) to ONNX beside it, checked against Keras on `x` (n, 64, 5); its path."""
     net = keras.saving.load_model(model_path, safe_mode=True)
     answering = answering_model(net)
@@ -123,7 +141,7 @@ def export(model_path, x):
     return out
 
 
-def answering_model(net):
+def answering_model(net: KerasModel) -> KerasModel:
     """The trained path model's layers, as a model of the input "path" with two outputs: its probabilities
     (n, 10) and its forms (n, 64), the output of its last hidden (dense) layer, where a profile compares paths
     (`digitrec.profile.adapt`): there two drawings of a digit made the same way lie close, whatever the digit."""
@@ -143,7 +161,7 @@ def answering_model(net):
     return answering
 
 
-def check(path, x, expected):
+def check(path: str | os.PathLike[str], x: NDArray[np.float32], expected: list[NDArray[np.float32]]) -> None:
     """Raise DigitrecError unless ONNX Runtime on `path` agrees with `expected` ([probabilities (n, 10),
     forms (n, 64)]) on x."""
     import onnxruntime
@@ -156,7 +174,8 @@ def check(path, x, expected):
         raise DigitrecError(f"the path model's ONNX export disagrees with Keras: {differ} answers, {worst:.2g} apart")
 
 
-def _last_accuracy(log):
+def _last_accuracy(log: Path) -> float:
+
     rows = log.read_text().splitlines()
     header, last = rows[0].split(","), rows[-1].split(",")
     return round(float(last[header.index("accuracy")]), 4)
