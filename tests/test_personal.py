@@ -8,10 +8,10 @@ import pytest
 from conftest import REPO_ROOT
 
 from digitrec import Recognizer
-from digitrec.adapt import Adapter
 from digitrec.cli import main
 from digitrec.image import render_strokes
 from digitrec.profile import Profile, ProfileError
+from digitrec.profile.adapt import Adapter
 from digitrec.recognize import NoInkError, ProfileConflict
 
 
@@ -70,6 +70,32 @@ def test_nearest_examples_give_each_taught_digits_nearest_and_how_near(alice):
     assert sorted(nearest) == [1, 7]
     assert nearest[1][0] == one
     assert 0.9 < nearest[1][1] <= 1.0001 and nearest[7][1] < nearest[1][1]
+
+
+FLAGGED_ONE_STROKES = [[(70.0, 80.0), (150.0, 40.0), (150.0, 260.0)]]
+
+
+def test_a_result_learnt_with_its_strokes_keeps_them_beside_its_example(alice, own_profiles):
+    result = alice.digit_from_strokes(FLAGGED_ONE_STROKES)
+    example = alice.learn_input(result.model_input, 1, source="correction", strokes=result.strokes)
+    assert (own_profiles / "alice" / example.strokes).is_file()
+    assert alice.profile.strokes(alice.examples[0]) == FLAGGED_ONE_STROKES
+    taught = alice.learn(crossed_seven(), 7, strokes=[[(60.0, 40.0), (150.0, 40.0)], [(70.0, 150.0), (140.0, 150.0)]])
+    assert alice.profile.strokes(taught) == [[(60.0, 40.0), (150.0, 40.0)], [(70.0, 150.0), (140.0, 150.0)]]
+
+
+def test_a_profile_written_before_strokes_still_reads_and_learns(own_profiles):
+    folder = own_profiles / "old"
+    folder.mkdir()
+    Recognizer(profile="scratch").learn(flagged_one(), 1)  # an example's PNG, as any version wrote it
+    png = next((own_profiles / "scratch").glob("*.png"))
+    (folder / png.name).write_bytes(png.read_bytes())
+    entry = {"file": png.name, "label": 1, "time": "2026-12-01T19:40:00+00:00", "source": "correction"}
+    (folder / "index.json").write_text(json.dumps({"format": 1, "name": "old", "examples": [entry]}))
+    old = Recognizer(profile="old")
+    assert old.digit(flagged_one(x=200)).digit == 1 and old.profile_error is None
+    new = old.learn(crossed_seven(), 7, strokes=[[(60.0, 40.0), (150.0, 40.0)]])
+    assert [e.strokes for e in old.examples] == [None, new.strokes] and new.strokes is not None
 
 
 def test_sevens_still_read_seven_after_the_correction(alice):
@@ -205,7 +231,7 @@ def test_a_damaged_profile_is_reported_and_the_model_answers_alone(own_profiles)
     assert len(list((own_profiles / "alice").glob("*.png"))) == 1
 
 
-# ---------------------------------------------------------------- the rule (digitrec.adapt), on plain vectors
+# ---------------------------------------------------------------- the rule (digitrec.profile.adapt), on plain vectors
 
 
 def form(*weights):

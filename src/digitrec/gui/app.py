@@ -65,7 +65,7 @@ EVENTS_ENV = "DIGITREC_GUI_EVENTS"
 
 
 def run(
-    model: str | os.PathLike[str] | None = None,
+    model: str | Path | None = None,
     pen_width: int = DEFAULT_PEN_WIDTH,
     print_answers: bool = False,
     profile: Profile | None = None,

@@ -20,9 +20,9 @@ from digitrec.gui.dispatch import Done
 from digitrec.gui.gallery import Gallery
 from digitrec.gui.look import ERROR, NOT_SURE
 from digitrec.gui.teaching import TeachWindow
-from digitrec.gui.work import BringBack, Correct, Forget, ForgetAll, ForgetNewest, Keep, Point, ReadExamples, Request
+from digitrec.gui.work import BringBack, Correct, Forget, ForgetAll, ForgetNewest, Keep, ReadExamples, Request
 from digitrec.profile import Example, Profile, count_examples
-from digitrec.recognize import DigitResult, ProfileConflict
+from digitrec.recognize import DigitResult, ProfileConflict, Strokes
 
 if TYPE_CHECKING:  # the App imports this module
     from digitrec.gui.app import App
@@ -71,13 +71,13 @@ class Learning:
         else:
             self.app.status.show(str(answer.error), ERROR)
 
-    def keep(self, digits: Sequence[DigitResult], shown_s: float, drawing: bool, strokes: list[list[Point]]) -> None:
+    def keep(self, digits: Sequence[DigitResult], shown_s: float, drawing: bool, strokes: Strokes) -> None:
         """The person cleared these DigitResults without correcting them, `shown_s` seconds after they showed
         (`drawing`: the pen was down; `strokes`: the canvas' polylines). With the switch on, learn those
         `digitrec.kept` takes for meant (source "kept"); the status line says what was learnt and what not."""
         if not self.app.learn_kept.get():
             return
-        each = [strokes] if len(digits) == 1 else [kept.strokes_of(d.box, strokes) for d in digits]
+        each: list[Strokes] = [strokes] if len(digits) == 1 else [kept.strokes_of(d.box, strokes) for d in digits]
         request = Keep(tuple(digits), shown_s, drawing, tuple(tuple(map(tuple, s)) for s in each))
         self.change(request, self._kept)
 

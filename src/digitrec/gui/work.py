@@ -2,7 +2,7 @@
 
     answerer = Answerer(functools.partial(do, recognizer))
     answerer.ask(Ink(...), final=True)        # -> a Reading: the NumberResult (and, with the Why? view, why)
-    answerer.ask(Correct(digit.model_input, 1), final=True)   # -> the stored profile.Example
+    answerer.ask(Correct(digit.model_input, 1, strokes=digit.strokes), final=True)   # -> the stored profile.Example
 
 Each request is a small immutable object whose `run(recognizer)` does the work;
 no Tk here. Profile writes go through the same one thread as the answers, so
@@ -22,7 +22,7 @@ from digitrec import kept
 from digitrec.errors import DigitrecError
 from digitrec.image import render_strokes
 from digitrec.profile import Example, Profile, ProfileError, import_archive
-from digitrec.recognize import DigitResult, NumberResult, ProfileConflict, Recognizer
+from digitrec.recognize import DigitResult, NumberResult, ProfileConflict, Recognizer, Strokes
 
 if TYPE_CHECKING:  # for the annotations only
     from digitrec.explain import Explainer, Explanation
@@ -122,9 +122,12 @@ class Correct:
     model_input: NDArray[np.float32]  # float32 (28, 28) in [0, 1], ink 1: DigitResult.model_input
     label: int
     replace: bool = False  # drop the earlier examples it contradicts (asked after a ProfileConflict)
+    strokes: Strokes | None = None  # the strokes it was read from, kept beside it: DigitResult.strokes (None: an image)
 
     def run(self, recognizer: Recognizer) -> Example:
-        return recognizer.learn_input(self.model_input, self.label, source="correction", replace=self.replace)
+        return recognizer.learn_input(
+            self.model_input, self.label, source="correction", replace=self.replace, strokes=self.strokes
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,7 +142,7 @@ class Teach:
 
     def run(self, recognizer: Recognizer) -> Example:
         image = render_strokes(self.strokes, self.pen_width, size=self.size)
-        return recognizer.learn(image, self.label, source="teach", replace=self.replace)
+        return recognizer.learn(image, self.label, source="teach", replace=self.replace, strokes=self.strokes)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -200,12 +203,13 @@ class ReadExample:
 @dataclasses.dataclass(frozen=True)
 class Keep:
     """The answer's digits were kept (the person cleared them without correcting them): learn each that
-    `digitrec.kept`'s rule takes for meant. -> (the stored profile.Examples, [(digit, why it was not learnt)])"""
+    `digitrec.kept`'s rule takes for meant, with the strokes it was read from (`DigitResult.strokes`).
+    -> (the stored profile.Examples, [(digit, why it was not learnt)])"""
 
     digits: tuple[DigitResult, ...]  # on display
     shown_s: float  # how long the answer had been on screen when the canvas was cleared
     drawing: bool  # the pen was down
-    strokes: tuple[tuple[tuple[Point, ...], ...], ...]  # each digit's strokes ([(x, y), ...] polylines), as `digits`
+    strokes: tuple[Strokes, ...]  # each digit's strokes ([(x, y), ...] polylines, tuples), as `digits`
 
     def run(self, recognizer: Recognizer) -> tuple[list[Example], list[tuple[int, str]]]:
         learnt: list[Example] = []
@@ -214,7 +218,9 @@ class Keep:
             reason = kept.why_not_learn(recognizer, digit, self.shown_s, self.drawing, strokes)
             if reason is None:
                 try:
-                    learnt.append(recognizer.learn_input(digit.model_input, digit.digit, source="kept"))
+                    learnt.append(
+                        recognizer.learn_input(digit.model_input, digit.digit, source="kept", strokes=digit.strokes)
+                    )
                     continue
                 except ProfileConflict:  # a kept answer is no reason to replace what the person taught
                     reason = "it looks like an example of another digit"

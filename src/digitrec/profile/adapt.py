@@ -27,7 +27,10 @@ once, and undo is exact), and it runs on the default install.
 docs/personal.md has the measurements.
 """
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 # How sure an answer decided by an example is, from its margin m (the example's similarity less the nearest
 # rival's of another digit): 1 / (1 + exp(-(MARGIN_BIAS + MARGIN_SLOPE * m))). The deciding example's digit is
@@ -40,15 +43,16 @@ MARGIN_BIAS = -0.2
 MARGIN_SLOPE = 16.1
 
 
-def example_confidence(margin):
+def example_confidence(margin: float) -> float:
     """The probability that an answer decided by an example is right, from its margin (float >= 0)."""
     return float(1 / (1 + np.exp(-(MARGIN_BIAS + MARGIN_SLOPE * float(margin)))))
 
 
-def unit(vectors):
+def unit(vectors: ArrayLike) -> NDArray[np.float32]:
     """float (n, F) -> float32 (n, F), each row scaled to length 1 (cosine similarity is then a dot product)."""
-    vectors = np.asarray(vectors, np.float32)
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
+    array = np.asarray(vectors, np.float32)
+    scaled: NDArray[np.float32] = array / np.maximum(np.linalg.norm(array, axis=1, keepdims=True), 1e-6)
+    return scaled
 
 
 class Adapter:
@@ -59,7 +63,14 @@ class Adapter:
     forms: float (k, G), the person's examples in the same space; labels: int (k,).
     """
 
-    def __init__(self, prototypes, prototype_labels, min_similarity, forms=None, labels=None):
+    def __init__(
+        self,
+        prototypes: ArrayLike,
+        prototype_labels: ArrayLike,
+        min_similarity: float,
+        forms: NDArray[np.floating] | None = None,
+        labels: Sequence[int] | NDArray[np.integer] | None = None,
+    ) -> None:
         self.prototypes = unit(prototypes)
         self.prototype_labels = np.asarray(prototype_labels, np.int64)
         self.min_similarity = float(min_similarity)
@@ -68,14 +79,16 @@ class Adapter:
         )
         self.labels = np.asarray(labels if labels is not None else [], np.int64)
 
-    def with_examples(self, forms, labels):
+    def with_examples(self, forms: NDArray[np.floating], labels: Sequence[int] | NDArray[np.integer]) -> "Adapter":
         """A new Adapter holding these examples (float (k, G), labels int (k,)) and no others."""
         return Adapter(self.prototypes, self.prototype_labels, self.min_similarity, forms, labels)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.labels)
 
-    def deciding_examples(self, forms, own=None):
+    def deciding_examples(
+        self, forms: NDArray[np.floating], own: NDArray[np.integer] | Sequence[int] | None = None
+    ) -> NDArray[np.int64]:
         """int (n,): for each drawing's forms (n, G), the index of the example that decides it, or -1.
 
         own: int (n,), when the drawings are examples themselves: each one's index, so that
@@ -83,30 +96,34 @@ class Adapter:
         """
         return self.decide(forms, own)[0]
 
-    def decide(self, forms, own=None):
+    def decide(
+        self, forms: NDArray[np.floating], own: NDArray[np.integer] | Sequence[int] | None = None
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """(int (n,) as `deciding_examples`, float (n,) margins): each deciding example's similarity less
         that of the nearest rival of another digit (an example, or a prototype of an untaught digit), >= 0
         where an example decides; 0 elsewhere."""
-        forms = unit(forms)
+        drawings = unit(forms)
         if not len(self.labels):
-            return np.full(len(forms), -1), np.zeros(len(forms))
-        to_examples = forms @ self.forms.T  # (n, k)
+            return np.full(len(drawings), -1, np.int64), np.zeros(len(drawings))
+        to_examples = drawings @ self.forms.T  # (n, k)
         if own is not None:
-            to_examples[np.arange(len(forms)), own] = -np.inf
+            to_examples[np.arange(len(drawings)), own] = -np.inf
         nearest = to_examples.argmax(axis=1)
-        similarity = to_examples[np.arange(len(forms)), nearest]
+        similarity = to_examples[np.arange(len(drawings)), nearest]
         answer = self.labels[nearest][:, None]
         # The rivals: the prototypes of the digits the person never taught, other than the example's own
         # (for a digit they taught, their own examples of it are the reference, and the nearest of all won).
         untaught = ~np.isin(self.prototype_labels, self.labels)  # (P,)
         rivals = untaught[None, :] & (self.prototype_labels[None, :] != answer)  # (n, P)
-        to_rivals = np.where(rivals, forms @ self.prototypes.T, -1.0).max(axis=1)
+        to_rivals = np.where(rivals, drawings @ self.prototypes.T, -1.0).max(axis=1)
         decides = (similarity >= self.min_similarity) & (similarity > to_rivals)
         other_examples = np.where(self.labels[None, :] != answer, to_examples, -1.0).max(axis=1)
         margins = np.where(decides, similarity - np.maximum(to_rivals, other_examples), 0.0)
-        return np.where(decides, nearest, -1), np.maximum(margins, 0.0)
+        return np.where(decides, nearest, -1).astype(np.int64), np.maximum(margins, 0.0)
 
-    def adjust(self, probabilities, forms):
+    def adjust(
+        self, probabilities: NDArray[np.floating], forms: NDArray[np.floating]
+    ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
         """probabilities float32 (n, 10), forms (n, G) -> (float32 (n, 10) rows summing to 1,
         int (n,): the index of the example that decided each row, -1 for none). Rows no example
         decides come back unchanged.
@@ -114,12 +131,12 @@ class Adapter:
         A decided row's answer gets `example_confidence` of its margin, or the model's own probability
         of that digit if higher; the rest is shared among the other digits as the model shares it.
         """
-        probabilities = np.asarray(probabilities, np.float32)
+        model = np.asarray(probabilities, np.float32)
         deciding, margins = self.decide(forms)
-        adjusted = probabilities.copy()
+        adjusted = model.copy()
         for row in np.nonzero(deciding >= 0)[0]:
             digit = self.labels[deciding[row]]
-            own = probabilities[row].astype(np.float64)
+            own = model[row].astype(np.float64)
             sure = max(example_confidence(margins[row]), float(own[digit]))
             others = own.copy()
             others[digit] = 0.0
