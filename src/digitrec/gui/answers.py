@@ -192,7 +192,8 @@ class Answers:
                 why = explanations[index]
                 example = reading.examples[index] if reading.examples else None
             error = reading.why_error if reading is not None else None
-            self.inside.show(why, index, len(digits), example=example, error=error)
+            drawn = digits[index] if index is not None else None
+            self.inside.show(why, index, len(digits), example=example, error=error, drawn=drawn)
 
 
 def _size(box: tuple[int, int, int, int]) -> tuple[int, int]:

@@ -1,6 +1,8 @@
 """The Why? view under the canvas: for the digit in focus, which ink pushed toward its answer and which
-toward the runner-up, the profile example that decided it (if one did), and what each layer of the
-network output for it, its strongest channels first; pointing at a channel (or clicking it) shows it large.
+toward the runner-up, the profile example that decided it (if one did; else how it was drawn, its strokes
+in order, and what the picture and the path each read before they were weighed together), and what each
+layer of the network output for it, its strongest channels first; pointing at a channel (or clicking it)
+shows it large.
 
 It only shows what the answerer's thread worked out (`work.Reading`): no maths on the Tk thread
 beyond turning arrays into pictures (`digitrec.inside.pictures`).
@@ -19,6 +21,7 @@ from digitrec.inside import pictures
 
 if TYPE_CHECKING:
     from digitrec.inside.evidence import Explanation
+    from digitrec.recognize import DigitResult
 
 MAP_ZOOM = 5  # the 28x28 evidence is shown at 140x140 px (at 96 dpi)
 EXAMPLE_ZOOM = 3
@@ -144,9 +147,11 @@ class InsideView:
         count: int = 1,
         example: NDArray[np.floating] | None = None,
         error: str | None = None,
+        drawn: "DigitResult | None" = None,
     ) -> None:
         """Show an evidence.Explanation (None: nothing to show) for digit `index` of `count`; example:
-        the profile example that decided it, float (28, 28), or None; error: why there is nothing (one line)."""
+        the profile example that decided it, float (28, 28), or None; error: why there is nothing (one line);
+        drawn: the answer, where it was read from strokes (its path's part is shown where no example decided)."""
         self._why = why
         room = self.size[0] - self.look.px(8)
         self.message.configure(text=fitted(error or "", self.look.fonts["small"], room))
@@ -172,6 +177,11 @@ class InsideView:
             shown = Image.fromarray(np.round(np.clip(example, 0, 1) * 255).astype(np.uint8))
             self._set(self.example, "example", shown.resize((px(28 * EXAMPLE_ZOOM),) * 2, Image.Resampling.NEAREST))
             said = f"Answered {a} by your example (the nearest one you taught)"
+            self.example.configure(text=fitted(said, self.look.fonts["small"], px(EXAMPLE_WIDTH), EXAMPLE_LINES))
+        elif drawn is not None and drawn.strokes and drawn.path_probabilities is not None:
+            side = px(28 * EXAMPLE_ZOOM)
+            self._set(self.example, "example", pictures.drawing_order(drawn.strokes, side, px(3)))
+            said = readings(drawn)
             self.example.configure(text=fitted(said, self.look.fonts["small"], px(EXAMPLE_WIDTH), EXAMPLE_LINES))
         else:
             self.example.configure(image="", text="")
@@ -261,6 +271,14 @@ class InsideView:
         small, room = self.look.fonts["small"], side + self.look.px(LARGE_WIDER)
         lines = LARGE_LINES - (small.measure(which) > room) - 1
         self.large_label.configure(text=f"{fitted(layer.label, small, room, lines)}\n{which}")
+
+
+def readings(drawn: "DigitResult") -> str:
+    """What the picture and the path each read of a digit drawn, before they were weighed together: a line."""
+    picture, path = drawn.picture_probabilities, drawn.path_probabilities
+    assert picture is not None and path is not None
+    a, b = int(picture.argmax()), int(path.argmax())
+    return f"Drawn light to dark. The picture read {a} ({picture[a]:.0%}), the path {b} ({path[b]:.0%})"
 
 
 def _ordinal(n: int) -> str:

@@ -1,8 +1,10 @@
-"""`digitrec explain`: why an image file's digits were read as they were, as a picture and as numbers.
+"""`digitrec explain`: why a file's digits were read as they were, as a picture and as numbers.
 
     digitrec explain photo.png -o why.png           # the picture: the file, what the model saw, the
                                                     # evidence for the answer and the runner-up, the layers
     digitrec explain --number cheque.png --json     # the numbers: answer, probabilities, each map 28x28
+    digitrec explain seven.inkml --json             # a drawing kept as strokes: also what the picture and
+                                                    # the path each read, before they were weighed together
 
 The same maps and layers as the window's Why? view (`digitrec.inside.evidence`, coloured by
 `digitrec.inside.pictures`), drawn with Pillow alone: the default install writes them.
@@ -22,11 +24,12 @@ from PIL import Image, ImageDraw, ImageFont
 from digitrec import batch
 from digitrec.errors import DigitrecError, UsageError
 from digitrec.files import atomic_path
-from digitrec.image import open_image
+from digitrec.image import open_image, render_strokes
 from digitrec.inside import pictures
 from digitrec.inside.evidence import Explainer, Explanation
 from digitrec.profile import Profile, count_examples
-from digitrec.recognize import DigitResult, NoInkError, NumberResult, Recognizer
+from digitrec.recognize import DEFAULT_PEN_WIDTH, DigitResult, NoInkError, NumberResult, Recognizer
+from digitrec.stroke_files import is_stroke_file, on_canvas, read_strokes
 
 ZOOM = 6  # a 28x28 map is drawn 168 px a side
 CHANNELS = 12  # of each layer, the strongest channels shown
@@ -60,8 +63,7 @@ def explain_file(
             f"digitrec explain: using profile {recognizer.profile.name}: {count_examples(len(recognizer.examples))}",
             file=sys.stderr,
         )
-    image = open_image(path)
-    result = recognizer.number(image) if number else NumberResult([recognizer.digit(image)])
+    image, result = read(recognizer, path, number)
     if not result.digits:
         raise NoInkError(f"{path}: no ink found: the image is blank")
     groups = None if number else batch.digit_groups(image)  # several: the picture and the JSON suggest --number
@@ -83,6 +85,19 @@ def explain_file(
 
 # Formats whose defaults would blur the picture's thin lines and small text.
 SAVE_OPTIONS = {"JPEG": {"quality": 95}, "WEBP": {"quality": 95}}
+
+
+def read(recognizer: Recognizer, path: str | os.PathLike[str], number: bool) -> tuple[Image.Image, NumberResult]:
+    """(the file's picture, its reading): an image as it is; a stroke file's drawing (InkML, JSON strokes)
+    fitted to the window's canvas and read by its picture and its path, as the window reads it."""
+    if not is_stroke_file(path):
+        image = open_image(path)
+        return image, recognizer.number(image) if number else NumberResult([recognizer.digit(image)])
+    strokes = on_canvas(read_strokes(path), number)
+    image = render_strokes(strokes, DEFAULT_PEN_WIDTH)
+    if number:
+        return image, recognizer.number_from_strokes(strokes)
+    return image, NumberResult([recognizer.digit_from_strokes(strokes)])
 
 
 def format_for(out: str | os.PathLike[str]) -> str:
@@ -125,6 +140,10 @@ def to_dict(
                 "model_confidence": round(digit.model_confidence, 4),
                 "box": list(digit.box),
                 "probabilities": [round(float(p), 4) for p in digit.probabilities],
+                "picture": _reading(
+                    digit.picture_probabilities if digit.strokes is not None else digit.model_probabilities
+                ),
+                "path": _reading(digit.path_probabilities),
                 "model_input": _rounded(why.model_input),
                 "maps": {name: _rounded(values) for name, values in why.maps().items()},
             }
@@ -140,7 +159,24 @@ def to_dict(
             "contrast": "the map shown: evidence - runner_up_evidence where `against` is the runner-up (it had a "
             "real say), else evidence alone",
         },
+        "readings": {
+            "picture": "what the picture model alone read (before any profile example decided)",
+            "path": "what the path model alone read from the strokes (null: the file is an image, with no path); "
+            "the answer weighs the two (digitrec.combine)",
+        },
         "digits": digits,
+    }
+
+
+def _reading(probabilities: NDArray[np.float32] | None) -> dict[str, Any] | None:
+    """One reader's own reading of a digit (the picture's or the path's), or None where it did not read it."""
+    if probabilities is None:
+        return None
+    digit = int(np.argmax(probabilities))
+    return {
+        "digit": digit,
+        "confidence": round(float(probabilities[digit]), 4),
+        "probabilities": [round(float(p), 4) for p in probabilities],
     }
 
 
@@ -245,6 +281,15 @@ def picture(
         if example is not None:
             images.append(Image.fromarray(np.round(example * 255).astype(np.uint8)).resize((side, side)))
             captions.append(f"your example that\ndecided it: a {digit.example.label if digit.example else digit.digit}")
+        elif digit.strokes and digit.path_probabilities is not None:
+            images.append(pictures.drawing_order(digit.strokes, side, 5))
+            captions.append("how it was drawn:\nlight to dark, strokes numbered")
+        if digit.picture_probabilities is not None and digit.path_probabilities is not None:
+            picture, path = digit.picture_probabilities, digit.path_probabilities
+            sheet.text(
+                f"read from its strokes: the picture alone read {int(picture.argmax())} ({picture.max():.1%}), "
+                f"the path alone {int(path.argmax())} ({path.max():.1%}); weighed together, {digit.model_digit}"
+            )
         sheet.row(images, captions)
         sheet.row([pictures.legend(side * 2)], [f"{why.ends[0]}  ←  nothing  →  {why.ends[1]}"])
         sheet.text("what each layer saw (its strongest channels first; white = strong):", "text")

@@ -1,4 +1,5 @@
-"""The Why? view's pictures, as Pillow images: the evidence in colour, the layers' channels as tiles.
+"""The Why? view's pictures, as Pillow images: the evidence in colour, the layers' channels as tiles, and a
+drawing's strokes in the order they were drawn.
 
 Shared by the window (`digitrec.gui.inside`) and `digitrec explain`'s picture (`digitrec.inside.command`),
 so both show the same thing the same way. Pure NumPy and Pillow: the default install draws them.
@@ -11,9 +12,12 @@ pixel is drawn as it is. A map is scaled to its own strongest pixel (the 99th
 percentile, so one pixel does not wash the rest out): colours compare within a map, not across maps.
 """
 
+import itertools
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from digitrec.inside.evidence import Layer
 
@@ -104,3 +108,42 @@ def channel_image(layer: Layer, channel: int, side: int) -> Image.Image:
     top = float(layer.activations.max()) or 1.0
     values = np.round(np.clip(layer.activations[..., channel] / top, 0, 1) * 255).astype(np.uint8)
     return Image.fromarray(values).resize((side, side), Image.Resampling.NEAREST)
+
+
+# The pen's path drawn in its order: light where the pen began, dark where it ended.
+PATH_START = np.array([158, 202, 225], np.float32)
+PATH_END = np.array([8, 48, 107], np.float32)
+STROKE_START = (214, 39, 40)  # a dot where each stroke begins, numbered in drawing order
+
+
+def drawing_order(strokes: Sequence[Sequence[tuple[float, float]]], side: int, width: float = 3.0) -> Image.Image:
+    """A drawing's strokes ([(x, y), ...] polylines, any units, y down) fitted into a `side` px square (RGB,
+    white), each bit of ink coloured by how far along the whole path it came (PATH_START to PATH_END), with a
+    numbered dot where each stroke began: how it was drawn, which is what the path model reads."""
+    image = Image.new("RGB", (side, side), (255, 255, 255))
+    drawn = [np.asarray(s, np.float64).reshape(-1, 2) for s in strokes if len(s)]
+    if not drawn:
+        return image
+    points = np.concatenate(drawn)
+    low, high = points.min(axis=0), points.max(axis=0)
+    margin = side * 0.12
+    scale = (side - 2 * margin) / max(float((high - low).max()), 1e-9)
+    centre = (low + high) / 2
+    fitted = [(s - centre) * scale + side / 2 for s in drawn]
+    lengths = [np.hypot(*np.diff(s, axis=0).T) if len(s) > 1 else np.zeros(0) for s in fitted]
+    total = max(sum(float(steps.sum()) for steps in lengths), 1e-9)
+    draw = ImageDraw.Draw(image)
+    done = 0.0
+    for stroke, steps in zip(fitted, lengths):
+        for (a, b), step in zip(itertools.pairwise(stroke), steps):
+            share = (done + step / 2) / total
+            colour = tuple(int(v) for v in np.round(PATH_START + (PATH_END - PATH_START) * share))
+            draw.line((*a, *b), fill=colour, width=max(1, round(width)))
+            done += float(step)
+    radius = max(2.0, width)
+    for number, stroke in enumerate(fitted, start=1):
+        x, y = stroke[0]
+        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=STROKE_START)
+        if len(fitted) > 1:
+            draw.text((x + radius + 1, y - 2 * radius - 2), str(number), fill=STROKE_START)
+    return image
