@@ -2,8 +2,8 @@
 
     python bench/inside.py [--digits 1000] [--pendigits FILE] [--figure docs/inside-deletion.png] [--json]
     python bench/inside.py --split validation --pendigits ''     # MNIST's validation split: to choose on
-    python bench/inside.py --real-say     # how often the runner-up is right, below explain.REAL_SAY and above
-    python bench/inside.py --sums --split validation --digits 300    # 8 steps against 128: explain.path's
+    python bench/inside.py --real-say     # how often the runner-up is right, below evidence.REAL_SAY and above
+    python bench/inside.py --sums --split validation --digits 300    # 8 steps against 128: evidence.path's
 
 A map of evidence for the answer is faithful if the ink it ranks highest is the
 ink the answer rests on. So for each digit its ink pixels (model input > INK)
@@ -18,14 +18,14 @@ split, the last 5,000 training images, never trained on: settings are chosen the
 pen-drawn digits of the dev writers 21-30 (../shared/data/pendigits), drawn the
 window's way (fitted to its 280 px canvas, its 12 px pen, read by the recogniser).
 
-Methods: what the window shows (digitrec.explain: integrated gradients, 8 steps, of the
+Methods: what the window shows (digitrec.inside.evidence: integrated gradients, 8 steps, of the
 answer's score against the runner-up's where the runner-up has a real say, else of the
 answer's alone, spread over the ink at a stroke's scale); and beside it the pieces it is
 made of and the alternatives: integrated gradients (4, 8 and 16 steps from a blank input,
-crowded toward it: explain.path; or 8 even steps, the window's before)
+crowded toward it: evidence.path; or 8 even steps, the window's before)
 and gradient x input (one step) of the contrast with the runner-up or of the answer's
 score alone (its logit less the mean of the ten), raw or spread over the ink with a
-Gaussian of 1, 1.5 or 2 px (explain.spread_over_ink); SmoothGrad's way of smoothing
+Gaussian of 1, 1.5 or 2 px (evidence.spread_over_ink); SmoothGrad's way of smoothing
 (each of the 8 steps' inputs with Gaussian noise, at the same cost); the gradient's size;
 and occlusion (each ink pixel: how far the answer's log-probability falls with the 3x3
 patch around it deleted: a forward pass a pixel, far too slow for the window, the
@@ -48,8 +48,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from digitrec import Recognizer, data, pendigits
-from digitrec.explain import REAL_SAY, Explainer, path, spread_over_ink
 from digitrec.image import render_strokes
+from digitrec.inside.evidence import REAL_SAY, Explainer, path, spread_over_ink
 from digitrec.recognize import answer_one_at_a_time
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,12 +64,12 @@ NOISE = 0.15  # SmoothGrad's noise, sd in the input's units ([0, 1]): Smilkov et
 
 @dataclasses.dataclass(frozen=True)
 class Method:
-    """A way to map the evidence: target "shown" (the window's, digitrec.explain), "contrast" (the answer's
+    """A way to map the evidence: target "shown" (the window's, digitrec.inside.evidence), "contrast" (the answer's
     logit less the runner-up's), "answer" (the answer's logit less the mean of the ten), "logit" (the answer's
-    logit); how "integrated gradients" (steps from blank along explain.path; 1: gradient x input), "even
-    steps" (the same at 1/steps, 2/steps, ..., 1: the window's before), "smoothgrad" (explain.path, each
+    logit); how "integrated gradients" (steps from blank along evidence.path; 1: gradient x input), "even
+    steps" (the same at 1/steps, 2/steps, ..., 1: the window's before), "smoothgrad" (evidence.path, each
     step's input noisy), "gradient size" or "occlusion"; spread: sigma in px over the ink
-    (explain.spread_over_ink), 0: raw."""
+    (evidence.spread_over_ink), 0: raw."""
 
     target: str
     how: str = "integrated gradients"
@@ -96,7 +96,7 @@ METHODS = {
     "gradient size": Method("contrast", "gradient size"),
     "occlusion 3x3": Method("answer", "occlusion"),
 }
-CHOSEN = next(iter(METHODS))  # what the window shows (digitrec.explain)
+CHOSEN = next(iter(METHODS))  # what the window shows (digitrec.inside.evidence)
 
 
 # ---------------------------------------------------------------- the maps
@@ -132,7 +132,7 @@ def maps_by(method, explainer, recognizer, x, probabilities):
 
 
 def integrated(explainer, x, weights, method, rng):
-    """Integrated gradients of sum(weights * logits) along explain.path(method.steps) from blank; one step:
+    """Integrated gradients of sum(weights * logits) along evidence.path(method.steps) from blank; one step:
     gradient x input; "smoothgrad": each step's input with Gaussian noise (still ink x gradient: 0 off the ink)."""
     if method.steps == 1:
         return x * explainer.run(x, weights)[1]
@@ -165,7 +165,7 @@ def occlusion(recognizer, image, answer):
 
 def sums_error(explainer, recognizer, x, reference_steps=128):
     """How far the answer's map's pixels are from adding up to its score's rise from blank (integrated
-    gradients' completeness), with 8 steps along explain.path and 8 even steps, against `reference_steps`
+    gradients' completeness), with 8 steps along evidence.path and 8 even steps, against `reference_steps`
     even steps: {method: mean |difference| in logits}."""
     probabilities = recognizer.probabilities(x)
 
@@ -256,7 +256,7 @@ def pen_digits(recognizer, path):
 
 
 def real_say(recognizer, data_dir=None):
-    """How often the runner-up is the right digit, below explain.REAL_SAY and at or above it, on MNIST's
+    """How often the runner-up is the right digit, below evidence.REAL_SAY and at or above it, on MNIST's
     validation split (5,000): {"below": [digits, runner-up right], "at_or_above": [...]}."""
     (images, labels), _ = data.load_mnist(data_dir)
     probabilities = recognizer.probabilities(images[-5000:].astype(np.float32) / 255)

@@ -5,18 +5,23 @@
 - one drawing (a 280x280 canvas) -> answer: digitrec (preprocessing + the
   exported model on ONNX Runtime) vs the tutorial's way (whole-canvas resize +
   Keras `model.predict`); and digitrec's two parts apart: preprocessing, model;
+- one drawing from its strokes, as the window reads it (`number_from_strokes`: the
+  strokes drawn as a picture and read, their path read by the path model, the two
+  combined), against the tutorial's way: pendigits writers 1-20's digits on the canvas;
 - a whole number of 6 digits -> answer, against one drawing's time;
 - the Why? view's extra cost for one drawing (`Explainer.explain` on its answer: the
   evidence and every layer's output, as the window asks at each stroke's end), against
   one drawing's answer;
-- `digitrec predict one.png`, a fresh process, against a bare
-  `python -c "import numpy, PIL.Image"`, alternately, median of --starts each;
+- `digitrec predict one.png` and `digitrec predict one.inkml` (a pen digit's strokes),
+  fresh processes, against a bare `python -c "import numpy, PIL.Image"`, alternately,
+  median of --starts each;
 - `digitrec predict --jobs 1` on N PNG files (one process), start-up included: files per second.
 
 Goals (ratios, so that they hold on any CPU): one drawing >= 30x faster than
-the tutorial's way, its preprocessing no slower than its model call; a 6-digit
-number <= 2.5x one drawing; the Why? view's extra cost <= 5x one drawing's answer;
-`digitrec predict one.png` <= 4x a bare start.
+the tutorial's way, its preprocessing no slower than its model call; one drawing
+from strokes >= 15x; a 6-digit number <= 2.5x one drawing; the Why? view's extra
+cost <= 5x one drawing's answer; `digitrec predict one.png` and `one.inkml` <= 4x a
+bare start.
 """
 
 import argparse
@@ -30,10 +35,12 @@ from pathlib import Path
 
 import numpy as np
 
-from digitrec import Recognizer, bundle, data, paper, preprocess, synthetic
-from digitrec.explain import Explainer
+from digitrec import Recognizer, bundle, data, paper, pendigits, preprocess, synthetic
+from digitrec.inside.evidence import Explainer
 from digitrec.profile import PROFILES_ENV
-from digitrec.recognize import answer_one_at_a_time
+from digitrec.recognize import DEFAULT_PEN_WIDTH, answer_one_at_a_time
+
+CANVAS = (280, 280)  # the window's canvas, px
 
 
 def percentiles(call, inputs, runs):
@@ -75,10 +82,18 @@ def predict_files(count, images):
     return {"files": count, "seconds": round(seconds, 1), "files_per_s": round(count / seconds, 1)}
 
 
-def start_times(starts, image):
-    """Median wall time of `digitrec predict image` and of a bare Python start, run alternately."""
+def inkml(strokes):
+    """One drawing's strokes ([(x, y), ...] polylines) as an InkML document, as a pen tablet exports it."""
+    traces = "".join("<trace>" + ", ".join(f"{x:.1f} {y:.1f}" for x, y in s) + "</trace>" for s in strokes)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<ink xmlns="http://www.w3.org/2003/InkML">{traces}</ink>\n'
+
+
+def start_times(starts, image, ink):
+    """Median wall times of `digitrec predict image`, `digitrec predict ink` and a bare Python start, run
+    alternately; each predict's ratio to the bare start."""
     commands = {
         "predict_one_s": [sys.executable, "-m", "digitrec", "predict", str(image)],
+        "predict_inkml_s": [sys.executable, "-m", "digitrec", "predict", str(ink)],
         "bare_python_s": [sys.executable, "-c", "import numpy, PIL.Image"],
     }
     times = {name: [] for name in commands}
@@ -89,6 +104,7 @@ def start_times(starts, image):
             times[name].append(time.perf_counter() - started)
     result = {name: round(float(np.median(t)), 3) for name, t in times.items()}
     result["ratio"] = round(result["predict_one_s"] / result["bare_python_s"], 1)
+    result["inkml_ratio"] = round(result["predict_inkml_s"] / result["bare_python_s"], 1)
     return result
 
 
@@ -98,6 +114,7 @@ def main():
     parser.add_argument("--files", type=int, default=1000, help="files for the `digitrec predict` case (0: skip)")
     parser.add_argument("--starts", type=int, default=5, help="fresh starts of `digitrec predict one.png` (0: skip)")
     parser.add_argument("--data", help="MNIST folder (default: $DIGITREC_DATA, else the cache)")
+    parser.add_argument("--pen", help="pendigits folder (default: $DIGITREC_PEN, else the cache)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     # A new user's start: no profile. (The person running the bench may have a 'default' profile,
@@ -108,6 +125,7 @@ def main():
     rng = np.random.default_rng(1)
     drawings = [synthetic.drawn_digit(image, rng, canvas=(280, 280)) for image in images[:100]]
     numbers = [synthetic.drawn_number(images[i : i + 6], rng) for i in range(0, 300, 6)]
+    pen = [pendigits.fitted(d.strokes) for d in pendigits.training_digits(args.pen)[::50]]
     recognizer = Recognizer().load()
     inputs = [preprocess.locate_digit(paper.to_ink(d))[1] for d in drawings]
     answers = [recognizer.digit(d) for d in drawings]
@@ -117,18 +135,23 @@ def main():
         "preprocess_digit": percentiles(lambda d: preprocess.locate_digit(paper.to_ink(d)), drawings, args.runs),
         "model_digit": percentiles(lambda x: recognizer.probabilities(x[None]), inputs, args.runs),
         "tutorial_digit": percentiles(tutorial_answer(bundle.load_model()), drawings, min(args.runs, 200)),
+        "strokes_digit": percentiles(
+            lambda strokes: recognizer.number_from_strokes(strokes, DEFAULT_PEN_WIDTH, size=CANVAS), pen, args.runs
+        ),
         "digitrec_number_6": percentiles(recognizer.number, numbers, args.runs),
         "why_digit": percentiles(lambda answer: explainer.explain([answer]), answers, args.runs),
     }
     results["why_over_digit_p50"] = round(results["why_digit"]["p50_ms"] / results["digitrec_digit"]["p50_ms"], 2)
     results["speedup_p50"] = round(results["tutorial_digit"]["p50_ms"] / results["digitrec_digit"]["p50_ms"], 1)
+    results["strokes_speedup_p50"] = round(results["tutorial_digit"]["p50_ms"] / results["strokes_digit"]["p50_ms"], 1)
     results["number_over_digit_p50"] = round(
         results["digitrec_number_6"]["p50_ms"] / results["digitrec_digit"]["p50_ms"], 2
     )
     if args.starts:
         with tempfile.TemporaryDirectory() as folder:
             drawings[0].save(Path(folder) / "one.png")
-            results["start"] = start_times(args.starts, Path(folder) / "one.png")
+            (Path(folder) / "one.inkml").write_text(inkml(pen[0]))
+            results["start"] = start_times(args.starts, Path(folder) / "one.png", Path(folder) / "one.inkml")
     if args.files:
         results["predict_files"] = predict_files(args.files, images)
     if args.json:
@@ -139,13 +162,15 @@ def main():
         ("digitrec_digit", "one drawing -> digit (digitrec)"),
         ("preprocess_digit", "  of which preprocessing"),
         ("model_digit", "  of which the model"),
+        ("strokes_digit", "one drawing's strokes -> digit (the window)"),
         ("tutorial_digit", "one drawing -> digit (tutorial's way)"),
         ("digitrec_number_6", "6-digit number -> number (digitrec)"),
         ("why_digit", "the Why? view's extra, one drawing"),
     ):
         print(f"{label:42} {results[name]['p50_ms']:>7.2f} {results[name]['p99_ms']:>7.2f}")
     print(
-        f"digitrec is {results['speedup_p50']}x faster than the tutorial's way (p50); "
+        f"digitrec is {results['speedup_p50']}x faster than the tutorial's way (p50), "
+        f"{results['strokes_speedup_p50']}x from strokes; "
         f"a 6-digit number takes {results['number_over_digit_p50']}x one drawing; "
         f"the Why? view adds {results['why_over_digit_p50']}x one drawing's answer"
     )
@@ -153,7 +178,8 @@ def main():
         s = results["start"]
         print(
             f"`digitrec predict one.png` {s['predict_one_s']:.3f} s against a bare Python start "
-            f"(import numpy, PIL.Image) {s['bare_python_s']:.3f} s: {s['ratio']}x (medians of {args.starts})"
+            f"(import numpy, PIL.Image) {s['bare_python_s']:.3f} s: {s['ratio']}x (medians of {args.starts}); "
+            f"`digitrec predict one.inkml` {s['predict_inkml_s']:.3f} s: {s['inkml_ratio']}x"
         )
     if args.files:
         f = results["predict_files"]

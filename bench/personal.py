@@ -2,7 +2,7 @@
 
     python bench/personal.py [--model PATH] [--teach ROUNDS] [--no-keep] [--writers dev|design] [--json]
                              [--mnist-writers N] [--sizes 0,500,2000] [--pendigits FILE] [--unipen FILE]
-                             [--picture FILE]
+                             [--picture FILE] [--pictures]
 
 The writers are users with an empty profile (in a temporary folder), and no model has
 trained on them: pendigits writers 21-30 (../shared/data/pendigits) and the UNIPEN dev
@@ -12,8 +12,10 @@ writers 107, 108 and 109 (../shared/data/unipen-dev), 13 in all. Each one:
    window does), and they draw their first ROUNDS of that digit, in recorded order
    (a writer with fewer of a digit teaches what there is, as Skip does);
 2. draws the first half of the rest of their digits, in the order they recorded them,
-   through `Recognizer.digit` (the window's pen: 12 px on a 280 px canvas), and corrects
-   every wrong answer at once with `Recognizer.learn` and the true digit (an example reported
+   as the window reads them: their strokes, through `Recognizer.digit_from_strokes` (the
+   picture, with the window's pen: 12 px on a 280 px canvas, and the path; --pictures: the
+   picture alone, `Recognizer.digit`), and corrects every wrong answer at once with
+   `Recognizer.learn` and the true digit, its strokes kept with it (an example reported
    as contradicting earlier ones is learnt anyway, as the window's button does); each right
    answer they keep is learnt too, as the window does (source "kept"; one that would contradict
    earlier examples is left out, as the window leaves it); --no-keep: corrections only;
@@ -30,7 +32,7 @@ whose '1' is MNIST's '7' reads MNIST's '7's as '1's, and that is right for that 
 how long a correction takes to count in a profile that already holds many examples (--sizes;
 MNIST test digits as the examples).
 
-Nothing here tunes anything: `digitrec.adapt` has one setting, the model's min_similarity,
+Nothing here tunes anything: `digitrec.profile.adapt` has one setting, the model's min_similarity,
 fixed on MNIST. `--writers design` runs pendigits writers 1-20 instead (training writers of
 the models that train on pen digits), the only writers a design choice may look at.
 """
@@ -85,51 +87,66 @@ def taught_first(digits, rounds):
     return sorted(taught)
 
 
-def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True):
+def read(recognizer, strokes, pictures=False):
+    """The window's answer (a DigitResult) for one drawn digit: from its strokes, picture and path;
+    pictures=True: from its picture alone (the way before the path model)."""
+    if pictures:
+        return recognizer.digit(render_strokes(strokes, DEFAULT_PEN_WIDTH))
+    return recognizer.digit_from_strokes(strokes)
+
+
+def learn(recognizer, strokes, label, source, replace=False, pictures=False):
+    """Teach `recognizer`'s profile one drawn digit, with its strokes as the window keeps them (pictures=True:
+    the picture alone, as profiles were before they kept strokes)."""
+    image = render_strokes(strokes, DEFAULT_PEN_WIDTH)
+    return recognizer.learn(image, label, source=source, replace=replace, strokes=None if pictures else strokes)
+
+
+def simulate(digits, plain, model, folder, teach=TEACH_ROUNDS, keep=True, pictures=False):
     """One writer's session: returns their row of figures, their Recognizer (with the profile) and
     how long each example took to count (s)."""
     mine = Recognizer(model, profile=folder).load()
-    drawings = [render_strokes(pendigits.fitted(d.strokes), DEFAULT_PEN_WIDTH) for d in digits]
+    drawings = [pendigits.fitted(d.strokes) for d in digits]
     taught = taught_first(digits, teach)
     rest = [i for i in range(len(digits)) if i not in set(taught)]
     drawn, second = rest[: len(rest) // 2], rest[len(rest) // 2 :]
     learn_s, conflicts, corrections, kept_count = [], 0, 0, 0
 
-    def learn(i, source):
+    def teach(i, source):
         nonlocal conflicts
         started = time.perf_counter()
         try:
-            mine.learn(drawings[i], digits[i].label, source=source)
+            learn(mine, drawings[i], digits[i].label, source, pictures=pictures)
         except ProfileConflict:  # the user is told, and says "learn it anyway"
             conflicts += 1
-            mine.learn(drawings[i], digits[i].label, source=source, replace=True)
+            learn(mine, drawings[i], digits[i].label, source, replace=True, pictures=pictures)
         learn_s.append(time.perf_counter() - started)
 
     for i in taught:
-        learn(i, "teach")
+        teach(i, "teach")
     for i in drawn:
-        answer = mine.digit(drawings[i])
+        answer = read(mine, drawings[i], pictures)
         if answer.digit != digits[i].label:
             corrections += 1
-            learn(i, "correction")
-        elif keep and kept.why_not_learn(mine, answer, SHOWN_S, False, pendigits.fitted(digits[i].strokes)) is None:
+            teach(i, "correction")
+        elif keep and kept.why_not_learn(mine, answer, SHOWN_S, False, drawings[i]) is None:
             try:
-                mine.learn_input(answer.model_input, answer.digit, source="kept")
+                mine.learn_input(answer.model_input, answer.digit, source="kept", strokes=answer.strokes)
                 kept_count += 1
             except ProfileConflict:
                 pass
-    plain_answers = [plain.digit(drawings[i]).digit for i in second]
+    plain_answers = [read(plain, drawings[i], pictures).digit for i in second]
     without = sum(answer != digits[i].label for answer, i in zip(plain_answers, second))
     # Errors on a digit the profile holds no example of: nothing the writer taught showed the app their form of it.
     shown = {example.label for example in mine.examples}
     unshown = sum(
         answer != digits[i].label and digits[i].label not in shown for answer, i in zip(plain_answers, second)
     )
-    answers = [mine.digit(drawings[i]) for i in second]
+    answers = [read(mine, drawings[i], pictures) for i in second]
     # Each answer an example decided: how sure it said it was, and whether it was right (is it honest?).
     decided = [(a.confidence, a.digit == digits[i].label) for a, i in zip(answers, second) if a.from_profile]
     misread = [
-        explained(mine, digits[i].label, a, plain.digit(drawings[i]))
+        explained(mine, digits[i].label, a, read(plain, drawings[i], pictures))
         for a, i in zip(answers, second)
         if a.digit != digits[i].label
     ]
@@ -186,7 +203,7 @@ def half_done(strokes):
     return [strokes[0]] if len(strokes) > 1 else [strokes[0][: max(2, len(strokes[0]) // 2)]]
 
 
-def realistic_session(digits, model, folder, kept_rule, teach=TEACH_ROUNDS):
+def realistic_session(digits, model, folder, kept_rule, teach=TEACH_ROUNDS, pictures=False):
     """One writer as people really use the window (Teach mode, then the first half of the rest drawn with
     corrections of only some wrong answers, half-done drawings, dashes and scribbles, all cleared).
     kept_rule: learn kept answers by `digitrec.kept`'s rule; False: corrections and Teach mode only.
@@ -194,43 +211,44 @@ def realistic_session(digits, model, folder, kept_rule, teach=TEACH_ROUNDS):
     rng = np.random.default_rng(digits[0].writer)  # the same events for both settings of kept_rule
     mine = Recognizer(model, profile=folder).load()
     strokes = [pendigits.fitted(d.strokes) for d in digits]
-    drawings = [render_strokes(s, DEFAULT_PEN_WIDTH) for s in strokes]
     taught = taught_first(digits, teach)
     rest = [i for i in range(len(digits)) if i not in set(taught)]
     drawn, second = rest[: len(rest) // 2], rest[len(rest) // 2 :]
     for i in taught:
-        mine.learn(drawings[i], digits[i].label, source="teach", replace=True)
+        learn(mine, strokes[i], digits[i].label, "teach", replace=True, pictures=pictures)
     learnt = {"right": 0, "wrong": 0, "half_done": 0, "junk": 0}  # what the rule learnt from kept answers
 
     def clear(lines, truth):
         """The person clears a drawing uncorrected: the window learns it if the rule lets it. truth: the digit
         drawn, or "half_done" or "junk"."""
         try:
-            result = mine.digit(render_strokes(lines, DEFAULT_PEN_WIDTH))
+            result = read(mine, lines, pictures)
         except NoInkError:
             return
         if kept_rule and kept.why_not_learn(mine, result, SHOWN_S, False, lines) is None:
             try:
-                mine.learn_input(result.model_input, result.digit, source="kept")
+                mine.learn_input(result.model_input, result.digit, source="kept", strokes=result.strokes)
             except ProfileConflict:
                 return
             learnt[truth if isinstance(truth, str) else "right" if result.digit == truth else "wrong"] += 1
 
     for i in drawn:
-        answer, coins = mine.digit(drawings[i]), rng.random(3)
+        answer, coins = read(mine, strokes[i], pictures), rng.random(3)
         if answer.digit != digits[i].label and coins[0] < CORRECTS:
-            mine.learn(drawings[i], digits[i].label, source="correction", replace=True)
+            learn(mine, strokes[i], digits[i].label, "correction", replace=True, pictures=pictures)
         else:
             clear(strokes[i], digits[i].label)
         if coins[1] < HALF_DONE:
             clear(half_done(strokes[rng.integers(len(digits))]), "half_done")
         if coins[2] < JUNK:
             clear(junk_strokes(rng), "junk")
-    errors = sum(mine.digit(drawings[i]).digit != digits[i].label for i in second)
+    errors = sum(read(mine, strokes[i], pictures).digit != digits[i].label for i in second)
     return errors, learnt
 
 
-def realistic(writers="dev", model=None, teach=TEACH_ROUNDS, pendigits_file=DEFAULT_FILE, unipen_file=UNIPEN_FILE):
+def realistic(
+    writers="dev", model=None, teach=TEACH_ROUNDS, pendigits_file=DEFAULT_FILE, unipen_file=UNIPEN_FILE, pictures=False
+):
     """Per writer: errors on the second half without a profile, with one grown without learning kept answers,
     and with one that learns them by the rule; and what the rule learnt."""
     plain = Recognizer(model).load()
@@ -240,10 +258,10 @@ def realistic(writers="dev", model=None, teach=TEACH_ROUNDS, pendigits_file=DEFA
             taught = set(taught_first(digits, teach))
             rest = [i for i in range(len(digits)) if i not in taught]
             second = rest[len(rest) // 2 :]
-            drawings = [render_strokes(pendigits.fitted(digits[i].strokes), DEFAULT_PEN_WIDTH) for i in second]
-            without = sum(plain.digit(d).digit != digits[i].label for d, i in zip(drawings, second))
-            off, _ = realistic_session(digits, model, Path(root) / f"{writer}-off", False, teach)
-            rule, learnt = realistic_session(digits, model, Path(root) / f"{writer}-rule", True, teach)
+            drawings = [pendigits.fitted(digits[i].strokes) for i in second]
+            without = sum(read(plain, d, pictures).digit != digits[i].label for d, i in zip(drawings, second))
+            off, _ = realistic_session(digits, model, Path(root) / f"{writer}-off", False, teach, pictures)
+            rule, learnt = realistic_session(digits, model, Path(root) / f"{writer}-rule", True, teach, pictures)
             rows.append(
                 {
                     "writer": writer,
@@ -443,6 +461,7 @@ def run(
     unipen_file=UNIPEN_FILE,
     keep=True,
     picture=None,
+    pictures=False,
 ):
     """The figures, as a dict of plain values (what --json prints). writers: "dev" or "design";
     picture: a file to save the digits misread with a profile in (`save_misread`), or None."""
@@ -451,7 +470,7 @@ def run(
     with tempfile.TemporaryDirectory() as root:
         for writer, digits in writers_of(writers, pendigits_file, unipen_file).items():
             row, recognizer, times, pictures = simulate(
-                digits, plain, model, Path(root) / f"writer-{writer}", teach, keep
+                digits, plain, model, Path(root) / f"writer-{writer}", teach, keep, pictures
             )
             rows.append(row)
             recognizers[writer] = recognizer
@@ -568,13 +587,18 @@ def main():
         action="store_true",
         help="fit how sure an answer an example decided is (adapt.MARGIN_BIAS, MARGIN_SLOPE) on MNIST alone",
     )
+    parser.add_argument(
+        "--pictures",
+        action="store_true",
+        help="read and teach each drawing as a picture alone (no path, profiles without strokes), as before",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
     if args.fit_margin:
         print(json.dumps(margin_fit_on_mnist(args.model), indent=2))
         return
     if args.user == "realistic":
-        results = realistic(args.writers, args.model, args.teach, args.pendigits, args.unipen)
+        results = realistic(args.writers, args.model, args.teach, args.pendigits, args.unipen, args.pictures)
         if args.json:
             print(json.dumps(results, indent=2))
         else:
@@ -591,6 +615,7 @@ def main():
         args.unipen,
         keep=not args.no_keep,
         picture=args.picture,
+        pictures=args.pictures,
     )
     if args.json:
         print(json.dumps(results, indent=2))

@@ -63,8 +63,8 @@ def test_the_export_carries_what_a_profile_needs(test_inputs):
     """The forms of each drawing, k-means centres of each digit's training forms (a test digit's
     nearest centre is nearly always of its own digit: they guard MNIST's writers against a
     person's examples) and the similarity from which an example counts."""
-    from digitrec.adapt import unit
     from digitrec.export import PROTOTYPES_PER_DIGIT
+    from digitrec.profile.adapt import unit
 
     x, labels = test_inputs
     session = bundle.load_session()

@@ -112,6 +112,9 @@ def test_a_misread_digit_corrected_by_its_key_reads_right_at_once(app):
     [example] = stored()
     assert (example.label, example.source) == (1, "correction")
     assert [line["number"] for line in printed(app)] == ["7", "1"]  # answered again, with the profile
+    drawn = Profile("default").strokes(example)  # kept beside it: how it was drawn, in canvas px
+    assert (app.recognizer.profile.folder / example.strokes).is_file()
+    assert (drawn[0][0], drawn[-1][-1]) == (FLAGGED_ONE.strokes[0][0], FLAGGED_ONE.strokes[-1][-1])
 
 
 def test_after_a_correction_the_same_form_drawn_again_reads_right(app):
@@ -218,6 +221,7 @@ def test_learning_runs_off_the_tk_thread(app, monkeypatch):
     teacher.next_digit()
     settle(app)
     assert len(threads) == 2 and len(stored()) == 2
+    assert all(Profile("default").strokes(e) for e in stored())  # the correction's strokes and the taught drawing's
     assert threading.current_thread() not in threads  # the test's thread is the Tk thread
 
 
@@ -274,11 +278,13 @@ def test_an_answer_kept_is_learnt_when_cleared_and_undo_says_and_takes_it_back(a
     app.clear()
     settle(app)
     assert [(e.label, e.source) for e in stored()] == [(4, "kept")]
+    [example] = stored()
+    assert len(Profile("default").strokes(example)) == len(strokes.write("4", height=200).strokes)  # how it was drawn
     assert status(app) == "Kept 4: learnt it. Profile default: 1 example."
     assert app.status.buttons[UNDO].cget("text") == "Undo kept 4"
     app.learning.undo()
     settle(app)
-    assert stored() == []
+    assert stored() == [] and not list(app.recognizer.profile.folder.glob("*.strokes.json"))
     assert status(app) == "Forgot the 4 learnt last (kept). Profile default: 0 examples."
 
 

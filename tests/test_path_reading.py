@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from strokes import digits, numbers
 
-from digitrec import Recognizer, bundle
+from digitrec import Recognizer, bundle, combine, paper
 from digitrec.image import render_strokes
-from digitrec.recognize import _strokes_by_box
+from digitrec.recognize import _ink_of_strokes, _strokes_by_box
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +76,32 @@ def test_an_image_is_read_by_the_picture_alone_as_before(recognizer, monkeypatch
     alone = Recognizer(str(bundle.exported_path()), threshold=recognizer.threshold)
     monkeypatch.setattr(alone, "_path_model", no_path)
     np.testing.assert_array_equal(alone.digit(image).probabilities, before_digit.probabilities)
+
+
+def test_each_reading_is_kept_beside_the_answer_it_made(recognizer):
+    drawing = digits(per_digit=1)[2]
+    result = recognizer.digit_from_strokes(drawing.strokes, drawing.pen_width)
+    picture, path = result.picture_probabilities, result.path_probabilities
+    assert np.isclose(picture.sum(), 1, atol=1e-5) and np.isclose(path.sum(), 1, atol=1e-5)
+    np.testing.assert_allclose(result.model_probabilities, combine.combined(picture[None], path[None])[0], atol=1e-6)
+    image = recognizer.digit(render_strokes(drawing.strokes, drawing.pen_width))
+    assert image.picture_probabilities is None and image.path_probabilities is None
+
+
+def test_strokes_are_read_as_the_ink_the_window_draws_without_looking_for_paper():
+    for drawing in digits(per_digit=2):
+        picture = render_strokes(drawing.strokes, drawing.pen_width)
+        np.testing.assert_array_equal(_ink_of_strokes(drawing.strokes, drawing.pen_width), paper.to_ink(picture))
+
+
+def test_a_profile_weighs_how_its_examples_were_drawn(own_profiles):
+    drawings = [d for d in digits(per_digit=3) if d.text == "4"]
+    alice = Recognizer(profile="alice").load()
+    taught = alice.digit_from_strokes(drawings[0].strokes, drawings[0].pen_width)
+    alice.learn_input(taught.model_input, 4, source="teach", strokes=taught.strokes)
+    alice.learn_input(taught.model_input, 4, source="teach")  # the same, without its strokes
+    paths = alice._reading.state[0].paths
+    assert paths.shape == (2, 64) and not np.isnan(paths[0]).any() and np.isnan(paths[1]).all()
+    other = alice.digit_from_strokes(drawings[1].strokes, drawings[1].pen_width)
+    with_path = alice.nearest_examples(other.model_input, other.strokes)[4][1]
+    assert with_path != alice.nearest_examples(other.model_input)[4][1]

@@ -8,10 +8,10 @@ import pytest
 from conftest import REPO_ROOT
 
 from digitrec import Recognizer
-from digitrec.adapt import Adapter
 from digitrec.cli import main
 from digitrec.image import render_strokes
 from digitrec.profile import Profile, ProfileError
+from digitrec.profile.adapt import Adapter
 from digitrec.recognize import NoInkError, ProfileConflict
 
 
@@ -70,6 +70,32 @@ def test_nearest_examples_give_each_taught_digits_nearest_and_how_near(alice):
     assert sorted(nearest) == [1, 7]
     assert nearest[1][0] == one
     assert 0.9 < nearest[1][1] <= 1.0001 and nearest[7][1] < nearest[1][1]
+
+
+FLAGGED_ONE_STROKES = [[(70.0, 80.0), (150.0, 40.0), (150.0, 260.0)]]
+
+
+def test_a_result_learnt_with_its_strokes_keeps_them_beside_its_example(alice, own_profiles):
+    result = alice.digit_from_strokes(FLAGGED_ONE_STROKES)
+    example = alice.learn_input(result.model_input, 1, source="correction", strokes=result.strokes)
+    assert (own_profiles / "alice" / example.strokes).is_file()
+    assert alice.profile.strokes(alice.examples[0]) == FLAGGED_ONE_STROKES
+    taught = alice.learn(crossed_seven(), 7, strokes=[[(60.0, 40.0), (150.0, 40.0)], [(70.0, 150.0), (140.0, 150.0)]])
+    assert alice.profile.strokes(taught) == [[(60.0, 40.0), (150.0, 40.0)], [(70.0, 150.0), (140.0, 150.0)]]
+
+
+def test_a_profile_written_before_strokes_still_reads_and_learns(own_profiles):
+    folder = own_profiles / "old"
+    folder.mkdir()
+    Recognizer(profile="scratch").learn(flagged_one(), 1)  # an example's PNG, as any version wrote it
+    png = next((own_profiles / "scratch").glob("*.png"))
+    (folder / png.name).write_bytes(png.read_bytes())
+    entry = {"file": png.name, "label": 1, "time": "2026-12-01T19:40:00+00:00", "source": "correction"}
+    (folder / "index.json").write_text(json.dumps({"format": 1, "name": "old", "examples": [entry]}))
+    old = Recognizer(profile="old")
+    assert old.digit(flagged_one(x=200)).digit == 1 and old.profile_error is None
+    new = old.learn(crossed_seven(), 7, strokes=[[(60.0, 40.0), (150.0, 40.0)]])
+    assert [e.strokes for e in old.examples] == [None, new.strokes] and new.strokes is not None
 
 
 def test_sevens_still_read_seven_after_the_correction(alice):
@@ -205,7 +231,7 @@ def test_a_damaged_profile_is_reported_and_the_model_answers_alone(own_profiles)
     assert len(list((own_profiles / "alice").glob("*.png"))) == 1
 
 
-# ---------------------------------------------------------------- the rule (digitrec.adapt), on plain vectors
+# ---------------------------------------------------------------- the rule (digitrec.profile.adapt), on plain vectors
 
 
 def form(*weights):
@@ -246,6 +272,37 @@ def test_rule_a_digit_never_taught_keeps_mnists_prototypes_as_its_guard():
 def test_rule_an_example_counts_only_from_min_similarity():
     far = form(0, 0, 0, 1)  # 0.45 from their '5' (below 0.6), unlike anything else
     assert adapter((form(0, 0, 0.9, 0.5), 5)).deciding_examples(far[None]).tolist() == [-1]
+
+
+NO_PATH = np.full(2, np.nan, np.float32)
+
+
+def with_paths(*examples):
+    """An Adapter holding (form, path form, label) examples (a NaN path: drawn without strokes)."""
+    return Adapter(PROTOTYPES, PROTOTYPE_LABELS, 0.6).with_examples(
+        np.stack([f for f, _, _ in examples]),
+        [label for _, _, label in examples],
+        np.stack([p for _, p, _ in examples]),
+    )
+
+
+def test_rule_a_drawing_like_one_example_but_drawn_like_another_is_read_as_it_was_drawn():
+    # Their '7' and their '1' look alike (a flagged '1'); they were drawn differently: along a bar, up a flag.
+    profile = with_paths(
+        (form(1, 0.3), np.array([1, 0], np.float32), 7), (form(1, 0.7), np.array([0, 1], np.float32), 1)
+    )
+    drawing = form(1, 0.4)  # looks more like their '7' (0.99 against 0.95)
+    assert profile.deciding_examples(drawing[None]).tolist() == [0]  # no path: the picture's nearest
+    assert profile.deciding_examples(drawing[None], paths=np.array([[0.1, 1]], np.float32)).tolist() == [1]
+
+
+def test_rule_an_example_or_drawing_without_strokes_is_compared_by_its_forms_alone():
+    drawing, drawn_like_the_one = form(1, 0.4)[None], np.array([[0.1, 1]], np.float32)
+    profile = with_paths((form(1, 0.3), NO_PATH, 7), (form(1, 0.7), np.array([0, 1], np.float32), 1))
+    alike = profile.similarities(drawing, drawn_like_the_one)[0]
+    forms_alone = profile.similarities(drawing)[0]
+    assert alike[0] == forms_alone[0] and alike[1] != forms_alone[1]
+    assert profile.similarities(drawing, NO_PATH[None]).tolist() == forms_alone[None].tolist()
 
 
 # ---------------------------------------------------------------- the command line

@@ -216,6 +216,7 @@ def test_delete_removes_the_profile_and_keeps_a_copy_that_import_brings_back(pro
 def test_delete_leaves_files_it_does_not_own(tmp_path):
     folder = tmp_path / "mine"
     Profile(folder).add(a_digit(), 1)
+    Profile(folder).add(a_digit(), 7, strokes=[[(40.0, 50.0), (120.0, 50.0)]])
     (folder / "notes.txt").write_text("mine")
     Profile(folder).delete()
     assert [p.name for p in folder.iterdir()] == ["notes.txt"]
@@ -355,10 +356,10 @@ def test_an_archive_name_that_is_a_path_is_refused(tmp_path, profiles_root):
 
 def test_oversized_archives_and_entries_are_refused(tmp_path, monkeypatch):
     archive = write_archive(tmp_path / "big.zip", {GOOD: png_bytes()})
-    monkeypatch.setattr(profiles, "MAX_ENTRY_BYTES", 10)
+    monkeypatch.setattr(profiles.store, "MAX_ENTRY_BYTES", 10)
     with pytest.raises(ProfileError, match="too large"):
         profiles.import_archive(archive)
-    monkeypatch.setattr(profiles, "MAX_ARCHIVE_BYTES", 100)
+    monkeypatch.setattr(profiles.store, "MAX_ARCHIVE_BYTES", 100)
     with pytest.raises(ProfileError, match="too large for a profile archive"):
         profiles.import_archive(archive)
 
@@ -367,3 +368,163 @@ def test_a_file_that_is_not_a_zip_is_refused(tmp_path):
     (tmp_path / "x.zip").write_text("hello")
     with pytest.raises(ProfileError, match="not a profile archive"):
         profiles.import_archive(tmp_path / "x.zip")
+
+
+# ---------------------------------------------------------------- strokes beside the PNG
+
+SEVEN_STROKES = [[(40.0, 50.0), (120.0, 50.0), (70.0, 200.5)], [(55.0, 125.0), (110.25, 125.0)]]
+
+
+def test_an_example_keeps_the_strokes_it_was_drawn_with_beside_its_png(profiles_root):
+    alice = Profile("alice")
+    example = alice.add(a_digit(), 7, source="correction", strokes=SEVEN_STROKES)
+    assert example.strokes == example.id + ".strokes.json"
+    entry = json.loads((profiles_root / "alice" / "index.json").read_text())["examples"][0]
+    assert entry["strokes"] == example.strokes
+    on_disk = json.loads((profiles_root / "alice" / example.strokes).read_text())
+    assert on_disk == [[list(point) for point in stroke] for stroke in SEVEN_STROKES]  # readable by hand
+    assert alice.strokes(alice.examples()[0]) == SEVEN_STROKES
+
+
+def test_an_example_without_strokes_has_none_and_no_strokes_file(profiles_root):
+    alice = Profile("alice")
+    example = alice.add(a_digit(), 7, strokes=[[], []])  # no points: nothing drawn to keep
+    assert example.strokes is None and alice.strokes(example) is None
+    assert sorted(p.name for p in (profiles_root / "alice").iterdir()) == [".lock", example.file, "index.json"]
+
+
+def test_a_profile_written_before_strokes_reads_and_takes_examples_with_strokes(profiles_root):
+    folder = profiles_root / "old"
+    folder.mkdir()
+    profiles.to_png(a_digit()).save(folder / GOOD)
+    entry = {"file": GOOD, "label": 1, "time": "2026-12-01T19:40:00+00:00", "source": "correction"}
+    (folder / "index.json").write_text(json.dumps({"format": 1, "name": "old", "examples": [entry]}))
+    old = Profile("old")
+    assert [(e.file, e.strokes) for e in old.examples()] == [(GOOD, None)] and old.strokes(old.examples()[0]) is None
+    new = old.add(a_digit(1), 7, strokes=SEVEN_STROKES)
+    assert [e.file for e in old.examples()] == [GOOD, new.file] and old.strokes(new) == SEVEN_STROKES
+    assert json.loads((folder / "index.json").read_text())["examples"][0] == entry  # the old entry as it was
+
+
+def test_undo_remove_and_reset_delete_the_strokes_with_their_example():
+    alice = Profile("alice")
+    first, second, third = (alice.add(a_digit(i), i, strokes=SEVEN_STROKES) for i in range(3))
+    assert alice.undo() == third and not (alice.folder / third.strokes).exists()
+    alice.remove([first.id])
+    assert not (alice.folder / first.strokes).exists() and (alice.folder / second.strokes).exists()
+    alice.reset()
+    assert not list(alice.folder.glob("*.strokes.json"))
+
+
+def test_an_interrupted_write_with_strokes_loses_nothing(monkeypatch):
+    alice = Profile("alice")
+    alice.add(a_digit(1), 1, strokes=SEVEN_STROKES)
+    before = snapshot(alice.folder)
+    monkeypatch.setattr(Profile, "_write_index", lambda self, examples: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError):
+        alice.add(a_digit(2), 2, strokes=SEVEN_STROKES)
+    assert snapshot(alice.folder) == before  # no strokes file, no image, no temporary file, the same index
+
+
+@pytest.mark.parametrize(
+    "strokes, message",
+    [
+        ([[(1.0, float("nan"))]], "not a number"),
+        ([[(1.0, 2.0)] * (profiles.store.MAX_STROKE_POINTS + 1)], "too many points"),
+        ([[(1.0, 2.0, 3.0)]], "not strokes"),
+    ],
+)
+def test_strokes_no_drawn_digit_has_are_refused_and_nothing_is_stored(profiles_root, strokes, message):
+    with pytest.raises(ProfileError, match=message):
+        Profile("alice").add(a_digit(), 7, strokes=strokes)
+    assert not (profiles_root / "alice" / "index.json").exists() and not list(profiles_root.glob("*/*.json"))
+
+
+def test_a_damaged_strokes_file_is_named_in_the_error():
+    alice = Profile("alice")
+    example = alice.add(a_digit(), 4, strokes=SEVEN_STROKES)
+    (alice.folder / example.strokes).write_bytes(b"[[[1, 2], ")
+    with pytest.raises(ProfileError, match=example.strokes):
+        alice.strokes(example)
+    (alice.folder / example.strokes).unlink()
+    with pytest.raises(ProfileError, match=example.strokes):
+        alice.strokes(example)
+
+
+def test_a_profile_with_strokes_round_trips_through_export_and_import(tmp_path):
+    alice = Profile("alice")
+    drawn, scanned = alice.add(a_digit(1), 7, strokes=SEVEN_STROKES), alice.add(a_digit(2), 2)
+    archive = tmp_path / "alice.zip"
+    assert alice.export_archive(archive) == 2
+    bob, added = profiles.import_archive(archive, "bob")
+    assert added == 2 and bob.examples() == [drawn, scanned]
+    assert bob.strokes(bob.examples()[0]) == SEVEN_STROKES and bob.strokes(bob.examples()[1]) is None
+    np.testing.assert_array_equal(bob.images(), alice.images())
+
+
+def test_a_reset_keeps_the_strokes_in_its_copy_and_import_brings_them_back():
+    alice = Profile("alice")
+    example = alice.add(a_digit(), 7, strokes=SEVEN_STROKES)
+    _, backup = alice.reset_keeping_copy()
+    assert not list(alice.folder.glob("*.strokes.json"))
+    profiles.import_archive(backup)
+    assert alice.strokes(example) == SEVEN_STROKES
+
+
+GOOD_STROKES = "0" * 32 + ".strokes.json"
+
+
+def with_strokes(strokes_bytes, strokes_name=GOOD_STROKES, entry_name=GOOD_STROKES):
+    """An archive's entries and index: one example, GOOD, whose index entry names `strokes_name`, and an
+    entry `entry_name` holding `strokes_bytes`."""
+    index = {
+        "format": 1,
+        "name": "mallory",
+        "examples": [{"file": GOOD, "label": 1, "time": "t", "source": "import", "strokes": strokes_name}],
+    }
+    return {GOOD: png_bytes(), entry_name: strokes_bytes}, index
+
+
+def points(count):
+    return json.dumps([[[i % 200, i % 150] for i in range(count)]]).encode()
+
+
+@pytest.mark.parametrize(
+    "entries_and_index, message",
+    [
+        (with_strokes(points(profiles.store.MAX_STROKE_POINTS + 1)), "too many points"),
+        (with_strokes(b"[[[NaN, 1], [2, 3]]]"), "not a number"),
+        (with_strokes(b"[[[1e999, 1]]]"), "not a number"),
+        (with_strokes(b"[[1, 2], [3, 4]]"), r"not \[x, y\] numbers"),
+        (with_strokes(b'{"x": [1, 2]}'), "not JSON strokes"),
+        (with_strokes(b"[]"), "no strokes"),
+        (with_strokes(json.dumps([[[1, 2]]] * (profiles.store.MAX_STROKES + 1)).encode()), "too many strokes"),
+        (with_strokes(b"[[[1, 2]]]" + b" " * profiles.store.MAX_STROKES_BYTES), "too large"),
+        (with_strokes(b"[[[1, 2]]]", strokes_name="1" * 32 + ".strokes.json"), r"index\.json is damaged"),
+        (with_strokes(b"[[[1, 2]]]", strokes_name="../" + GOOD_STROKES), r"index\.json is damaged"),
+        (with_strokes(b"[[[1, 2]]]", entry_name="../" + GOOD_STROKES), "unexpected entry"),
+        (with_strokes(b"[[[1, 2]]]", entry_name="1" * 32 + ".strokes.json"), "not in the archive"),
+    ],
+    ids=[
+        "too-many-points",
+        "nan",
+        "infinite",
+        "wrong-shape",
+        "not-a-list",
+        "empty",
+        "too-many-strokes",
+        "too-big",
+        "another-examples-name",
+        "a-path-in-the-index",
+        "a-path-in-the-zip",
+        "missing",
+    ],
+)
+def test_hostile_strokes_in_an_archive_are_refused_in_one_line_and_nothing_is_imported(
+    tmp_path, profiles_root, entries_and_index, message
+):
+    entries, index = entries_and_index
+    with pytest.raises(ProfileError, match=message) as error:
+        profiles.import_archive(write_archive(tmp_path / "bad.zip", entries, index))
+    assert "\n" not in str(error.value)
+    assert not list(profiles_root.iterdir())

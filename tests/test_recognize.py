@@ -256,6 +256,19 @@ def test_two_digits_close_side_by_side_stay_two(recognizer):
     assert recognizer.number_from_strokes([*FOUR_STEM_APART, *shifted(ONE, 130)], pen_width=10).text == "41"
 
 
+def test_each_digit_of_a_number_carries_the_strokes_it_was_read_from(recognizer):
+    four = [[(x + 150, y) for x, y in stroke] for stroke in FOUR_STEM_APART]
+    number = recognizer.number_from_strokes([*ONE, [], *four], pen_width=10)
+    assert number.text == "14"
+    assert [d.strokes for d in number.digits] == [ONE, four]  # the empty stroke left out
+
+
+def test_a_digit_drawn_carries_its_strokes_and_one_from_an_image_none(recognizer):
+    assert recognizer.digit_from_strokes([*SEVEN_WITH_CROSSBAR, []], pen_width=10).strokes == SEVEN_WITH_CROSSBAR
+    assert recognizer.digit(render_strokes(SEVEN_WITH_CROSSBAR, 10)).strokes is None
+    assert all(d.strokes is None for d in recognizer.number(render_strokes(ONE, 10)).digits)
+
+
 def test_a_small_digit_drawn_well_apart_from_a_tall_one_stays_a_digit(recognizer):
     # The '1' is under 70% of the '7's height, short enough to be taken for a detached bar;
     # but nothing is near it, so it is a digit of its own.

@@ -47,6 +47,19 @@ def test_the_export_answers_for_strokes_with_probabilities(trained):
     assert p.shape == (1, 10) and np.isclose(p.sum(), 1, atol=1e-5)
 
 
+def test_the_export_gives_the_forms_profiles_compare_paths_in(trained):
+    session = onnxruntime.InferenceSession(str(trained.with_suffix(".onnx")), providers=["CPUExecutionProvider"])
+    seven, one = (pen_path.features(s)[None] for s in (SEVEN, [[(60, 80), (120, 20), (120, 260)]]))
+    forms = [session.run(["forms"], {"path": x})[0] for x in (seven, one)]
+    assert forms[0].shape == (1, 64) and (forms[0] >= 0).all()  # after the hidden layer's ReLU
+    assert not np.allclose(forms[0], forms[1])  # two paths drawn differently lie apart
+
+
+def test_the_bundled_path_model_gives_its_forms_too():
+    session = bundle.load_path_session()
+    assert [(o.name, o.shape[1:]) for o in session.get_outputs()] == [("probabilities", [10]), ("forms", [64])]
+
+
 SEVEN = [[(40, 40), (200, 40), (100, 260)]]
 
 

@@ -250,14 +250,15 @@ def add_export(commands: Commands) -> None:
 
 def run_export(args: argparse.Namespace) -> None:
     need_training_extra("export")
-    from digitrec import export, inside
+    from digitrec import export
+    from digitrec.inside import layers_export
 
     out = export.export(args.model, data_dir=args.data)
     print(f"wrote {out}: the same answers as {args.model} on the 10,000 MNIST test digits, sha256 {export.sha256(out)}")
-    opened = inside.export_file(args.model, data_dir=args.data)
+    opened = layers_export.export_file(args.model, data_dir=args.data)
     print(
         f"wrote {opened}: its layers and gradients for the Why? view, the same as Keras' on "
-        f"{inside.CHECK_DIGITS} MNIST test digits"
+        f"{layers_export.CHECK_DIGITS} MNIST test digits"
     )
 
 
@@ -374,11 +375,11 @@ def add_explain(commands: Commands) -> None:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    from digitrec import why
+    from digitrec.inside import command
     from digitrec.recognize import answer_one_at_a_time
 
     answer_one_at_a_time()
-    return why.explain_file(
+    return command.explain_file(
         args.file,
         out=args.out,
         number=args.number,
@@ -569,6 +570,9 @@ def reset_profile(profile: Profile, args: argparse.Namespace) -> int:
         print(f"profile {profile.name}: not reset", file=sys.stderr)
         return 1
     forgotten, backup = profile.reset_keeping_copy()
+    if backup is None:  # emptied meanwhile (from the window, say): nothing forgotten, no copy kept
+        print(f"profile {profile.name}: no examples to forget")
+        return 0
     print(f"profile {profile.name}: forgot {count_examples(forgotten)}; {_undo_line(profile, args.name, backup)}")
     return 0
 

@@ -12,7 +12,7 @@ file holds a plain CNN. Its outputs:
 - "forms", float32 (n, G), what the last convolution reads, averaged down to
   at most FORMS_SIDE x FORMS_SIDE places and flattened: a digit's form, before
   the network merges each digit's forms into one class (a person's profile is
-  matched there, `digitrec.adapt`);
+  matched there, `digitrec.profile.adapt`);
 - two constants for the profile: "prototypes", float32 (10,
   PROTOTYPES_PER_DIGIT, G), k-means centres of each digit's MNIST training
   forms, and "min_similarity", float32 (1,), the cosine similarity two
@@ -190,8 +190,8 @@ def prototypes(
     """
     from scipy.cluster.vq import kmeans2
 
-    from digitrec.adapt import unit
     from digitrec.config import TrainConfig
+    from digitrec.profile.adapt import unit
 
     keep = len(images) - TrainConfig().validation_size
     x, labels = images[:keep, ..., None].astype(np.float32) / 255, labels[:keep]

@@ -20,9 +20,11 @@ Whether learning kept answers helps at all is measured by `bench/personal.py --u
 (docs/personal.md): the switch is off by default.
 """
 
+from collections.abc import Sequence
+
 import numpy as np
 
-from digitrec.recognize import CONFIDENCE_THRESHOLD
+from digitrec.recognize import CONFIDENCE_THRESHOLD, DigitResult, Recognizer, Strokes
 
 # The answer must have been on screen this long (s), with no ink added, to count as kept. Reading a digit's
 # answer takes a glance of well under a second; clearing sooner is a rejection of it or of the drawing.
@@ -36,7 +38,7 @@ MAX_INK_LENGTH = 5.0
 SAME_DRAWING = 0.995
 
 
-def ink_length(strokes):
+def ink_length(strokes: Strokes) -> float:
     """The length of the ink of `strokes` ([(x, y), ...] polylines) over its bounding box's diagonal, >= 0."""
     arrays = [np.asarray(stroke, np.float64).reshape(-1, 2) for stroke in strokes if len(stroke)]
     if not arrays:
@@ -47,10 +49,10 @@ def ink_length(strokes):
     return length / max(diagonal, 1.0)
 
 
-def strokes_of(box, strokes):
+def strokes_of(box: Sequence[float], strokes: Strokes) -> list[Sequence[tuple[float, float]]]:
     """The strokes whose middle point lies in `box` (left, top, right, bottom): one digit's of a number's."""
     left, top, right, bottom = box
-    mine = []
+    mine: list[Sequence[tuple[float, float]]] = []
     for stroke in strokes:
         if len(stroke):
             x, y = stroke[len(stroke) // 2]
@@ -59,7 +61,9 @@ def strokes_of(box, strokes):
     return mine
 
 
-def why_not_learn(recognizer, result, shown_s, drawing, strokes=None):
+def why_not_learn(
+    recognizer: Recognizer, result: DigitResult, shown_s: float, drawing: bool, strokes: Strokes | None = None
+) -> str | None:
     """Why the kept answer `result` (a DigitResult) is not to be learnt, in a few plain words; None: learn it.
 
     shown_s: seconds the answer was on screen before the canvas was cleared; drawing: the pen was down;

@@ -11,8 +11,10 @@ network saw (`digitrec.combine`, bench/pen_path.py --choose).
 
 A run checkpoints every epoch into `<out>.run/` (`--resume` continues it); the
 model is renamed into place at the end, then exported beside it as `<out>.onnx`
-(input "path", float32 (n, 64, 5); output "probabilities", float32 (n, 10)),
-kept only if ONNX Runtime agrees with Keras on the training writers' digits.
+(input "path", float32 (n, 64, 5); outputs "probabilities", float32 (n, 10), and
+"forms", float32 (n, 64): what its last hidden layer reads, where a profile compares
+two drawings' paths), kept only if ONNX Runtime agrees with Keras on the training
+writers' digits.
 """
 
 import json
@@ -20,7 +22,7 @@ import os
 import shutil
 import time
 import warnings
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ from numpy.typing import NDArray
 
 from digitrec import model, path_training, pendigits
 from digitrec.backend import keras
+from digitrec.bundle import KerasModel
 from digitrec.config import PATH_RECIPE
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path, check_writable
@@ -125,31 +128,48 @@ def train(
 def export(model_path: str | os.PathLike[str], x: NDArray[np.float32]) -> Path:
     """Export a path model (.keras) to ONNX beside it, checked against Keras on `x` (n, 64, 5); its path."""
     net = keras.saving.load_model(model_path, safe_mode=True)
-    inputs = keras.Input((model.PATH_POINTS, model.PATH_CHANNELS), name="path")
-    # The same layers, under another name: the input is called "path" too.
-    body = keras.Sequential(net.layers, name="path_model")
-    answering = keras.Model(inputs, keras.layers.Identity(name="probabilities")(body(inputs)), name="path_answering")
-    answering(x[:1])  # Keras exports only a model that has run
-    expected = net.predict(x, batch_size=1000, verbose=0)
+    answering = answering_model(net)
+    expected = answering.predict(x, batch_size=1000, verbose=0)
     out = Path(model_path).with_suffix(".onnx")
     with atomic_path(out) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         answering.export(str(tmp), format="onnx", verbose=False)
         from digitrec.export import name_outputs
 
-        name_outputs(tmp, ["probabilities"])
+        name_outputs(tmp, ["probabilities", "forms"])
         check(tmp, x, expected)
     return out
 
 
-def check(path: str | os.PathLike[str], x: NDArray[np.float32], expected: NDArray[np.float32]) -> None:
-    """Raise DigitrecError unless ONNX Runtime on `path` agrees with `expected` (n, 10) on x."""
+def answering_model(net: KerasModel) -> KerasModel:
+    """The trained path model's layers, as a model of the input "path" with two outputs: its probabilities
+    (n, 10) and its forms (n, 64), the output of its last hidden (dense) layer, where a profile compares paths
+    (`digitrec.profile.adapt`): there two drawings of a digit made the same way lie close, whatever the digit."""
+    inputs = keras.Input((model.PATH_POINTS, model.PATH_CHANNELS), name="path")
+    hidden = [layer for layer in net.layers if isinstance(layer, keras.layers.Dense)][-2]
+    x, forms = inputs, None
+    for layer in net.layers:
+        x = layer(x)
+        if layer is hidden:
+            forms = x
+    answering = keras.Model(
+        inputs,
+        [keras.layers.Identity(name="probabilities")(x), keras.layers.Identity(name="forms")(forms)],
+        name="path_answering",
+    )
+    answering(np.zeros((1, model.PATH_POINTS, model.PATH_CHANNELS), np.float32))  # Keras exports only a run model
+    return answering
+
+
+def check(path: str | os.PathLike[str], x: NDArray[np.float32], expected: Sequence[NDArray[np.float32]]) -> None:
+    """Raise DigitrecError unless ONNX Runtime on `path` agrees with `expected` ([probabilities (n, 10),
+    forms (n, 64)]) on x."""
     import onnxruntime
 
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    got = session.run(["probabilities"], {"path": x.astype(np.float32)})[0]
-    differ = int((got.argmax(axis=1) != expected.argmax(axis=1)).sum())
-    worst = float(np.abs(got - expected).max())
+    got = session.run(["probabilities", "forms"], {"path": x.astype(np.float32)})
+    differ = int((got[0].argmax(axis=1) != expected[0].argmax(axis=1)).sum())
+    worst = max(float(np.abs(g - e).max() / max(1.0, float(np.abs(e).max()))) for g, e in zip(got, expected))
     if differ or worst > MAX_DIFFERENCE:
         raise DigitrecError(f"the path model's ONNX export disagrees with Keras: {differ} answers, {worst:.2g} apart")
 

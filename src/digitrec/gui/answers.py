@@ -15,9 +15,9 @@ skipped, nothing else is.
 
 import time
 
-from digitrec import heatmap
 from digitrec.errors import DigitrecError
 from digitrec.gui.work import Ink, answer_record
+from digitrec.inside import pictures
 
 LIVE_MS = 150  # while a stroke is drawn, recognise at most this often
 
@@ -116,14 +116,14 @@ class Answers:
         explanations = self._explanations()
         self.canvas.show_overlays(
             [
-                (heatmap.overlay(why.contrast, why.model_input, _size(d.box)), d.box)
+                (pictures.overlay(why.contrast, why.model_input, _size(d.box)), d.box)
                 for d, why in zip(digits, explanations or [])
             ]
         )
         self._show_digit()
 
     def _explanations(self):
-        """The explain.Explanation of each digit on show, or None (the view is off, or they are not worked out)."""
+        """The evidence.Explanation of each digit on show, or None (the view is off, or they are not worked out)."""
         reading = self.reading
         if not self.why.get() or reading is None or reading.number is not self.answer:
             return None

@@ -32,7 +32,6 @@ from tkinter import ttk
 
 from digitrec import bundle, settings
 from digitrec.errors import DigitrecError
-from digitrec.explain import Explainer
 from digitrec.gui.answers import Answers
 from digitrec.gui.commands import Commands
 from digitrec.gui.deciding import DecidingExample
@@ -46,6 +45,7 @@ from digitrec.gui.sketch import Sketch
 from digitrec.gui.statusbar import StatusBar
 from digitrec.gui.toolbar import PEN_RANGE, Toolbar
 from digitrec.gui.xevents import keep_every_motion_event
+from digitrec.inside.evidence import Explainer
 from digitrec.recognize import DEFAULT_PEN_WIDTH, Recognizer
 
 TITLE = "digitrec: draw a number"

@@ -176,4 +176,5 @@ class Commands:
             )
         else:
             self._corrected = self._edits
-            self.learning.learn(Correct(digits[index].model_input, label))
+            digit = digits[index]  # learnt with the strokes it was read from (None for an opened image)
+            self.learning.learn(Correct(digit.model_input, label, strokes=digit.strokes))

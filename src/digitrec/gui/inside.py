@@ -3,7 +3,7 @@ toward the runner-up, the profile example that decided it (if one did), and what
 network output for it, its strongest channels first; pointing at a channel (or clicking it) shows it large.
 
 It only shows what the answerer's thread worked out (`work.Reading`): no maths on the Tk thread
-beyond turning arrays into pictures (`digitrec.heatmap`).
+beyond turning arrays into pictures (`digitrec.inside.pictures`).
 """
 
 import tkinter as tk
@@ -12,8 +12,8 @@ from tkinter import ttk
 import numpy as np
 from PIL import Image, ImageTk
 
-from digitrec import heatmap
 from digitrec.gui.look import ERROR, QUIET, fitted
+from digitrec.inside import pictures
 
 MAP_ZOOM = 5  # the 28x28 evidence is shown at 140x140 px (at 96 dpi)
 EXAMPLE_ZOOM = 3
@@ -37,7 +37,7 @@ class InsideView:
         self.look = look
         px, fonts = look.px, look.fonts
         small, side = fonts["small"], px(28 * MAP_ZOOM)
-        self._why = None  # the explain.Explanation shown
+        self._why = None  # the evidence.Explanation shown
         self._images = {}  # the PhotoImages on show: Tk forgets one Python no longer references
         self._pinned = (0, None)  # (layer, channel) clicked last: the large view's, when not pointing at one
         self.layer_rows = []  # (the layer's name and size, its y on the layers' canvas)
@@ -131,7 +131,7 @@ class InsideView:
         return size
 
     def show(self, why, index=None, count=1, example=None, error=None):
-        """Show an explain.Explanation (None: nothing to show) for digit `index` of `count`; example:
+        """Show an evidence.Explanation (None: nothing to show) for digit `index` of `count`; example:
         the profile example that decided it, float (28, 28), or None; error: why there is nothing (one line)."""
         self._why = why
         room = self.size[0] - self.look.px(8)
@@ -142,8 +142,8 @@ class InsideView:
         px, a, b = self.look.px, why.answer, why.runner_up
         which = f"Digit {index + 1} of {count}: " if count > 1 else ""
         self.title.configure(text=f"{which}{why.title}")
-        self._set(self.map, "map", heatmap.map_image(why.contrast, why.model_input, px(28 * MAP_ZOOM)))
-        self._set(self.legend, "legend", heatmap.legend(px(28 * MAP_ZOOM), px(10)))
+        self._set(self.map, "map", pictures.map_image(why.contrast, why.model_input, px(28 * MAP_ZOOM)))
+        self._set(self.legend, "legend", pictures.legend(px(28 * MAP_ZOOM), px(10)))
         self.toward_second.configure(text=f"← {why.ends[0]}")
         self.toward_answer.configure(text=f"{why.ends[1]} →")
         p = why.probabilities
@@ -190,7 +190,7 @@ class InsideView:
             h, w, c = layer.activations.shape
             name = f"{layer.name} · {c} values" if (h, w) == (1, 1) else f"{layer.name} · {h}×{w} · {c}"
             canvas.create_text(0, y + self.row_height / 2, text=name, anchor="w", font=small)
-            tiles = heatmap.channel_tiles(layer, CHANNELS, px(TILE))
+            tiles = pictures.channel_tiles(layer, CHANNELS, px(TILE))
             self._images[f"layer{i}"] = ImageTk.PhotoImage(tiles, master=self.frame)
             canvas.create_image(
                 self.name_width,
@@ -211,7 +211,7 @@ class InsideView:
         layer = self._why.layers[i]
         if layer.activations.shape[:2] == (1, 1):
             return i, None
-        k = int(left // (self.look.px(TILE) + heatmap.TILE_GAP))
+        k = int(left // (self.look.px(TILE) + pictures.TILE_GAP))
         return (i, int(layer.order[k])) if k < min(CHANNELS, len(layer.order)) else None
 
     def _point(self, x, y):
@@ -240,7 +240,7 @@ class InsideView:
         else:
             channel = int(layer.order[0]) if channel is None else channel
             rank = int(np.nonzero(layer.order == channel)[0][0]) + 1
-            image = heatmap.channel_image(layer, channel, side)
+            image = pictures.channel_image(layer, channel, side)
             which = f"channel {channel + 1} of {c}, the {_ordinal(rank)}strongest"
         self._set(self.large, "large", image)
         # The layer's description in the lines its room has left: which channel is shown is said whole.

@@ -2,7 +2,7 @@
 
     answerer = Answerer(functools.partial(do, recognizer))
     answerer.ask(Ink(...), final=True)        # -> a Reading: the NumberResult (and, with the Why? view, why)
-    answerer.ask(Correct(digit.model_input, 1), final=True)   # -> the stored profile.Example
+    answerer.ask(Correct(digit.model_input, 1, strokes=digit.strokes), final=True)   # -> the stored profile.Example
 
 Each request is a small immutable object whose `run(recognizer)` does the work;
 no Tk here. Profile writes go through the same one thread as the answers, so
@@ -19,7 +19,7 @@ from digitrec import kept
 from digitrec.errors import DigitrecError
 from digitrec.image import render_strokes
 from digitrec.profile import import_archive
-from digitrec.recognize import NumberResult, ProfileConflict
+from digitrec.recognize import NumberResult, ProfileConflict, Strokes
 
 
 def do(recognizer, request):
@@ -35,7 +35,7 @@ class Ink(NamedTuple):
     strokes: list  # [[(x, y), ...], ...] canvas px, copied
     pen_width: int
     size: tuple  # the canvas's (width, height) px
-    explainer: object = None  # an explain.Explainer while the Why? view is on: why, in the same request
+    explainer: object = None  # an evidence.Explainer while the Why? view is on: why, in the same request
 
     def run(self, recognizer):
         number = answer_ink(recognizer, self)
@@ -48,7 +48,7 @@ class Ink(NamedTuple):
 
 
 class Reading(NamedTuple):
-    """An Ink's answer: the NumberResult, and while the Why? view is on, an explain.Explanation a digit
+    """An Ink's answer: the NumberResult, and while the Why? view is on, an evidence.Explanation a digit
     (or why there is none) and the profile example that decided each (float32 (28, 28), or None)."""
 
     number: NumberResult
@@ -101,9 +101,12 @@ class Correct:
     model_input: np.ndarray  # float32 (28, 28) in [0, 1], ink 1: DigitResult.model_input
     label: int
     replace: bool = False  # drop the earlier examples it contradicts (asked after a ProfileConflict)
+    strokes: Strokes | None = None  # the strokes it was read from, kept beside it: DigitResult.strokes (None: an image)
 
     def run(self, recognizer):
-        return recognizer.learn_input(self.model_input, self.label, source="correction", replace=self.replace)
+        return recognizer.learn_input(
+            self.model_input, self.label, source="correction", replace=self.replace, strokes=self.strokes
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,7 +121,7 @@ class Teach:
 
     def run(self, recognizer):
         image = render_strokes(self.strokes, self.pen_width, size=self.size)
-        return recognizer.learn(image, self.label, source="teach", replace=self.replace)
+        return recognizer.learn(image, self.label, source="teach", replace=self.replace, strokes=self.strokes)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -179,7 +182,8 @@ class ReadExample:
 @dataclasses.dataclass(frozen=True)
 class Keep:
     """The answer's digits were kept (the person cleared them without correcting them): learn each that
-    `digitrec.kept`'s rule takes for meant. -> (the stored profile.Examples, [(digit, why it was not learnt)])"""
+    `digitrec.kept`'s rule takes for meant, with the strokes it was read from (`DigitResult.strokes`).
+    -> (the stored profile.Examples, [(digit, why it was not learnt)])"""
 
     digits: tuple  # the DigitResults on display
     shown_s: float  # how long the answer had been on screen when the canvas was cleared
@@ -192,7 +196,9 @@ class Keep:
             reason = kept.why_not_learn(recognizer, digit, self.shown_s, self.drawing, strokes)
             if reason is None:
                 try:
-                    learnt.append(recognizer.learn_input(digit.model_input, digit.digit, source="kept"))
+                    learnt.append(
+                        recognizer.learn_input(digit.model_input, digit.digit, source="kept", strokes=digit.strokes)
+                    )
                     continue
                 except ProfileConflict:  # a kept answer is no reason to replace what the person taught
                     reason = "it looks like an example of another digit"

@@ -1,8 +1,8 @@
 """The network opened up, for the window's "Why?" view and `digitrec explain`: one network's layers'
 outputs and the gradient of its scores, in an ONNX file of its own beside the model.
 
-    digitrec export my.keras           # my.onnx, and my.inside.onnx beside it
-    inside.export_file("my.keras")     # my.inside.onnx alone (e.g. again, for a new bundled model)
+    digitrec export my.keras                # my.onnx, and my.inside.onnx beside it
+    layers_export.export_file("my.keras")   # my.inside.onnx alone (e.g. again, for a new bundled model)
 
 The file (`bundle.inside_path`) maps
 
@@ -17,8 +17,8 @@ The file (`bundle.inside_path`) maps
 
 Why a file apart from the answering export (`digitrec.export`): that one stays as it is whatever
 answers (one network, or several averaged), and the app loads this one only when the view is used.
-It opens one network: `inside_network` takes a Keras Sequential network of digitrec's architectures
-(`default` or `seed`), so for an ensemble, pass one of its members.
+It opens one network: `stages` takes a Keras Sequential network of digitrec's architectures
+(`default` or `seed`), or of an ensemble its first member.
 
 Why the backward pass is written out here instead of left to TensorFlow's autodiff: tf2onnx
 cannot convert the ops autodiff makes (ReluGrad, and batch norm's), while this network's gradient
@@ -27,10 +27,13 @@ The export checks it against autodiff (tf.GradientTape on the Keras network) and
 """
 
 import json
+import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from digitrec import bundle, data, model
 from digitrec.backend import keras, tf
@@ -51,11 +54,20 @@ METADATA_KEY = "digitrec.layers"
 OPSET = 17
 SKIPPED = (keras.layers.Dropout, keras.layers.Flatten)  # nothing to show of them (Flatten is kept as a reshape)
 
+# TensorFlow and Keras ship no type information: their objects are Any to a type checker; the names say which.
+KerasModel = Any  # a keras.Model: a Sequential network, or an ensemble holding some
+KerasLayer = Any  # a keras.layers.Layer
+Tensor = Any  # a tf.Tensor
+Session = Any  # an onnxruntime.InferenceSession (ONNX Runtime ships none either)
+# One step of the network: (kind, its parameters), their form the kind's (see `stages`: NumPy arrays, a tuple, None).
+Step = tuple[str, Any]
+Label = dict[str, Any]  # a shown layer's label, as JSON: {"name", "kind", "shape", "what"} (see `_labels`)
+
 
 # ---------------------------------------------------------------- the network, stage by stage
 
 
-def stages(net):
+def stages(net: KerasModel) -> tuple[list[Step], list[int], list[Label]]:
     """The network as (steps, shown, labels): the steps [(kind, parameters)] in order, batch norm folded
     into a scale and shift; the indices of the steps whose outputs are shown; a label for each (`_labels`).
 
@@ -70,7 +82,8 @@ def stages(net):
     *body, last = layers
     if not (isinstance(last, keras.layers.Dense) and last.get_config()["activation"] == "softmax"):
         raise DigitrecError("cannot open the model for the Why? view: it does not end in a softmax layer")
-    steps, shown = [], []
+    steps: list[Step] = []
+    shown: list[tuple[int, KerasLayer]] = []
     for layer in body:
         steps += _steps_of(layer)
         if _is_stage_end(layer):
@@ -81,7 +94,7 @@ def stages(net):
     return steps, [i for i, _ in shown], _labels([layer for _, layer in shown], body)
 
 
-def _one_network(net):
+def _one_network(net: KerasModel) -> KerasModel:
     """A Sequential network: `net` itself, or the first Sequential network it holds (an ensemble's member)."""
     if isinstance(net, keras.Sequential):
         return net
@@ -93,14 +106,14 @@ def _one_network(net):
     return members[0]
 
 
-def _activation(layer):
+def _activation(layer: KerasLayer) -> list[Step]:
     activation = layer.get_config().get("activation", "linear")
     if activation not in ("linear", "relu"):
         raise DigitrecError(f"cannot open layer {layer.name} for the Why? view: activation {activation!r}")
     return [("relu", None)] if activation == "relu" else []
 
 
-def _steps_of(layer):
+def _steps_of(layer: KerasLayer) -> list[Step]:
     """The steps of one Keras layer (see `stages`)."""
     if isinstance(layer, keras.layers.Conv2D):
         config = layer.get_config()
@@ -137,7 +150,7 @@ def _steps_of(layer):
     raise DigitrecError(f"cannot open layer {layer.name} ({type(layer).__name__}) for the Why? view")
 
 
-def _is_stage_end(layer):
+def _is_stage_end(layer: KerasLayer) -> bool:
     """Whether a layer's output is one to show: what a convolution (with its batch norm), a pooling or a
     hidden dense layer hands on, after its ReLU."""
     if isinstance(layer, (keras.layers.ReLU, keras.layers.MaxPooling2D)):
@@ -155,11 +168,12 @@ WHAT = [
 ]
 
 
-def _labels(layers, body):
+def _labels(layers: list[KerasLayer], body: list[KerasLayer]) -> list[Label]:
     """One dict per output shown: name ("conv 3"), kind, shape [h, w, c] or [c], strides, what it finds."""
     convolutions = [layer for layer in body if isinstance(layer, keras.layers.Conv2D)]
-    labels, conv_number, dense_number = [], 0, 0
-    source = None
+    labels: list[Label] = []
+    conv_number, dense_number = 0, 0
+    source: KerasLayer = None  # the convolution the layers since come from
     for layer in body:
         if isinstance(layer, keras.layers.Conv2D):
             source = layer
@@ -189,7 +203,7 @@ def _labels(layers, body):
 # ---------------------------------------------------------------- forward and backward, in TensorFlow ops
 
 
-def forward_backward(steps, image, weights):
+def forward_backward(steps: list[Step], image: Tensor, weights: Tensor) -> tuple[Tensor, Tensor, list[Tensor]]:
     """image float32 (n, 28, 28, 1), weights float32 (n, 10) -> (logits (n, 10), gradient (n, 28, 28, 1),
     the output of every step [(n, ...)]). The gradient of sum(weights * logits) by the image, worked
     out backwards through the steps with what each kept on the way forward."""
@@ -232,7 +246,7 @@ def forward_backward(steps, image, weights):
     return logits, gradient, outputs
 
 
-def _unpool(gradient, inputs, size):
+def _unpool(gradient: Tensor, inputs: Tensor, size: tuple[int, int]) -> Tensor:
     """A max pooling's gradient (n, h, w, c) -> by its input (n, H, W, c): each place's to the first
     pixel of its block that was the maximum, as TensorFlow's does (ties are common: flat ink)."""
     (_, height, width, channels), (ph, pw) = inputs.shape, size
@@ -245,7 +259,7 @@ def _unpool(gradient, inputs, size):
     return tf.pad(spread, [[0, 0], [0, height - h * ph], [0, width - w * pw], [0, 0]])
 
 
-def inside_function(net):
+def inside_function(net: KerasModel) -> tuple[Any, list[Label]]:
     """A tf.function of the opened network: (image, weights) -> [logits, gradient, layer1, ...] (see the
     module's docstring), and the layers' labels."""
     # The weights stay NumPy arrays: made constants inside the function, they are frozen into the graph
@@ -258,7 +272,7 @@ def inside_function(net):
             tf.TensorSpec((None, model.NUM_CLASSES), tf.float32, name="weights"),
         ]
     )
-    def opened(image, weights):
+    def opened(image: Tensor, weights: Tensor) -> list[Tensor]:
         logits, gradient, outputs = forward_backward(steps, image, weights)
         return [logits, gradient, *(outputs[i] for i in shown)]
 
@@ -268,7 +282,7 @@ def inside_function(net):
 # ---------------------------------------------------------------- the file, checked against Keras
 
 
-def export_inside(net, out, x):
+def export_inside(net: KerasModel, out: str | os.PathLike[str], x: NDArray[np.float32]) -> Path:
     """Write the opened network to `out` (.inside.onnx), checked against Keras on x (float32 (n, 28, 28, 1)).
 
     Raises DigitrecError, writing nothing, if ONNX Runtime on the file disagrees with Keras.
@@ -287,7 +301,7 @@ def export_inside(net, out, x):
     return Path(out)
 
 
-def _name_inputs_and_label(path, names, labels):
+def _name_inputs_and_label(path: str | os.PathLike[str], names: list[str], labels: list[Label]) -> None:
     import onnx
 
     graph_model = onnx.load(str(path))
@@ -302,7 +316,9 @@ def _name_inputs_and_label(path, names, labels):
     onnx.save(graph_model, str(path))
 
 
-def keras_reference(net, x, weights):
+def keras_reference(
+    net: KerasModel, x: NDArray[np.float32], weights: NDArray[np.float32]
+) -> tuple[NDArray[np.float32], NDArray[np.float32], list[NDArray[np.float32]]]:
     """What the file must give, from Keras itself: (logits (n, 10), the gradient by autodiff
     (n, 28, 28, 1), the shown layers' outputs [(n, ...)])."""
     network = _one_network(net)
@@ -325,7 +341,7 @@ def keras_reference(net, x, weights):
     return logits.numpy(), gradient.numpy(), [o.numpy() for o in outputs]
 
 
-def check_inside(path, net, x):
+def check_inside(path: str | os.PathLike[str], net: KerasModel, x: NDArray[np.float32]) -> None:
     """Raise DigitrecError unless ONNX Runtime on `path` gives Keras' logits, gradients (autodiff)
     and layer outputs on x, for weights one-hot on each digit and on answer minus runner-up."""
     session = load_inside_session(path)
@@ -359,7 +375,7 @@ def check_inside(path, net, x):
         )
 
 
-def load_inside_session(path):
+def load_inside_session(path: str | os.PathLike[str]) -> Session:
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
@@ -367,7 +383,11 @@ def load_inside_session(path):
     return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
-def export_file(model_path=None, data_dir=None, digits=CHECK_DIGITS):
+def export_file(
+    model_path: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    digits: int = CHECK_DIGITS,
+) -> Path:
     """Write MODEL.inside.onnx beside a `.keras` model (default: the bundled one), checked against Keras on
     the first `digits` MNIST test digits; returns its path."""
     model_path = Path(model_path) if model_path else bundle.bundled_model_path()

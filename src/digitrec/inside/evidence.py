@@ -27,7 +27,7 @@ these settings: bench/inside.py, docs/inside.md (deleting the 10% of the ink
 the map ranks highest lowers the answer's probability many times as much as
 deleting a random 10%; the issue's bound is 3x).
 
-It runs on ONNX Runtime, from the opened-up network (`digitrec.inside`) beside the
+It runs on ONNX Runtime, from the opened-up network (`digitrec.inside.layers_export`) beside the
 answering model, `MODEL.inside.onnx`, loaded only when first asked: the answers
 cost nothing more while the view is off. It explains the digit given (the app's
 answer, which a profile or several networks may have decided), not that network's own choice.
@@ -35,9 +35,14 @@ answer, which a profile or several networks may have decided), not that network'
 
 import dataclasses
 import json
+import os
 import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from digitrec import bundle
 from digitrec.errors import DigitrecError
@@ -53,7 +58,7 @@ STROKE_SIGMA = 1.5
 # on MNIST's validation split (5,000) the runner-up was right for 2 of the 4,927 digits below 1% and 7 of the
 # 73 at or above it (docs/inside.md).
 REAL_SAY = 0.01
-METADATA_KEY = "digitrec.layers"  # as digitrec.inside writes it
+METADATA_KEY = "digitrec.layers"  # as digitrec.inside.layers_export writes it
 NUM_CLASSES = 10
 # A digit's score, as weights on the ten logits (row d: digit d's): its logit less the mean of the ten. The
 # probabilities ignore what the ten logits share (a network may raise them all with the ink and answer the
@@ -74,11 +79,11 @@ class Layer:
     name: str  # "conv 2"
     kind: str  # "convolution", "pooling", "dense"
     what: str  # what its channels find, for a learner
-    activations: np.ndarray
-    order: np.ndarray
+    activations: NDArray[np.float32]
+    order: NDArray[np.intp]
 
     @property
-    def label(self):
+    def label(self) -> str:
         """E.g. "conv 2 · 24×24 · 32 filters: edges and bits of stroke"."""
         h, w, c = self.activations.shape
         size = (
@@ -105,39 +110,39 @@ class Explanation:
 
     answer: int
     runner_up: int
-    probabilities: np.ndarray
-    model_input: np.ndarray
-    contrast: np.ndarray
-    layers: list
-    evidence: np.ndarray = None
-    runner_up_evidence: np.ndarray = None
-    against: int = None
+    probabilities: NDArray[np.float32]
+    model_input: NDArray[np.float32]
+    contrast: NDArray[np.float32]
+    layers: list[Layer]
+    evidence: NDArray[np.float32] | None = None
+    runner_up_evidence: NDArray[np.float32] | None = None
+    against: int | None = None
 
     @property
-    def title(self):
+    def title(self) -> str:
         """What the map answers, for a learner: "why 7 and not 1?" or "what made it a 7?"."""
         if self.against is None:
             return f"what made it a {self.answer}?"
         return f"why {self.answer} and not {self.against}?"
 
     @property
-    def ends(self):
+    def ends(self) -> tuple[str, str]:
         """The words at the legend's blue and red ends: ("toward 1", "toward 7") or ("against 7", "toward 7")."""
         blue = f"against {self.answer}" if self.against is None else f"toward {self.against}"
         return blue, f"toward {self.answer}"
 
-    def maps(self):
+    def maps(self) -> dict[str, NDArray[np.float32]]:
         """{name: float32 (28, 28)}: the maps worked out, by the names `--json` gives them."""
         maps = {"contrast": self.contrast, "evidence": self.evidence, "runner_up_evidence": self.runner_up_evidence}
         return {name: value for name, value in maps.items() if value is not None}
 
 
-def runner_up(probabilities, answer):
+def runner_up(probabilities: ArrayLike, answer: int) -> int:
     """The likeliest digit other than `answer`, by probabilities (10,)."""
     return int(next(d for d in np.argsort(-np.asarray(probabilities), kind="stable") if d != answer))
 
 
-def path(steps=STEPS):
+def path(steps: int = STEPS) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
     """Where integrated gradients takes the gradient between blank (0) and the drawing (1), and each point's
     share of the path: (alphas float32 (steps,), widths float32 (steps,), summing to 1).
 
@@ -147,10 +152,11 @@ def path(steps=STEPS):
     answer's maps' sums, against 128 even steps (2.1 against 4.1 logits; docs/inside.md), at the same cost.
     """
     t = np.arange(steps + 1, dtype=np.float32) / steps
-    return ((t[:-1] + t[1:]) / 2) ** 2, np.diff(t**2)
+    alphas, widths = ((t[:-1] + t[1:]) / 2) ** 2, np.diff(t**2)
+    return np.asarray(alphas, np.float32), np.asarray(widths, np.float32)  # float32 already: asarray tells mypy
 
 
-def spread_over_ink(maps, model_inputs, sigma=STROKE_SIGMA):
+def spread_over_ink(maps: ArrayLike, model_inputs: ArrayLike, sigma: float = STROKE_SIGMA) -> NDArray[np.float32]:
     """Each pixel's evidence shared out over the ink around it, in proportion to the ink times a Gaussian
     of `sigma` px: float (n, 28, 28) maps and model inputs in [0, 1] -> float32 (n, 28, 28).
 
@@ -165,11 +171,25 @@ def spread_over_ink(maps, model_inputs, sigma=STROKE_SIGMA):
     offsets = np.arange(side, dtype=np.float32)
     gauss = np.exp(-0.5 * ((offsets[:, None] - offsets[None, :]) / sigma) ** 2)  # (28, 28), symmetric
 
-    def blur(values):  # the Gaussian over rows and columns; nothing comes in from beyond the border
+    # The Gaussian over rows and columns; nothing comes in from beyond the border.
+    def blur(values: NDArray[np.float32]) -> NDArray[np.float32]:
         return gauss @ values @ gauss
 
     share = np.divide(maps, blur(ink), out=np.zeros_like(maps), where=maps != 0)
     return (ink * blur(share)).astype(np.float32)
+
+
+class Answer(Protocol):
+    """What `Explainer.explain` reads of an answer: a recognize.DigitResult, or anything with these three."""
+
+    @property
+    def digit(self) -> int: ...  # the answer given (the app's: a profile or several networks may have decided it)
+
+    @property
+    def probabilities(self) -> NDArray[np.float32]: ...  # (10,)
+
+    @property
+    def model_input(self) -> NDArray[np.float32]: ...  # (28, 28) in [0, 1]
 
 
 class Explainer:
@@ -179,18 +199,24 @@ class Explainer:
     `bundle.inside_path(model_path)`. It loads on first use (or `load()`); calls are thread-safe.
     """
 
-    def __init__(self, model_path=None, steps=STEPS, threads=1, sigma=STROKE_SIGMA):
+    def __init__(
+        self,
+        model_path: str | os.PathLike[str] | None = None,
+        steps: int = STEPS,
+        threads: int = 1,
+        sigma: float = STROKE_SIGMA,
+    ) -> None:
         self.model_path = model_path
         self.steps = steps
         self.sigma = sigma  # px: the maps' spread over the ink (0: the raw, pixel-by-pixel maps)
         # Threads per operation: a drawing's batch (STEPS rows a map) is worked out faster on one than on
         # one a core (3.6 ms against 7.8 ms for 8 rows on 2 busy cores); 0, one a core, for big batches.
         self.threads = threads
-        self._session = None
-        self._labels = None
+        self._session: Any = None  # an onnxruntime.InferenceSession (untyped), once loaded
+        self._labels: list[dict[str, Any]] = []
         self._lock = threading.Lock()
 
-    def load(self):
+    def load(self) -> "Explainer":
         """Load the file now; raises DigitrecError (one line) if it is missing or not an opened-up network."""
         with self._lock:
             if self._session is None:
@@ -198,11 +224,13 @@ class Explainer:
         return self
 
     @property
-    def layer_labels(self):
+    def layer_labels(self) -> list[dict[str, Any]]:
         """[{"name", "kind", "shape", "what"}, ...], one for each layer shown."""
         return self.load()._labels
 
-    def run(self, model_inputs, weights):
+    def run(
+        self, model_inputs: ArrayLike, weights: ArrayLike
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32], list[NDArray[np.float32]]]:
         """float (n, 28, 28) in [0, 1], weights float (n, 10) -> (logits float32 (n, 10), gradient float32
         (n, 28, 28) of sum(weights * logits) by the input, [each layer's output float32 (n, ...)])."""
         session = self.load()._session
@@ -210,7 +238,9 @@ class Explainer:
         logits, gradient, *layers = session.run(None, feed)
         return logits, gradient[..., 0], layers
 
-    def evidence(self, model_inputs, weights):
+    def evidence(
+        self, model_inputs: ArrayLike, weights: ArrayLike
+    ) -> tuple[NDArray[np.float32], list[NDArray[np.float32]]]:
         """Integrated gradients: float (n, 28, 28), weights (n, 10) -> (float32 (n, 28, 28), how each pixel's
         ink moved sum(weights * logits) from a blank input's, [each layer's output for the inputs (n, ...)])."""
         x = np.asarray(model_inputs, np.float32)
@@ -222,7 +252,7 @@ class Explainer:
         integral = np.tensordot(widths, gradient[: steps * n].reshape(steps, n, *x.shape[1:]), axes=1)
         return (x * integral).astype(np.float32), [layer[-n:] for layer in layers]
 
-    def explain(self, results, alone=False):
+    def explain(self, results: Sequence[Answer], alone: bool = False) -> list[Explanation]:
         """DigitResults (or anything with .digit, .probabilities, .model_input) -> an Explanation each,
         worked out in one batch; alone: also each one's evidence and runner_up_evidence (twice the work).
         Raises DigitrecError if the opened-up network cannot be used."""
@@ -256,7 +286,7 @@ class Explainer:
             for i, (a, b, r) in enumerate(zip(answers, seconds, results))
         ]
 
-    def _layers(self, outputs):
+    def _layers(self, outputs: list[NDArray[np.float32]]) -> list[Layer]:
         layers = []
         for label, output in zip(self._labels, outputs):
             activations = output if output.ndim == 3 else output.reshape(1, 1, -1)
@@ -265,7 +295,7 @@ class Explainer:
         return layers
 
 
-def _load(path, threads):
+def _load(path: Path, threads: int) -> tuple[Any, list[dict[str, Any]]]:
     """(an ONNX Runtime session for an opened-up network file, its layers' labels). Raises DigitrecError."""
     if not path.is_file():
         raise DigitrecError(

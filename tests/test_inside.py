@@ -13,8 +13,8 @@ from PIL import Image
 from digitrec import Recognizer, bundle
 from digitrec.cli import main
 from digitrec.errors import DigitrecError
-from digitrec.explain import REAL_SAY, Explainer, runner_up, spread_over_ink
 from digitrec.image import render_strokes
+from digitrec.inside.evidence import REAL_SAY, Explainer, runner_up, spread_over_ink
 
 sys.path.insert(0, str(REPO_ROOT / "bench"))
 import inside as deletion
@@ -60,32 +60,34 @@ def flagged_one(tmp_path):
 @pytest.mark.slow
 def test_the_bundled_inside_file_is_the_bundled_network_opened_up(test_digits):
     """Its logits, gradients (against autodiff) and layer outputs are Keras' own, on 100 test digits."""
-    from digitrec import inside
+    from digitrec.inside import layers_export
 
     x, _ = test_digits
-    inside.check_inside(bundle.inside_path(), bundle.load_model(), x[:100, ..., None])  # raises if not
+    layers_export.check_inside(bundle.inside_path(), bundle.load_model(), x[:100, ..., None])  # raises if not
 
 
 def test_an_inside_file_of_another_network_fails_the_check_in_one_line(test_digits):
-    from digitrec import inside, model
+    from digitrec import model
+    from digitrec.inside import layers_export
 
     x, _ = test_digits
     other = model.build("default")
     other(x[:1, ..., None])
     with pytest.raises(DigitrecError, match="disagrees with Keras") as failed:
-        inside.check_inside(bundle.inside_path(), other, x[:100, ..., None])
+        layers_export.check_inside(bundle.inside_path(), other, x[:100, ..., None])
     assert "\n" not in str(failed.value)
 
 
 @pytest.mark.slow
 def test_the_seed_architecture_opens_too(tmp_path, test_digits):
     """MaxPooling's gradient and a hidden dense layer: the tutorial's CNN, untrained, exported and checked."""
-    from digitrec import inside, model
+    from digitrec import model
+    from digitrec.inside import layers_export
 
     x, _ = test_digits
     net = model.build("seed")
     net(x[:1, ..., None])
-    path = inside.export_inside(net, tmp_path / "seed.inside.onnx", x[:50, ..., None])
+    path = layers_export.export_inside(net, tmp_path / "seed.inside.onnx", x[:50, ..., None])
     names = [layer["name"] for layer in Explainer(path).layer_labels]
     assert names == ["conv 1", "conv 2", "pool", "dense 1"]
 

@@ -4,24 +4,29 @@
                                                     # evidence for the answer and the runner-up, the layers
     digitrec explain --number cheque.png --json     # the numbers: answer, probabilities, each map 28x28
 
-The same maps and layers as the window's Why? view (`digitrec.explain`, coloured by
-`digitrec.heatmap`), drawn with Pillow alone: the default install writes them.
+The same maps and layers as the window's Why? view (`digitrec.inside.evidence`, coloured by
+`digitrec.inside.pictures`), drawn with Pillow alone: the default install writes them.
 """
 
 import json
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from PIL import Image, ImageDraw, ImageFont
 
-from digitrec import batch, heatmap
+from digitrec import batch
 from digitrec.errors import DigitrecError, UsageError
-from digitrec.explain import Explainer
 from digitrec.files import atomic_path
 from digitrec.image import open_image
-from digitrec.profile import count_examples
-from digitrec.recognize import NoInkError, NumberResult, Recognizer
+from digitrec.inside import pictures
+from digitrec.inside.evidence import Explainer, Explanation
+from digitrec.profile import Profile, count_examples
+from digitrec.recognize import DigitResult, NoInkError, NumberResult, Recognizer
 
 ZOOM = 6  # a 28x28 map is drawn 168 px a side
 CHANNELS = 12  # of each layer, the strongest channels shown
@@ -29,9 +34,17 @@ TILE = 44  # px a side of a channel's tile
 MARGIN, GAP = 16, 12  # px
 FILE_HEIGHT = 200  # the file's picture is fitted into this height (and the sheet's width)
 BACKGROUND, TEXT, QUIET = (255, 255, 255), (30, 30, 30), (110, 110, 110)
+FONT_SIZES = {"title": 20, "text": 14, "small": 12}  # px
 
 
-def explain_file(path, out=None, number=False, as_json=False, model=None, profile=None):
+def explain_file(
+    path: str | os.PathLike[str],
+    out: str | os.PathLike[str] | None = None,
+    number: bool = False,
+    as_json: bool = False,
+    model: str | os.PathLike[str] | None = None,
+    profile: str | Profile | None = None,
+) -> int:
     """Explain the digit (number=True: each digit of the number) of an image file: write the picture to
     `out` (in the format its extension names: .png, .jpg, .webp...), print JSON (as_json). What was
     written, and the profile read with, are said on stderr (stdout is the JSON's). Returns the exit
@@ -54,7 +67,7 @@ def explain_file(path, out=None, number=False, as_json=False, model=None, profil
     groups = None if number else batch.digit_groups(image)  # several: the picture and the JSON suggest --number
     explanations = Explainer(model).explain(result.digits, alone=True)
     examples = [_example_image(recognizer, d) for d in result.digits]
-    if out is not None:
+    if out is not None and picture_format is not None:  # one is None only if the other is (for mypy)
         profile_name = recognizer.profile.name if recognizer.profile is not None else None
         sheet = picture(Path(path).name, image, result, explanations, examples, profile_name, groups)
         try:
@@ -72,13 +85,13 @@ def explain_file(path, out=None, number=False, as_json=False, model=None, profil
 SAVE_OPTIONS = {"JPEG": {"quality": 95}, "WEBP": {"quality": 95}}
 
 
-def format_for(out):
+def format_for(out: str | os.PathLike[str]) -> str:
     """The Pillow format `out`'s extension names ("PNG", "JPEG"...), or UsageError if it names none
     that Pillow writes."""
     Image.init()  # every plugin, so that the table of extensions is whole
     suffix = Path(out).suffix.lower()
     found = Image.registered_extensions().get(suffix)
-    if found not in Image.SAVE:
+    if found is None or found not in Image.SAVE:
         raise UsageError(
             f"{out}: {'no extension' if not suffix else f'{suffix} is not an image format Pillow writes'}: "
             "name the picture .png, .jpg, .webp, .tif, .bmp or .gif"
@@ -86,14 +99,16 @@ def format_for(out):
     return found
 
 
-def _example_image(recognizer, digit):
+def _example_image(recognizer: Recognizer, digit: DigitResult) -> NDArray[np.float32] | None:
     """The profile example that decided a digit, float32 (28, 28), or None."""
-    if digit.example is None:
+    if digit.example is None or recognizer.profile is None:
         return None
     return recognizer.profile.images([digit.example])[0]
 
 
-def to_dict(path, result, explanations, digit_groups=None):
+def to_dict(
+    path: str, result: NumberResult, explanations: Sequence[Explanation], digit_groups: int | None = None
+) -> dict[str, Any]:
     """The JSON of `--json`: the answer, and for each digit its probabilities and maps (28x28 lists of floats);
     digit_groups (read as one digit): how many digit-sized groups of ink the file holds (`batch.digit_groups`)."""
     digits = []
@@ -129,21 +144,21 @@ def to_dict(path, result, explanations, digit_groups=None):
     }
 
 
-def _rounded(values):
+def _rounded(values: ArrayLike) -> list[list[float]]:
     return [[round(float(v), 5) for v in row] for row in np.asarray(values)]
 
 
 # ---------------------------------------------------------------- the picture
 
 
-def _font(size):
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     try:
         return ImageFont.load_default(size=size)
     except TypeError:  # Pillow < 10.1: one small bitmap font
         return ImageFont.load_default()
 
 
-def _plain(text):
+def _plain(text: str) -> str:
     """Text in the characters Pillow's own font has (it has no × or arrows)."""
     return text.replace("×", "x").replace("←", "<-").replace("→", "->")
 
@@ -151,36 +166,45 @@ def _plain(text):
 class _Sheet:
     """A white sheet drawn top to bottom: each `row` of images with captions under them, text lines."""
 
-    def __init__(self, width):
-        self.width, self.y, self.items = width, MARGIN, []
-        self.fonts = {"title": _font(20), "text": _font(14), "small": _font(12)}
+    def __init__(self, width: int) -> None:
+        self.width, self.y = width, MARGIN
+        self.images: list[tuple[Image.Image, tuple[int, int]]] = []  # each with its top left corner
+        self.texts: list[tuple[tuple[int, int], str, str, tuple[int, int, int]]] = []  # (x, y), text, font, colour
+        self.fonts = {name: _font(size) for name, size in FONT_SIZES.items()}
 
-    def text(self, text, font="text", colour=TEXT, x=MARGIN):
-        self.items.append(("text", (x, self.y), _plain(text), font, colour))
-        self.y += self.fonts[font].size + 6
+    def text(self, text: str, font: str = "text", colour: tuple[int, int, int] = TEXT, x: int = MARGIN) -> None:
+        self.texts.append(((x, self.y), _plain(text), font, colour))
+        self.y += FONT_SIZES[font] + 6
 
-    def row(self, images, captions=(), x=MARGIN):
+    def row(self, images: Sequence[Image.Image], captions: Sequence[str] = (), x: int = MARGIN) -> None:
         """Images side by side, each with its caption lines under it."""
         height = max(image.height for image in images)
         for image, caption in zip(images, [*captions, *[""] * len(images)]):
-            self.items.append(("image", (x, self.y), image))
+            self.images.append((image, (x, self.y)))
             for k, line in enumerate(caption.splitlines()):
-                self.items.append(("text", (x, self.y + height + 4 + k * 15), _plain(line), "small", QUIET))
+                self.texts.append(((x, self.y + height + 4 + k * 15), _plain(line), "small", QUIET))
             x += image.width + GAP
         self.y += height + 4 + 15 * max([len(c.splitlines()) for c in captions] + [0]) + GAP
 
-    def render(self):
+    def render(self) -> Image.Image:
         sheet = Image.new("RGB", (self.width, self.y + MARGIN), BACKGROUND)
         draw = ImageDraw.Draw(sheet)
-        for item in self.items:
-            if item[0] == "image":
-                sheet.paste(item[2], item[1], item[2] if item[2].mode == "RGBA" else None)
-            else:
-                draw.text(item[1], item[2], font=self.fonts[item[3]], fill=item[4])
+        for image, corner in self.images:  # the texts never overlap the images: the order does not matter
+            sheet.paste(image, corner, image if image.mode == "RGBA" else None)
+        for corner, text, font, colour in self.texts:
+            draw.text(corner, text, font=self.fonts[font], fill=colour)
         return sheet
 
 
-def picture(name, image, result, explanations, examples, profile_name=None, digit_groups=None):
+def picture(
+    name: str,
+    image: Image.Image,
+    result: NumberResult,
+    explanations: Sequence[Explanation],
+    examples: Sequence[NDArray[np.float32] | None],
+    profile_name: str | None = None,
+    digit_groups: int | None = None,
+) -> Image.Image:
     """The sheet `digitrec explain -o` writes, a Pillow RGB image: the file with each digit's box and
     evidence; then for each digit what the model saw, the evidence for it against the runner-up, for it
     alone and for the runner-up alone, the deciding profile example (if any, and then what the model
@@ -205,12 +229,12 @@ def picture(name, image, result, explanations, examples, profile_name=None, digi
                 f"decided by an example in your profile {profile_name!r} (shown right); the model alone read "
                 f"{digit.model_digit} ({digit.model_confidence:.1%})"
             )
-        ink = why.model_input
+        ink, maps = why.model_input, why.maps()  # all three: explained alone=True
         images = [
             Image.fromarray(np.round(ink * 255).astype(np.uint8)).resize((side, side), Image.Resampling.NEAREST),
-            heatmap.map_image(why.contrast, ink, side),
-            heatmap.map_image(why.evidence, ink, side),
-            heatmap.map_image(why.runner_up_evidence, ink, side),
+            pictures.map_image(maps["contrast"], ink, side),
+            pictures.map_image(maps["evidence"], ink, side),
+            pictures.map_image(maps["runner_up_evidence"], ink, side),
         ]
         captions = [
             "what the model saw\n(28×28)",
@@ -222,19 +246,21 @@ def picture(name, image, result, explanations, examples, profile_name=None, digi
             images.append(Image.fromarray(np.round(example * 255).astype(np.uint8)).resize((side, side)))
             captions.append(f"your example that\ndecided it: a {digit.example.label}")
         sheet.row(images, captions)
-        sheet.row([heatmap.legend(side * 2)], [f"{why.ends[0]}  ←  nothing  →  {why.ends[1]}"])
+        sheet.row([pictures.legend(side * 2)], [f"{why.ends[0]}  ←  nothing  →  {why.ends[1]}"])
         sheet.text("what each layer saw (its strongest channels first; white = strong):", "text")
         for layer in why.layers:
-            sheet.row([heatmap.channel_tiles(layer, CHANNELS, TILE)], [layer.label])
+            sheet.row([pictures.channel_tiles(layer, CHANNELS, TILE)], [layer.label])
     return sheet.render()
 
 
-def _file_with_evidence(image, result, explanations, max_width):
+def _file_with_evidence(
+    image: Image.Image, result: NumberResult, explanations: Sequence[Explanation], max_width: int
+) -> Image.Image:
     """The file's picture, greyed, each digit's contrast map laid over its box and the box outlined."""
     grey = image.convert("L").convert("RGBA")
     for digit, why in zip(result.digits, explanations):
         left, top, right, bottom = digit.box
-        grey.alpha_composite(heatmap.overlay(why.contrast, why.model_input, (right - left, bottom - top)), (left, top))
+        grey.alpha_composite(pictures.overlay(why.contrast, why.model_input, (right - left, bottom - top)), (left, top))
     zoom = min(FILE_HEIGHT / grey.height, max_width / grey.width)
     shown = grey.resize(
         (max(1, round(grey.width * zoom)), max(1, round(grey.height * zoom))), Image.Resampling.LANCZOS

@@ -1,18 +1,21 @@
 """The Why? view's pictures, as Pillow images: the evidence in colour, the layers' channels as tiles.
 
-Shared by the window (`digitrec.gui.inside`) and `digitrec explain`'s picture (`digitrec.why`),
+Shared by the window (`digitrec.gui.inside`) and `digitrec explain`'s picture (`digitrec.inside.command`),
 so both show the same thing the same way. Pure NumPy and Pillow: the default install draws them.
 
 Colours: red where the ink pushed toward the answer, blue where it pushed toward the runner-up
-(when the runner-up has a real say, `explain.Explanation.against`) or away from the answer (when
+(when the runner-up has a real say, `evidence.Explanation.against`) or away from the answer (when
 not), white where it did neither; the ink itself shows in grey under weak evidence, so the digit
-stays readable. The maps come smooth at a stroke's scale (`explain.spread_over_ink`), so each
+stays readable. The maps come smooth at a stroke's scale (`evidence.spread_over_ink`), so each
 pixel is drawn as it is. A map is scaled to its own strongest pixel (the 99th
 percentile, so one pixel does not wash the rest out): colours compare within a map, not across maps.
 """
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from PIL import Image
+
+from digitrec.inside.evidence import Layer
 
 TOWARD = np.array([214, 39, 40], np.float32)  # red: pushed toward the answer
 AGAINST = np.array([31, 119, 180], np.float32)  # blue: pushed toward the runner-up, or away from the answer
@@ -22,7 +25,7 @@ STRONGEST = 99  # percentile of |map| over the ink that gets full colour
 TILE_GAP = 2  # px between a layer's channel tiles
 
 
-def strength(values):
+def strength(values: ArrayLike) -> NDArray[np.float32]:
     """float (28, 28) -> the same scaled to [-1, 1] by its STRONGEST percentile of |value| (0 stays 0)."""
     values = np.asarray(values, np.float32)
     nonzero = np.abs(values[values != 0])
@@ -30,7 +33,7 @@ def strength(values):
     return np.clip(values / top, -1, 1) if top > 0 else np.zeros_like(values)
 
 
-def coloured(values, ink=None):
+def coloured(values: ArrayLike, ink: ArrayLike | None = None) -> NDArray[np.uint8]:
     """A map float (h, w), signed -> uint8 (h, w, 3): red > 0, blue < 0, white 0; ink float (h, w)
     in [0, 1] (the model's input), if given, shows in grey where the evidence is weak."""
     s = strength(values)[..., None]
@@ -39,12 +42,12 @@ def coloured(values, ink=None):
     return np.round(base + (colour - base) * np.abs(s)).astype(np.uint8)
 
 
-def map_image(values, ink, side):
+def map_image(values: ArrayLike, ink: ArrayLike | None, side: int) -> Image.Image:
     """A Pillow RGB image side x side px of a 28x28 map (square pixels)."""
     return Image.fromarray(coloured(values, ink)).resize((side, side), Image.Resampling.NEAREST)
 
 
-def overlay(values, model_input, size):
+def overlay(values: ArrayLike, model_input: ArrayLike, size: tuple[int, int]) -> Image.Image:
     """A map laid over the drawing: a Pillow RGBA image of `size` (w, h), to be placed on the digit's box.
 
     The model input is the digit's ink scaled into 28x28 and centred, so the part of the map
@@ -63,7 +66,7 @@ def overlay(values, model_input, size):
     return Image.fromarray(rgba, "RGBA").resize((max(1, size[0]), max(1, size[1])), Image.Resampling.BILINEAR)
 
 
-def legend(width, height=12):
+def legend(width: int, height: int = 12) -> Image.Image:
     """A colour bar, blue (toward the runner-up, or away from the answer) through white to red (toward the
     answer): uint8 RGB Pillow image; `Explanation.ends` gives the words for its ends."""
     s = np.linspace(-1, 1, width, dtype=np.float32)[None, :, None]
@@ -72,8 +75,8 @@ def legend(width, height=12):
     return Image.fromarray(np.repeat(bar, height, axis=0).round().astype(np.uint8))
 
 
-def channel_tiles(layer, count, tile, columns=None):
-    """A layer's `count` strongest channels (explain.Layer) side by side, each tile x tile px, white on
+def channel_tiles(layer: Layer, count: int, tile: int, columns: int | None = None) -> Image.Image:
+    """A layer's `count` strongest channels (evidence.Layer) side by side, each tile x tile px, white on
     black on one scale for the whole layer (a weak channel looks weak). A 1x1 layer's channels (c values)
     show as one strip of cells instead, strongest first. Returns a Pillow "L" image."""
     activations = layer.activations
@@ -96,7 +99,7 @@ def channel_tiles(layer, count, tile, columns=None):
     return sheet
 
 
-def channel_image(layer, channel, side):
+def channel_image(layer: Layer, channel: int, side: int) -> Image.Image:
     """One channel of a layer large, side x side px, white on black on the layer's scale: Pillow "L"."""
     top = float(layer.activations.max()) or 1.0
     values = np.round(np.clip(layer.activations[..., channel] / top, 0, 1) * 255).astype(np.uint8)
