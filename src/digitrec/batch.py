@@ -42,9 +42,8 @@ from digitrec.stroke_files import STROKE_SUFFIXES, is_stroke_file, on_canvas, re
 if TYPE_CHECKING:  # for the checker alone: `profile_folder` imports it where it is used
     from digitrec.profile import Profile
 
-FileName = str | os.PathLike[str]  # a file to read, as given
-ModelName = str | Path  # a model file, as `Recognizer` takes it
-ProfileGiven: TypeAlias = "str | Path | Profile"  # a profile's name, its folder, or a Profile
+FileName = str | os.PathLike[str]
+ProfileGiven: TypeAlias = "str | os.PathLike[str] | Profile"  # a profile's name, its folder, or a Profile
 
 # What counts as an image inside a folder or a pattern's matches (any case). A file named on
 # the command line is read whatever its name.
@@ -190,7 +189,7 @@ def digit_groups(image: Image.Image | NDArray[Any]) -> int:
 _recognizers: dict[tuple[str | None, str | None], Recognizer] = {}  # (model, profile folder) -> its Recognizer
 
 
-def recognizer(model: ModelName | None = None, profile: ProfileGiven | None = None) -> Recognizer:
+def recognizer(model: FileName | None = None, profile: ProfileGiven | None = None) -> Recognizer:
     """This process's Recognizer for a model and profile (name, folder or Profile; None: the model
     alone), made and loaded on the first call and kept; the profile is read again at each call.
 
@@ -219,7 +218,7 @@ def profile_folder(profile: ProfileGiven | None) -> str | None:
 
 def read_files(
     paths: Iterable[FileName],
-    model: ModelName | None = None,
+    model: FileName | None = None,
     number: bool = False,
     profile: ProfileGiven | None = None,
     jobs: int = 1,
@@ -244,7 +243,7 @@ def read_files(
 
 
 def _read_in_workers(
-    paths: Iterator[FileName], model: ModelName | None, number: bool, profile: str | None, jobs: int
+    paths: Iterator[FileName], model: FileName | None, number: bool, profile: str | None, jobs: int
 ) -> Iterator[Row]:
     import concurrent.futures
     import multiprocessing
@@ -288,7 +287,7 @@ def _rows_of(first_path: FileName, future: Future[list[Row]]) -> list[Row]:
 _worker: Recognizer | None = None  # the worker process's Recognizer
 
 
-def _start_worker(model: ModelName | None, profile: str | None) -> None:
+def _start_worker(model: FileName | None, profile: str | None) -> None:
     """Make a worker process's recogniser (once: tasks reuse it)."""
     import signal
 

@@ -570,9 +570,7 @@ def reset_profile(profile: Profile, args: argparse.Namespace) -> int:
         print(f"profile {profile.name}: not reset", file=sys.stderr)
         return 1
     forgotten, backup = profile.reset_keeping_copy()
-    if backup is None:  # emptied meanwhile (from the window, say): nothing forgotten, no copy kept
-        print(f"profile {profile.name}: no examples to forget")
-        return 0
+    assert backup is not None  # there were examples: a copy was written
     print(f"profile {profile.name}: forgot {count_examples(forgotten)}; {_undo_line(profile, args.name, backup)}")
     return 0
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any, Literal, Protocol
 
 from digitrec import batch
-from digitrec.batch import FileName, ModelName, ProfileGiven, Row
+from digitrec.batch import FileName, ProfileGiven, Row
 from digitrec.errors import DigitrecError, UsageError
 from digitrec.profile import count_examples
 from digitrec.recognize import DigitResult, NumberResult
@@ -33,7 +33,7 @@ PROGRESS_DELAY_S = 1.0  # the progress bar appears only for a run longer than th
 
 def predict_files(
     inputs: Sequence[FileName],
-    model: ModelName | None = None,
+    model: FileName | None = None,
     number: bool = False,
     top: int = 1,
     as_json: bool = False,

@@ -17,9 +17,9 @@ any size, either polarity. The model runs on ONNX Runtime, from the file
 """
 
 import dataclasses
+import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -159,9 +159,9 @@ class Recognizer:
 
     def __init__(
         self,
-        model_path: str | Path | None = None,
+        model_path: str | os.PathLike[str] | None = None,
         threshold: float = CONFIDENCE_THRESHOLD,
-        profile: str | Path | Profile | None = None,
+        profile: str | os.PathLike[str] | Profile | None = None,
     ) -> None:
         self.model_path = model_path
         self.threshold = threshold

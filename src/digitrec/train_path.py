@@ -22,7 +22,7 @@ import os
 import shutil
 import time
 import warnings
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -161,7 +161,7 @@ def answering_model(net: KerasModel) -> KerasModel:
     return answering
 
 
-def check(path: str | os.PathLike[str], x: NDArray[np.float32], expected: Sequence[NDArray[np.float32]]) -> None:
+def check(path: str | os.PathLike[str], x: NDArray[np.float32], expected: list[NDArray[np.float32]]) -> None:
     """Raise DigitrecError unless ONNX Runtime on `path` agrees with `expected` ([probabilities (n, 10),
     forms (n, 64)]) on x."""
     import onnxruntime

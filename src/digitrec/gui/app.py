@@ -29,13 +29,15 @@ import sys
 import tkinter as tk
 from pathlib import Path
 from tkinter import ttk
+from typing import Any, TextIO
 
 from digitrec import bundle, settings
+from digitrec.answering import Answer
 from digitrec.errors import DigitrecError
 from digitrec.gui.answers import Answers
 from digitrec.gui.commands import Commands
 from digitrec.gui.deciding import DecidingExample
-from digitrec.gui.dispatch import Dispatcher
+from digitrec.gui.dispatch import Dispatcher, Done
 from digitrec.gui.inside import InsideView
 from digitrec.gui.learning import LEARN_KEPT, Learning
 from digitrec.gui.loading import ModelLoading
@@ -44,8 +46,10 @@ from digitrec.gui.panel import AnswerPanel
 from digitrec.gui.sketch import Sketch
 from digitrec.gui.statusbar import StatusBar
 from digitrec.gui.toolbar import PEN_RANGE, Toolbar
+from digitrec.gui.work import Request
 from digitrec.gui.xevents import keep_every_motion_event
 from digitrec.inside.evidence import Explainer
+from digitrec.profile import Profile
 from digitrec.recognize import DEFAULT_PEN_WIDTH, Recognizer
 
 TITLE = "digitrec: draw a number"
@@ -60,7 +64,13 @@ WAKE_MS = 200  # how soon Ctrl+C in the terminal is noticed
 EVENTS_ENV = "DIGITREC_GUI_EVENTS"
 
 
-def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=None, learn_kept=None):
+def run(
+    model: str | Path | None = None,
+    pen_width: int = DEFAULT_PEN_WIDTH,
+    print_answers: bool = False,
+    profile: Profile | None = None,
+    learn_kept: bool | None = None,
+) -> int:
     """Open the window and run until it is closed; returns 0. A model that cannot load raises
     DigitrecError (one line): a missing file before the window opens, a damaged one once the loader
     finds it (the window closes then), so `digitrec gui` says why and exits 1 as `digitrec predict` does.
@@ -90,10 +100,15 @@ def run(model=None, pen_width=DEFAULT_PEN_WIDTH, print_answers=False, profile=No
     )
     # Ctrl+C in the terminal: Python sees the signal only when it runs, so wake it now and then,
     # and leave the Tk loop (quit is safe in a signal handler; destroy is not).
-    interrupted = []
-    signal.signal(signal.SIGINT, lambda *_: (interrupted.append(True), root.quit()))
+    interrupted: list[bool] = []
 
-    def wake():
+    def interrupt(*_: object) -> None:
+        interrupted.append(True)
+        root.quit()
+
+    signal.signal(signal.SIGINT, interrupt)
+
+    def wake() -> None:
         root.after(WAKE_MS, wake)
 
     wake()
@@ -119,14 +134,14 @@ class App(Answers, ModelLoading, Commands):
 
     def __init__(
         self,
-        root,
-        recognizer,
-        pen_width=DEFAULT_PEN_WIDTH,
-        print_answers=False,
-        events=False,
-        out=sys.stdout,
-        learn_kept=None,
-    ):
+        root: tk.Tk,
+        recognizer: Recognizer,
+        pen_width: int = DEFAULT_PEN_WIDTH,
+        print_answers: bool = False,
+        events: bool = False,
+        out: TextIO = sys.stdout,
+        learn_kept: bool | None = None,
+    ) -> None:
         self.root, self.recognizer = root, recognizer
         self.print_answers, self.events, self.out = print_answers, events, out
         self.answer = None
@@ -168,7 +183,7 @@ class App(Answers, ModelLoading, Commands):
 
     # ------------------------------------------------------------ layout
 
-    def _build(self):
+    def _build(self) -> None:
         root, px = self.root, self.look.px
         root.title(TITLE)
         root.columnconfigure(0, weight=1)
@@ -203,14 +218,14 @@ class App(Answers, ModelLoading, Commands):
         if self.learning:
             self.status.add_switch(LEARN_KEPT, self.learn_kept)
 
-    def _model_line(self):
+    def _model_line(self) -> str:
         path = Path(self.recognizer.model_path or bundle.bundled_model_path())
         card = bundle.load_card(path)
         if card and "test_accuracy" in card:
             return f"model {path.name}: {card['test_accuracy']:.2%} on the MNIST test set"
         return f"model {path.name} (no model card)"
 
-    def _bind(self):
+    def _bind(self) -> None:
         c = self.canvas
         c.bind("<<StrokeStart>>", lambda event: self._stroke_started())
         c.bind("<<StrokeEdit>>", lambda event: self._stroke_edited(event.x))
@@ -225,7 +240,7 @@ class App(Answers, ModelLoading, Commands):
 
     # ------------------------------------------------------------ on screen, and off
 
-    def _on_map(self, event):
+    def _on_map(self, event: tk.Event) -> None:
         if event.widget is not self.root or self._mapped:
             return
         self._mapped = True
@@ -233,7 +248,7 @@ class App(Answers, ModelLoading, Commands):
         c = self.canvas
         self._event("mapped", canvas=[c.winfo_rootx(), c.winfo_rooty(), c.winfo_width(), c.winfo_height()])
 
-    def _fix_size(self):
+    def _fix_size(self) -> None:
         """Set the window's size once, from its layout: what it shows later (answers, messages, the Why?
         view) never resizes it. On a screen too small for it (high dpi), the canvas gives up the difference."""
         root = self.root
@@ -243,27 +258,27 @@ class App(Answers, ModelLoading, Commands):
         # Shrinkable down to half the canvas, never so small that the panel (or the Why? view) is clipped.
         root.minsize(width - self.look.px(CANVAS_SIZE[0] // 2), height - self.canvas.winfo_reqheight() // 2)
 
-    def _on_destroy(self, event):
+    def _on_destroy(self, event: tk.Event) -> None:
         if event.widget is self.root:  # a binding on the root also fires for each of its children
             self.dispatcher.close()  # and the callbacks it holds, which refer to the App, let go: no reference cycle
 
     # ------------------------------------------------------------ drawing
 
-    def _stroke_started(self):
+    def _stroke_started(self) -> None:
         if self.canvas.picture is not None:
             self._wipe()  # drawing starts a new picture
         self.selected = None  # the digits are about to change
         self._set_status()
 
-    def _stroke_edited(self, x):
+    def _stroke_edited(self, x: int) -> None:
         self.focus_x = x
         self._edited()
 
-    def _stroke_ended(self):
+    def _stroke_ended(self) -> None:
         self._event("stroke", points=self.canvas.strokes[-1])
         self.refresh()
 
-    def _hover(self, x):
+    def _hover(self, x: int | None) -> None:
         before = self.focus_index()
         self.focus_x = x
         if self.focus_index() != before:
@@ -271,24 +286,24 @@ class App(Answers, ModelLoading, Commands):
 
     # ------------------------------------------------------------ the profile (its commands: learning.py)
 
-    def ask(self, request, done):
+    def ask(self, request: Request, done: Done) -> None:
         """Run a profile request (`digitrec.gui.work`) on the answerer's thread, after every answer asked
         before it; done(answer) follows on the Tk thread, its error (if any) a DigitrecError: any other
         is a bug, reported instead."""
         self.dispatcher.ask(request, functools.partial(self._profile_answered, done))
 
-    def _profile_answered(self, done, answer):
+    def _profile_answered(self, done: Done, answer: Answer) -> None:
         if answer.error is None or isinstance(answer.error, DigitrecError):
             done(answer)
         else:
             self._report(answer.error, "cannot use the profile")
 
-    def answer_again(self):
+    def answer_again(self) -> None:
         """Ask for the answer to the ink again (the profile changed)."""
         if self.ready and self._has_ink():
             self.refresh()
 
-    def _show_profile(self):
+    def _show_profile(self) -> None:
         if self.learning:
             self.learning.show_line()
         else:
@@ -296,27 +311,27 @@ class App(Answers, ModelLoading, Commands):
 
     # ------------------------------------------------------------ helpers
 
-    def _wipe(self):
+    def _wipe(self) -> None:
         self._cancel_live()
         self.canvas.wipe()
         self.selected = None
 
-    def _has_ink(self):
+    def _has_ink(self) -> bool:
         return self.canvas.has_ink()
 
-    def inside_shown(self):
+    def inside_shown(self) -> bool:
         """Whether the Why? view is on screen."""
         return bool(self.inside.frame.winfo_manager())
 
-    def _set_status(self, message=None, error=False):
+    def _set_status(self, message: str | None = None, error: bool = False) -> None:
         """Show `message`, or else what the app is doing: loading the model, or ready."""
         if message is None:
             message = "ready: draw with the mouse" if self.ready else "loading model..."
         self.status.show(message, ERROR if error else "")
 
-    def _event(self, name, **fields):
+    def _event(self, name: str, **fields: Any) -> None:
         if self.events:
             self._emit({"event": name, **fields})
 
-    def _emit(self, record):
+    def _emit(self, record: dict[str, Any]) -> None:
         print(json.dumps(record), file=self.out, flush=True)

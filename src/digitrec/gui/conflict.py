@@ -8,19 +8,22 @@ do, and lets the person choose: learn it and forget those, or keep those.
 """
 
 import tkinter as tk
+from collections.abc import Callable
 from tkinter import ttk
 
 from PIL import ImageTk
 
+from digitrec.gui.look import Look
 from digitrec.gui.panel import enlarged
+from digitrec.recognize import ProfileConflict
 
 ZOOM = 2  # each 28x28 example is shown at 56x56
 MOST_SHOWN = 8  # thumbnails in one row; more are counted, not shown
 
 
-def question(conflict, label):
+def question(conflict: ProfileConflict, label: int) -> str:
     """The conflict in plain words: "This 1 looks like 2 of the 7s you taught …"."""
-    counts = {}
+    counts: dict[int, int] = {}
     for example in conflict.examples:
         counts[example.label] = counts.get(example.label, 0) + 1
     theirs = " and ".join(f"{n} of the {digit}s" for digit, n in sorted(counts.items()))
@@ -34,7 +37,14 @@ class ConflictWindow:
     """Asks whether to learn `label` replacing the examples of `conflict` (a ProfileConflict with `images`).
     learn(): called if the person says yes; nothing happens on "Keep those" or on closing the window."""
 
-    def __init__(self, parent, look, conflict, label, learn):
+    def __init__(
+        self,
+        parent: tk.Tk | tk.Toplevel,
+        look: Look,
+        conflict: ProfileConflict,
+        label: int,
+        learn: Callable[[], object],
+    ) -> None:
         self.learn = learn
         self.window = tk.Toplevel(parent)
         self.window.title("Learn this correction?")
@@ -59,6 +69,6 @@ class ConflictWindow:
         self.no.pack(side="left", padx=(look.px(6), 0))
         self.no.focus_set()
 
-    def _yes(self):
+    def _yes(self) -> None:
         self.window.destroy()
         self.learn()

@@ -9,12 +9,22 @@ though the room stays, so the panel does not jump as answers come and go.
 import datetime
 import tkinter as tk
 from tkinter import ttk
+from typing import TYPE_CHECKING
 
+import numpy as np
+from numpy.typing import NDArray
 from PIL import ImageTk
 
-from digitrec.gui.look import ERROR, QUIET, fitted
+from digitrec.answering import Answer
+from digitrec.gui.look import ERROR, QUIET, Look, fitted
 from digitrec.gui.panel import WIDTH, enlarged
 from digitrec.gui.work import ReadExample
+from digitrec.profile import Example
+from digitrec.recognize import DigitResult
+
+if TYPE_CHECKING:  # it imports this module's neighbours
+    from digitrec.gui.gallery import Gallery
+    from digitrec.gui.learning import Learning
 
 ZOOM = 2  # the 28x28 example is shown at 56x56
 FORGET = "Forget this example"
@@ -24,13 +34,15 @@ TEXT_LINES = 2  # beside the example, over its button: what it was read as, how 
 class DecidingExample:
     """The deciding example's line (`frame`) for `learning`, the app's gui.learning.Learning."""
 
-    def __init__(self, parent, look, learning):
+    def __init__(self, parent: tk.Misc, look: Look, learning: "Learning") -> None:
         self.look, self.learning = look, learning
-        self.example = None  # the profile.Example shown, or None
-        self._inputs = {}  # Example id -> float32 (28, 28): each image is read once (off the Tk thread)
+        self.example: Example | None = None  # the profile.Example shown, or None
+        # Example id -> float32 (28, 28): each image is read once (off the Tk thread)
+        self._inputs: dict[str, NDArray[np.float32]] = {}
         side = look.px(28 * ZOOM)
         # The PhotoImage shown: Tk forgets one Python no longer references. A blank one keeps the room.
-        self._blank = self._thumbnail = tk.PhotoImage(master=parent, width=side, height=side)
+        self._blank = tk.PhotoImage(master=parent, width=side, height=side)
+        self._thumbnail: tk.PhotoImage | ImageTk.PhotoImage = self._blank
         self.frame = ttk.Frame(parent)
         self.picture = tk.Label(self.frame, borderwidth=0, image=self._blank, background=look.background)
         self.picture.grid(row=0, column=0, rowspan=2, sticky="nw")
@@ -44,7 +56,7 @@ class DecidingExample:
         self.frame.configure(height=max(side, lines + self.button.winfo_reqheight()))
         self.frame.grid_propagate(False)
 
-    def show(self, digit):
+    def show(self, digit: DigitResult | None) -> None:
         """Show the example that decided `digit` (a DigitResult, or None): nothing if none did."""
         example = digit.example if digit is not None else None
         if example == self.example:
@@ -65,7 +77,7 @@ class DecidingExample:
         else:  # read off the Tk thread, drawn when it comes
             self.learning.app.ask(ReadExample(example), lambda answer: self._read(example, answer))
 
-    def _read(self, example, answer):
+    def _read(self, example: Example, answer: Answer) -> None:
         if answer.error is not None:
             error = fitted(str(answer.error), self.look.fonts["small"], self.text_width, TEXT_LINES)
             self.text.configure(text=error, foreground=ERROR)
@@ -74,25 +86,25 @@ class DecidingExample:
         if example == self.example:
             self._draw(example)
 
-    def _draw(self, example):
+    def _draw(self, example: Example) -> None:
         image = enlarged(self._inputs[example.id], self.look.px(28 * ZOOM))
         self._thumbnail = ImageTk.PhotoImage(image, master=self.frame)
         self.picture.configure(image=self._thumbnail, cursor="hand2")
 
-    def open_gallery(self):
+    def open_gallery(self) -> "Gallery":
         """Open the profile's examples with this one selected; returns the Gallery."""
         gallery = self.learning.open_gallery()
         if self.example is not None:
             gallery.select(self.example.id)
         return gallery
 
-    def forget(self):
+    def forget(self) -> None:
         """Forget the example shown (the answer is worked out again without it)."""
         if self.example is not None:
             self.learning.forget([self.example])
 
 
-def _taught(example):
+def _taught(example: Example) -> str:
     """E.g. "your correction of 6 Dec, 14:05": how and when (local time) the example was taught."""
     how = {"teach": "taught in Teach mode", "correction": "your correction", "import": "imported"}.get(
         example.source, "learnt"

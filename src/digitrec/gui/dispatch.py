@@ -10,29 +10,35 @@ POLL_MS while any is due.
 
 import collections
 import functools
+import tkinter as tk
+from collections.abc import Callable
 
-from digitrec.answering import Answerer
-from digitrec.gui.work import do
+from digitrec.answering import Answer, Answerer
+from digitrec.gui.work import Request, do
+from digitrec.recognize import Recognizer
 
 POLL_MS = 5  # how often the Tk thread looks for answers while some are due: an answer shows this late at most
+
+Done = Callable[[Answer], object]  # what is called with a request's answer, on the Tk thread
 
 
 class Dispatcher:
     """Runs requests (`digitrec.gui.work`) with `recognizer` on an Answerer's thread, for the Tk `root`."""
 
-    def __init__(self, root, recognizer):
+    def __init__(self, root: tk.Misc, recognizer: Recognizer) -> None:
         self.root = root
         # The answerer's thread gets the recogniser and the requests only: Tk objects must not be freed there.
         self._answerer = Answerer(functools.partial(do, recognizer))
-        self._asked = collections.deque()  # (request, done) in the order asked, the order the answers come in
+        # (request, done) in the order asked, the order the answers come in
+        self._asked: collections.deque[tuple[Request, Done]] = collections.deque()
         self._polling = False  # an `after` will look for answers
 
     @property
-    def busy(self):
+    def busy(self) -> bool:
         """True until every request asked has been answered (or skipped) and handed on."""
         return self._answerer.busy
 
-    def ask(self, request, done, final=True):
+    def ask(self, request: Request, done: Done, final: bool = True) -> None:
         """Queue `request`; done(answer) follows on the Tk thread. final=False: a live preview, skipped
         (done never called) if a newer request comes before its turn."""
         self._asked.append((request, done))
@@ -41,12 +47,12 @@ class Dispatcher:
             self._polling = True
             self.root.after(POLL_MS, self._poll)
 
-    def close(self):
+    def close(self) -> None:
         """Answer nothing more (the window is closing): the thread ends, the callbacks are let go."""
         self._answerer.close()
         self._asked.clear()
 
-    def _poll(self):
+    def _poll(self) -> None:
         answers = self._answerer.take()
         self._polling = self._answerer.busy
         if self._polling:

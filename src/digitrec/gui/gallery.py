@@ -3,12 +3,20 @@ was taught (a correction, teach mode, an import...)."""
 
 import tkinter as tk
 from tkinter import ttk
+from typing import TYPE_CHECKING
 
+import numpy as np
+from numpy.typing import NDArray
 from PIL import ImageTk
 
+from digitrec.answering import Answer
 from digitrec.gui.look import ERROR, FOCUS_BOX, QUIET
 from digitrec.gui.panel import enlarged
 from digitrec.gui.statusbar import MessageLine
+from digitrec.profile import Example
+
+if TYPE_CHECKING:  # it imports this module
+    from digitrec.gui.learning import Learning
 
 ZOOM = 3  # a 28x28 example is shown at 84x84
 SHEET_SIZE = (624, 380)  # px at 96 dpi: six columns, and rows enough that the fourth is cut (it scrolls)
@@ -22,16 +30,17 @@ class Gallery:
     so a profile of thousands opens as quickly as one of ten: each drawn example costs the Tk thread
     about 0.4 ms."""
 
-    def __init__(self, learning):
+    def __init__(self, learning: "Learning") -> None:
         self.learning, self.look = learning, learning.app.look
-        self.examples = []  # the profile's Examples, oldest first
-        self.selected = None  # the id of the Example selected
-        self._inputs = {}  # Example id -> float32 (28, 28) image, ink 1 on 0
-        self._images = {}  # Example id -> its PhotoImage once drawn: Tk forgets one Python no longer references
-        self._drawn = None  # (columns, first row, last row) on the sheet now
+        self.examples: list[Example] = []  # the profile's Examples, oldest first
+        self.selected: str | None = None  # the id of the Example selected
+        self._inputs: dict[str, NDArray[np.float32]] = {}  # Example id -> float32 (28, 28) image, ink 1 on 0
+        # Example id -> its PhotoImage once drawn: Tk forgets one Python no longer references
+        self._images: dict[str, ImageTk.PhotoImage] = {}
+        self._drawn: tuple[int, int, int] | None = None  # (columns, first row, last row) on the sheet now
         px = self.look.px
         self.window = window = tk.Toplevel(learning.app.root)
-        window.title(f"digitrec: the examples of profile {learning.recognizer.profile.name}")
+        window.title(f"digitrec: the examples of profile {learning.profile.name}")
         window.columnconfigure(0, weight=1)
         window.rowconfigure(0, weight=1)
         self.sheet = tk.Canvas(
@@ -42,7 +51,12 @@ class Gallery:
             background=self.look.background,
         )
         scroll = ttk.Scrollbar(window, orient="vertical", command=self.sheet.yview)
-        self.sheet.configure(yscrollcommand=lambda first, last: (scroll.set(first, last), self._draw_rows()))
+
+        def scrolled(first: float | str, last: float | str) -> None:  # the bar follows; the rows in view are drawn
+            scroll.set(first, last)
+            self._draw_rows()
+
+        self.sheet.configure(yscrollcommand=scrolled)
         self.sheet.grid(row=0, column=0, sticky="nsew")
         scroll.grid(row=0, column=1, sticky="ns")
         bar = ttk.Frame(window, padding=px(8))
@@ -55,19 +69,20 @@ class Gallery:
         self.message.frame.pack(side="left", fill="x", expand=True)
         self.sheet.bind("<Button-1>", self._click)
         self.sheet.bind("<Configure>", lambda event: self._lay_out())
-        for sequence, by in (("<Button-4>", -1), ("<Button-5>", 1)):  # X11's mouse wheel
-            self.sheet.bind(sequence, lambda event, by=by: self.sheet.yview_scroll(by, "units"))
+        # X11's mouse wheel
+        self.sheet.bind("<Button-4>", lambda event: self.sheet.yview_scroll(-1, "units"))
+        self.sheet.bind("<Button-5>", lambda event: self.sheet.yview_scroll(1, "units"))
         for sequence in ("<Delete>", "<BackSpace>"):
             window.bind(sequence, lambda event: self.delete_selected())
         window.bind("<Escape>", lambda event: window.destroy())
         self.reload()
 
-    def reload(self):
+    def reload(self) -> None:
         """Read the profile's examples again (off the Tk thread); the grid follows."""
         self.message.show("reading the examples…")
         self.learning.read(self._read)
 
-    def _read(self, answer):
+    def _read(self, answer: Answer) -> None:
         if not self.window.winfo_exists():
             return  # closed meanwhile
         error = answer.error or self.learning.recognizer.profile_error
@@ -84,7 +99,7 @@ class Gallery:
             self.message.show("No examples yet: correct an answer (its digit key), or teach digitrec with Teach…")
         self._lay_out()
 
-    def _cell(self):
+    def _cell(self) -> tuple[tuple[int, int], int]:
         """(width, height) px of one example's place in the grid, and how many fit across the sheet."""
         side, gap = self.look.px(28 * ZOOM), self.look.px(GAP)
         cell = (side + 2 * gap, side + self.look.fonts["small"].metrics("linespace") + 2 * gap)
@@ -92,7 +107,7 @@ class Gallery:
         width = sheet.winfo_width() if sheet.winfo_ismapped() else int(sheet["width"])
         return cell, max(1, width // cell[0])
 
-    def _lay_out(self):
+    def _lay_out(self) -> None:
         """Size the grid to the sheet's width and draw the rows in view."""
         cell, columns = self._cell()
         rows = -(-len(self.examples) // columns)
@@ -100,7 +115,7 @@ class Gallery:
         self._drawn = None
         self._draw_rows()
 
-    def _draw_rows(self):
+    def _draw_rows(self) -> None:
         """Draw the rows in view (and one either side): each example, its digit and source under it, the
         selected one framed. Nothing if those rows are drawn already."""
         sheet, px, small = self.sheet, self.look.px, self.look.fonts["small"]
@@ -138,13 +153,13 @@ class Gallery:
                 tags=tags,
             )
 
-    def _image(self, example_id, side):
+    def _image(self, example_id: str, side: int) -> ImageTk.PhotoImage:
         """The example's PhotoImage, side x side px, made the first time it is drawn."""
         if example_id not in self._images:
             self._images[example_id] = ImageTk.PhotoImage(enlarged(self._inputs[example_id], side), master=self.window)
         return self._images[example_id]
 
-    def _click(self, event):
+    def _click(self, event: tk.Event) -> None:
         x, y = self.sheet.canvasx(event.x), self.sheet.canvasy(event.y)
         tags = [tag for item in self.sheet.find_overlapping(x, y, x, y) for tag in self.sheet.gettags(item)]
         index = next(
@@ -152,13 +167,13 @@ class Gallery:
         )
         self.select(None if index is None else self.examples[index].id)
 
-    def select(self, example_id):
+    def select(self, example_id: str | None) -> None:
         """Select the example with this id (None: none)."""
         self.selected = example_id
         self._drawn = None
         self._draw_rows()
 
-    def delete_selected(self):
+    def delete_selected(self) -> None:
         """Remove the selected example from the profile (off the Tk thread); the grid follows."""
         chosen = [e for e in self.examples if e.id == self.selected]
         if not chosen:

@@ -8,12 +8,17 @@ beyond turning arrays into pictures (`digitrec.inside.pictures`).
 
 import tkinter as tk
 from tkinter import ttk
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 from PIL import Image, ImageTk
 
-from digitrec.gui.look import ERROR, QUIET, fitted
+from digitrec.gui.look import ERROR, QUIET, Look, fitted
 from digitrec.inside import pictures
+
+if TYPE_CHECKING:
+    from digitrec.inside.evidence import Explanation
 
 MAP_ZOOM = 5  # the 28x28 evidence is shown at 140x140 px (at 96 dpi)
 EXAMPLE_ZOOM = 3
@@ -33,14 +38,16 @@ class InsideView:
     Its size is set once, by its layout with every part at its fullest (`size`): whatever it shows, and
     shown or not, the window around it keeps its size and the canvas above it its room."""
 
-    def __init__(self, parent, look):
+    def __init__(self, parent: tk.Misc, look: Look) -> None:
         self.look = look
         px, fonts = look.px, look.fonts
         small, side = fonts["small"], px(28 * MAP_ZOOM)
-        self._why = None  # the evidence.Explanation shown
-        self._images = {}  # the PhotoImages on show: Tk forgets one Python no longer references
-        self._pinned = (0, None)  # (layer, channel) clicked last: the large view's, when not pointing at one
-        self.layer_rows = []  # (the layer's name and size, its y on the layers' canvas)
+        self._why: Explanation | None = None  # the evidence.Explanation shown
+        # The PhotoImages on show: Tk forgets one Python no longer references.
+        self._images: dict[str, tk.PhotoImage | ImageTk.PhotoImage] = {}
+        # (layer, channel) clicked last: the large view's, when not pointing at one
+        self._pinned: tuple[int, int | None] = (0, None)
+        self.layer_rows: list[tuple[str, int]] = []  # (the layer's name and size, its y on the layers' canvas)
         self.frame = frame = ttk.Frame(parent, padding=(px(8), 0, 0, px(4)))
         self.title = ttk.Label(frame, font=fonts["bold"])
         self.title.grid(row=0, column=0, columnspan=2, sticky="w")
@@ -108,7 +115,7 @@ class InsideView:
         self.size = self._fix_size()
         self._clear()
 
-    def _fix_size(self):
+    def _fix_size(self) -> tuple[int, int]:
         """Lay the view out with every part at its fullest (pictures, lines of text), and keep that size."""
         px, side = self.look.px, self.look.px(28 * MAP_ZOOM)
         for label, name, size in (
@@ -130,7 +137,14 @@ class InsideView:
         self.frame.grid_propagate(False)
         return size
 
-    def show(self, why, index=None, count=1, example=None, error=None):
+    def show(
+        self,
+        why: "Explanation | None",
+        index: int | None = None,
+        count: int = 1,
+        example: NDArray[np.floating] | None = None,
+        error: str | None = None,
+    ) -> None:
         """Show an evidence.Explanation (None: nothing to show) for digit `index` of `count`; example:
         the profile example that decided it, float (28, 28), or None; error: why there is nothing (one line)."""
         self._why = why
@@ -140,7 +154,7 @@ class InsideView:
             self._clear()
             return
         px, a, b = self.look.px, why.answer, why.runner_up
-        which = f"Digit {index + 1} of {count}: " if count > 1 else ""
+        which = f"Digit {index + 1} of {count}: " if index is not None and count > 1 else ""
         self.title.configure(text=f"{which}{why.title}")
         self._set(self.map, "map", pictures.map_image(why.contrast, why.model_input, px(28 * MAP_ZOOM)))
         self._set(self.legend, "legend", pictures.legend(px(28 * MAP_ZOOM), px(10)))
@@ -162,11 +176,11 @@ class InsideView:
         else:
             self.example.configure(image="", text="")
             self._images.pop("example", None)
-        self._draw_layers()
+        self._draw_layers(why)
         layer, channel = self._pinned
         self._show_large(min(layer, len(why.layers) - 1), channel)
 
-    def _clear(self):
+    def _clear(self) -> None:
         for label in (self.map, self.legend, self.large, self.example):
             label.configure(image="", text="")
         for label in (self.title, self.toward_second, self.toward_answer, self.words, self.large_label):
@@ -176,16 +190,16 @@ class InsideView:
         self.layer_rows = []
         self._images.clear()
 
-    def _set(self, label, name, image):
+    def _set(self, label: ttk.Label, name: str, image: Image.Image) -> None:
         self._images[name] = ImageTk.PhotoImage(image, master=self.frame)
         label.configure(image=self._images[name])
 
-    def _draw_layers(self):
-        """Each layer a row: its name and size, then its strongest channels' tiles."""
+    def _draw_layers(self, why: "Explanation") -> None:
+        """Each layer of `why` a row: its name and size, then its strongest channels' tiles."""
         canvas, px, small = self.layers, self.look.px, self.look.fonts["small"]
         canvas.delete("all")
         self.layer_rows = []
-        for i, layer in enumerate(self._why.layers):
+        for i, layer in enumerate(why.layers):
             y = i * self.row_height
             h, w, c = layer.activations.shape
             name = f"{layer.name} · {c} values" if (h, w) == (1, 1) else f"{layer.name} · {h}×{w} · {c}"
@@ -201,7 +215,7 @@ class InsideView:
             )
             self.layer_rows.append((name, y))
 
-    def _at(self, x, y):
+    def _at(self, x: int, y: int) -> tuple[int, int | None] | None:
         """(layer index, channel) of the tile at canvas (x, y); channel None for a 1x1 layer; None off the tiles."""
         if self._why is None:
             return None
@@ -214,17 +228,17 @@ class InsideView:
         k = int(left // (self.look.px(TILE) + pictures.TILE_GAP))
         return (i, int(layer.order[k])) if k < min(CHANNELS, len(layer.order)) else None
 
-    def _point(self, x, y):
+    def _point(self, x: int, y: int) -> None:
         at = self._at(x, y)
         self._show_large(*(at or self._pinned))
 
-    def _pin(self, x, y):
+    def _pin(self, x: int, y: int) -> None:
         at = self._at(x, y)
         if at is not None:
             self._pinned = at
             self._show_large(*at)
 
-    def _show_large(self, index, channel):
+    def _show_large(self, index: int, channel: int | None) -> None:
         """A layer's channel large (None: its strongest; a 1x1 layer: all its values, strongest first)."""
         if self._why is None:
             return
@@ -249,6 +263,6 @@ class InsideView:
         self.large_label.configure(text=f"{fitted(layer.label, small, room, lines)}\n{which}")
 
 
-def _ordinal(n):
+def _ordinal(n: int) -> str:
     """ "", "2nd ", "3rd ", "4th ", ...: as in "the 2nd strongest" ("the strongest" for 1)."""
     return "" if n == 1 else f"{n}{'tsnrhtdd'[(n // 10 % 10 != 1) * (n % 10 < 4) * n % 10 :: 4]} "

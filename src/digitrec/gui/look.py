@@ -6,6 +6,7 @@ Linux, macOS and Windows, with its colours and sizes set here. Sizes are in px a
 96 dpi, scaled to the screen (`Look.px`), fonts in points: the window grows on a high-DPI screen.
 """
 
+import tkinter as tk
 from tkinter import font, ttk
 
 ANSWER_PT, TEXT_PT = 40, 11  # font sizes in points, so they scale with the screen's dpi
@@ -26,7 +27,7 @@ class Look:
     fit: (width, height) px of the window at 96 dpi: on a screen too small for it at the screen's dpi
     (a small high-dpi laptop), px and fonts grow less, so that it fits (never less than at 96 dpi)."""
 
-    def __init__(self, root, fit=None):
+    def __init__(self, root: tk.Tk, fit: tuple[int, int] | None = None) -> None:
         scale = float(root.tk.call("tk", "scaling")) * 72 / 96  # 1 at 96 dpi
         if fit:
             room = min(root.winfo_screenwidth() / fit[0], root.winfo_screenheight() / fit[1])
@@ -60,12 +61,12 @@ class Look:
         root.option_add("*Toplevel.background", BACKGROUND)
         self.background = BACKGROUND
 
-    def px(self, n):
+    def px(self, n: float) -> int:
         """n px at 96 dpi, in this screen's px: sizes grow on high-dpi screens as fonts in points do."""
         return round(n * self.scale)
 
 
-def fitted(text, font, width, lines=1):
+def fitted(text: str, font: font.Font, width: int, lines: int = 1) -> str:
     """`text` as it fits in `lines` lines of `width` px in `font`, wrapped at spaces as Tk wraps a label:
     whole if it fits, else its longest start that does, ended with "…". A part whose room is fixed shows
     a long message so, rather than growing the window or losing its last lines out of sight."""
@@ -81,7 +82,7 @@ def fitted(text, font, width, lines=1):
     return text[:low].rstrip() + "…"
 
 
-def _lines(text, font, width):
+def _lines(text: str, font: font.Font, width: int) -> int:
     """How many lines Tk takes for `text` wrapped at `width` px: at spaces, a word too wide for a line broken."""
     count = 0
     for paragraph in text.split("\n"):

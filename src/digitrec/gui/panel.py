@@ -2,13 +2,16 @@
 the correction row, and for one digit what the model saw and its ten probabilities."""
 
 import tkinter as tk
+from collections.abc import Callable
 from tkinter import font, ttk
 
 import numpy as np
+from numpy.typing import NDArray
 from PIL import Image, ImageTk
 
 from digitrec.gui.correction import CorrectionRow
-from digitrec.gui.look import ANSWER_PT, BAR, BAR_TRACK, NOT_SURE, QUIET, TEXT_PT, TOP_BAR
+from digitrec.gui.look import ANSWER_PT, BAR, BAR_TRACK, NOT_SURE, QUIET, TEXT_PT, TOP_BAR, Look
+from digitrec.recognize import DigitResult, NumberResult
 
 PREVIEW_ZOOM = 4  # the 28x28 model input is shown at 112x112
 ANSWER_DIGITS = 7  # the number's room, in digits: a longer number is shown smaller, in the same room
@@ -20,11 +23,11 @@ class AnswerPanel:
     row). A click on one of the answer's digits makes the virtual event <<DigitClicked>> on `frame`,
     the digit's index in `clicked`."""
 
-    def __init__(self, parent, look, on_correct=None):
+    def __init__(self, parent: tk.Misc, look: Look, on_correct: Callable[[int], object] | None = None) -> None:
         self.look = look
-        self.clicked = None  # the index of the answer's digit clicked last
-        self._digit = None  # the DigitResult whose probabilities are shown
-        self._preview = None  # its PhotoImage: Tk forgets one Python no longer references
+        self.clicked: int | None = None  # the index of the answer's digit clicked last
+        self._digit: DigitResult | None = None  # the DigitResult whose probabilities are shown
+        self._preview: ImageTk.PhotoImage | None = None  # its PhotoImage: Tk forgets one Python no longer references
         self._number_fonts = {ANSWER_PT: look.fonts["answer"]}  # by size in points: a long number's smaller
         fonts, px = look.fonts, look.px
         self.frame = frame = ttk.Frame(parent)
@@ -67,7 +70,7 @@ class AnswerPanel:
         # The panel can end up wider than asked (large fonts, high DPI): redraw to its real width.
         self.bars.bind("<Configure>", lambda event: self._draw_bars())
 
-    def show_answer(self, answer, has_ink, waiting, selected):
+    def show_answer(self, answer: NumberResult | None, has_ink: bool, waiting: bool, selected: int | None) -> None:
         """Show a NumberResult (None: no answer yet; `waiting`: for the model); `selected`: the index
         of the digit chosen for a correction, or None."""
         digits = answer.digits if answer else []
@@ -86,11 +89,11 @@ class AnswerPanel:
         else:
             text = "no digits found" if has_ink else ""
         self.confidence_label.configure(text=text)
-        self.sure_label.configure(text="not sure" if digits and not answer.confident else "")
+        self.sure_label.configure(text="not sure" if answer and digits and not answer.confident else "")
         if self.correction:
             self.correction.enable(bool(digits))
 
-    def _number_font(self, text):
+    def _number_font(self, text: str) -> font.Font:
         """The answer's font for `text`: the usual, or for a number longer than ANSWER_DIGITS the largest
         that fits it in their room (the panel keeps its width)."""
         size, edges = ANSWER_PT, len(text) * self.look.px(4)  # a label a digit: each has a few px of edge
@@ -98,14 +101,16 @@ class AnswerPanel:
             size -= 2
         return self._font(size)
 
-    def _font(self, size):
+    def _font(self, size: int) -> font.Font:
         if size not in self._number_fonts:
             self._number_fonts[size] = font.Font(
                 self.frame, family=self.look.fonts["answer"].cget("family"), size=size, weight="bold"
             )
         return self._number_fonts[size]
 
-    def _number_label(self, text, index=None, selected=None, shown=None):
+    def _number_label(
+        self, text: str, index: int | None = None, selected: int | None = None, shown: font.Font | None = None
+    ) -> None:
         """One digit of the answer (index: its place; None: a placeholder, not selectable), in font `shown`
         (None: the usual)."""
         label = ttk.Label(
@@ -120,25 +125,25 @@ class AnswerPanel:
             label.configure(cursor="hand2")
             label.bind("<Button-1>", lambda event: self._click(index))
 
-    def _click(self, index):
+    def _click(self, index: int) -> None:
         self.clicked = index
         self.frame.event_generate("<<DigitClicked>>")
 
-    def shown_number(self):
+    def shown_number(self) -> str:
         """The answer as shown: its digits, or a placeholder."""
         return "".join(label.cget("text") for label in self.number.winfo_children())
 
-    def show_digit(self, digit, index, count):
+    def show_digit(self, digit: DigitResult | None, index: int | None, count: int) -> None:
         """Show one digit's model input and probabilities (digit: a DigitResult, index of count; None: none)."""
         self._digit = digit
         model_input = np.zeros((28, 28), np.float32) if digit is None else digit.model_input
         self._preview = ImageTk.PhotoImage(enlarged(model_input, self.look.px(28 * PREVIEW_ZOOM)), master=self.frame)
         self.preview.configure(image=self._preview)
-        text = f"Digit {index + 1} of {count}" if count > 1 else "Digit"
+        text = f"Digit {index + 1} of {count}" if index is not None and count > 1 else "Digit"
         self.digit_label.configure(text=text + (", from your examples" if digit and digit.from_profile else ""))
         self._draw_bars()
 
-    def _draw_bars(self):
+    def _draw_bars(self) -> None:
         digit, bars, h = self._digit, self.bars, self.row_height
         small = self.look.fonts["small"]
         bars.delete("all")
@@ -158,7 +163,7 @@ class AnswerPanel:
                 bars.create_text(label_w + track + value_w, y + h / 2, text=f"{p:.1%}", anchor="e", font=small)
 
 
-def enlarged(model_input, side):
+def enlarged(model_input: NDArray[np.floating], side: int) -> Image.Image:
     """A Pillow image of a model input (float (28, 28), ink 1 on 0), side x side px with square pixels:
     white ink on black, as the model sees it (the panel's preview, the gallery's examples)."""
     shown = Image.fromarray((np.clip(model_input, 0, 1) * 255).round().astype(np.uint8))

@@ -11,12 +11,17 @@ import dataclasses
 import random
 import tkinter as tk
 from tkinter import ttk
+from typing import TYPE_CHECKING
 
+from digitrec.answering import Answer
 from digitrec.gui.look import ERROR, NOT_SURE, QUIET
 from digitrec.gui.sketch import Sketch
 from digitrec.gui.statusbar import MessageLine
 from digitrec.gui.work import Teach
 from digitrec.recognize import ProfileConflict
+
+if TYPE_CHECKING:  # it imports this module
+    from digitrec.gui.learning import Learning
 
 TEACH_ROUNDS = 3  # each digit is asked for this many times: 30 drawings, a minute or two
 CANVAS_SIDE = 280  # px at 96 dpi: room for one digit drawn as large as on the main canvas
@@ -27,14 +32,14 @@ class TeachWindow:
     `label` is the one asked now. Each drawing is learnt (source "teach") off the Tk thread, by `learning`
     (the app's gui.learning.Learning), and the next digit is asked at once."""
 
-    def __init__(self, learning):
+    def __init__(self, learning: "Learning") -> None:
         app = learning.app
         self.learning, self.look = learning, app.look
         self.order = random.sample(list(range(10)) * TEACH_ROUNDS, 10 * TEACH_ROUNDS)
         self.position = 0  # in `order`: the digit asked now
         px, fonts = self.look.px, self.look.fonts
         self.window = window = tk.Toplevel(app.root)
-        window.title(f"digitrec: teach profile {learning.recognizer.profile.name}")
+        window.title(f"digitrec: teach profile {learning.profile.name}")
         frame = ttk.Frame(window, padding=px(10))
         frame.pack(fill="both", expand=True)
         top = ttk.Frame(frame)
@@ -66,11 +71,11 @@ class TeachWindow:
         self._ask()
 
     @property
-    def label(self):
+    def label(self) -> int | None:
         """The digit asked for now; None when every one has been asked."""
         return self.order[self.position] if self.position < len(self.order) else None
 
-    def _ask(self):
+    def _ask(self) -> None:
         self.sketch.wipe()
         if self.label is None:
             self.prompt.configure(text="Done!")
@@ -81,7 +86,7 @@ class TeachWindow:
         self.prompt.configure(text=f"Draw a {self.label}")
         self.progress.configure(text=f"({self.position + 1} of {len(self.order)})")
 
-    def next_digit(self):
+    def next_digit(self) -> None:
         """Learn the drawing as the digit asked for, and ask the next; with no ink, say so instead."""
         if self.label is None:
             return
@@ -94,17 +99,17 @@ class TeachWindow:
         self.position += 1
         self._ask()
 
-    def skip(self):
+    def skip(self) -> None:
         """Ask the next digit, learning nothing."""
         if self.label is not None:
             self.position += 1
             self._ask()
 
-    def clear(self):
+    def clear(self) -> None:
         """Wipe the drawing, to draw the digit again."""
         self.sketch.wipe()
 
-    def _learnt(self, answer):
+    def _learnt(self, answer: Answer) -> None:
         if not self.window.winfo_exists():
             return  # closed meanwhile: the main window's profile line shows what was learnt
         if answer.error is None:

@@ -1,6 +1,10 @@
 """The bar above the canvas: Clear, Undo, Open…, Save…, the Why? switch and the pen's width."""
 
+import tkinter as tk
+from collections.abc import Callable
 from tkinter import ttk
+
+from digitrec.gui.look import Look
 
 PEN_RANGE = (3, 40)  # px
 
@@ -10,7 +14,16 @@ class Toolbar:
     (`why_button`) for the tk.BooleanVar `why`, on_why() after each click, and a slider for the pen width
     in px, the tk.IntVar `pen`, on_pen(value) as it slides."""
 
-    def __init__(self, parent, look, commands, why, on_why, pen, on_pen):
+    def __init__(
+        self,
+        parent: tk.Misc,
+        look: Look,
+        commands: dict[str, Callable[[], object]],
+        why: tk.BooleanVar,
+        on_why: Callable[[], object],
+        pen: tk.IntVar,
+        on_pen: Callable[[str], object],
+    ) -> None:
         px = look.px
         self.frame = bar = ttk.Frame(parent, padding=(px(8), px(6), px(8), 0))
         for text, command in commands.items():

@@ -11,18 +11,32 @@ out after it: it reads with the corrected profile.
 """
 
 import dataclasses
-from typing import NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
+from PIL import Image
 
 from digitrec import kept
 from digitrec.errors import DigitrecError
 from digitrec.image import render_strokes
-from digitrec.profile import import_archive
-from digitrec.recognize import NumberResult, ProfileConflict, Strokes
+from digitrec.profile import Example, Profile, ProfileError, import_archive
+from digitrec.recognize import DigitResult, NumberResult, ProfileConflict, Recognizer, Strokes
+
+if TYPE_CHECKING:  # for the annotations only
+    from digitrec.inside.evidence import Explainer, Explanation
+
+Point = tuple[int, int]  # (x, y) canvas px
 
 
-def do(recognizer, request):
+class Request(Protocol):
+    """What the answerer's thread is asked to do: any class below."""
+
+    def run(self, recognizer: Recognizer) -> object: ...
+
+
+def do(recognizer: Recognizer, request: Request) -> object:
     """The answerer's work: run one request (any class below) with the recogniser; returns what it returns."""
     return request.run(recognizer)
 
@@ -31,13 +45,13 @@ class Ink(NamedTuple):
     """What is on the canvas when an answer is asked for, as the answerer's thread gets it. -> a Reading"""
 
     edits: int  # App._edits then: tells a live answer's age
-    picture: object  # the opened Pillow image, or None
-    strokes: list  # [[(x, y), ...], ...] canvas px, copied
+    picture: Image.Image | None  # the opened Pillow image, or None
+    strokes: list[list[Point]]  # [[(x, y), ...], ...] canvas px, copied
     pen_width: int
-    size: tuple  # the canvas's (width, height) px
-    explainer: object = None  # an evidence.Explainer while the Why? view is on: why, in the same request
+    size: tuple[int, int]  # the canvas's (width, height) px
+    explainer: "Explainer | None" = None  # while the Why? view is on: why, in the same request
 
-    def run(self, recognizer):
+    def run(self, recognizer: Recognizer) -> "Reading":
         number = answer_ink(recognizer, self)
         if self.explainer is None:
             return Reading(number)
@@ -52,24 +66,31 @@ class Reading(NamedTuple):
     (or why there is none) and the profile example that decided each (float32 (28, 28), or None)."""
 
     number: NumberResult
-    explanations: list = None
-    why_error: str = None
-    examples: list = None
+    explanations: "list[Explanation] | None" = None
+    why_error: str | None = None
+    examples: list[NDArray[np.float32] | None] | None = None
 
 
-def _examples(recognizer, number):
+def _examples(recognizer: Recognizer, number: NumberResult) -> list[NDArray[np.float32] | None]:
     """The image of the profile example that decided each digit, float32 (28, 28) ink 1 on 0, or None."""
     decided = [d.example for d in number.digits]
     if not any(decided):
         return [None] * len(decided)
     try:
-        images = iter(recognizer.profile.images([e for e in decided if e is not None]))
+        images = iter(_profile(recognizer).images([e for e in decided if e is not None]))
     except DigitrecError:  # deleted meanwhile: the view does without it
         return [None] * len(decided)
     return [next(images) if e is not None else None for e in decided]
 
 
-def answer_ink(recognizer, ink):
+def _profile(recognizer: Recognizer) -> Profile:
+    """The recogniser's profile, for the requests that read it (the app asks them only when it has one)."""
+    if recognizer.profile is None:
+        raise ProfileError("no profile in use")  # as Recognizer.change_profile says
+    return recognizer.profile
+
+
+def answer_ink(recognizer: Recognizer, ink: Ink) -> NumberResult:
     """The NumberResult for an Ink."""
     if ink.picture is not None:
         return recognizer.number(ink.picture)
@@ -80,7 +101,7 @@ def answer_ink(recognizer, ink):
     return recognizer.number_from_strokes(ink.strokes, ink.pen_width, size=ink.size)
 
 
-def answer_record(result):
+def answer_record(result: NumberResult) -> dict[str, Any]:
     """The JSON object `--print-answers` writes for one NumberResult."""
     return {
         "number": result.text,
@@ -98,12 +119,12 @@ def answer_record(result):
 class Correct:
     """An answered digit is `label`: learn its model input. -> the stored profile.Example"""
 
-    model_input: np.ndarray  # float32 (28, 28) in [0, 1], ink 1: DigitResult.model_input
+    model_input: NDArray[np.float32]  # float32 (28, 28) in [0, 1], ink 1: DigitResult.model_input
     label: int
     replace: bool = False  # drop the earlier examples it contradicts (asked after a ProfileConflict)
     strokes: Strokes | None = None  # the strokes it was read from, kept beside it: DigitResult.strokes (None: an image)
 
-    def run(self, recognizer):
+    def run(self, recognizer: Recognizer) -> Example:
         return recognizer.learn_input(
             self.model_input, self.label, source="correction", replace=self.replace, strokes=self.strokes
         )
@@ -113,13 +134,13 @@ class Correct:
 class Teach:
     """A drawing asked for in teach mode shows `label`: learn it. -> the stored profile.Example"""
 
-    strokes: list  # [[(x, y), ...], ...] canvas px, copied
+    strokes: list[list[Point]]  # [[(x, y), ...], ...] canvas px, copied
     pen_width: int
-    size: tuple  # the canvas's (width, height) px
+    size: tuple[int, int]  # the canvas's (width, height) px
     label: int
     replace: bool = False
 
-    def run(self, recognizer):
+    def run(self, recognizer: Recognizer) -> Example:
         image = render_strokes(self.strokes, self.pen_width, size=self.size)
         return recognizer.learn(image, self.label, source="teach", replace=self.replace, strokes=self.strokes)
 
@@ -128,7 +149,7 @@ class Teach:
 class ForgetNewest:
     """Undo the last thing learnt. -> the forgotten profile.Example, or None if there was none"""
 
-    def run(self, recognizer):
+    def run(self, recognizer: Recognizer) -> Example | None:
         return recognizer.undo()
 
 
@@ -136,9 +157,9 @@ class ForgetNewest:
 class Forget:
     """Delete these examples. -> those that were there"""
 
-    ids: tuple
+    ids: tuple[str, ...]
 
-    def run(self, recognizer):
+    def run(self, recognizer: Recognizer) -> list[Example]:
         return recognizer.forget(self.ids)
 
 
@@ -146,7 +167,7 @@ class Forget:
 class ForgetAll:
     """Empty the profile, keeping a copy. -> (how many examples it held, the copy's path or None)"""
 
-    def run(self, recognizer):
+    def run(self, recognizer: Recognizer) -> tuple[int, Path | None]:
         return recognizer.change_profile(lambda profile: profile.reset_keeping_copy())
 
 
@@ -154,9 +175,9 @@ class ForgetAll:
 class BringBack:
     """Add back the examples kept in a copy (a profile archive, as `ForgetAll` writes). -> how many came back"""
 
-    copy: object  # the archive's Path
+    copy: Path  # the archive's
 
-    def run(self, recognizer):
+    def run(self, recognizer: Recognizer) -> int:
         return recognizer.change_profile(lambda profile: import_archive(self.copy, profile.folder)[1])
 
 
@@ -164,19 +185,19 @@ class BringBack:
 class ReadExamples:
     """-> (the profile's Examples in use, float32 (n, 28, 28) their images, ink 1 on 0)"""
 
-    def run(self, recognizer):
+    def run(self, recognizer: Recognizer) -> tuple[list[Example], NDArray[np.float32]]:
         examples = recognizer.examples
-        return examples, recognizer.profile.images(examples)
+        return examples, _profile(recognizer).images(examples)
 
 
 @dataclasses.dataclass(frozen=True)
 class ReadExample:
     """-> float32 (28, 28), one profile.Example's image, ink 1 on 0 (the deciding example's thumbnail)"""
 
-    example: object  # a profile.Example
+    example: Example
 
-    def run(self, recognizer):
-        return recognizer.profile.images([self.example])[0]
+    def run(self, recognizer: Recognizer) -> NDArray[np.float32]:
+        return _profile(recognizer).images([self.example])[0]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -185,13 +206,14 @@ class Keep:
     `digitrec.kept`'s rule takes for meant, with the strokes it was read from (`DigitResult.strokes`).
     -> (the stored profile.Examples, [(digit, why it was not learnt)])"""
 
-    digits: tuple  # the DigitResults on display
+    digits: tuple[DigitResult, ...]  # on display
     shown_s: float  # how long the answer had been on screen when the canvas was cleared
     drawing: bool  # the pen was down
-    strokes: tuple  # each digit's strokes ([(x, y), ...] polylines), in the order of `digits`
+    strokes: tuple[Strokes, ...]  # each digit's strokes ([(x, y), ...] polylines, tuples), as `digits`
 
-    def run(self, recognizer):
-        learnt, left_out = [], []
+    def run(self, recognizer: Recognizer) -> tuple[list[Example], list[tuple[int, str]]]:
+        learnt: list[Example] = []
+        left_out: list[tuple[int, str]] = []
         for digit, strokes in zip(self.digits, self.strokes):
             reason = kept.why_not_learn(recognizer, digit, self.shown_s, self.drawing, strokes)
             if reason is None:

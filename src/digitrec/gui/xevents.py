@@ -5,7 +5,7 @@ import ctypes
 import tkinter as tk
 
 
-def keep_every_motion_event(root):
+def keep_every_motion_event(root: tk.Misc) -> bool:
     """Stop Tk merging the mouse motion events that reach it together; returns False where that can't be done.
 
     Of the motion events Tk reads in one go it delivers only the last, so a stroke

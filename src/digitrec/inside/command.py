@@ -244,7 +244,7 @@ def picture(
         ]
         if example is not None:
             images.append(Image.fromarray(np.round(example * 255).astype(np.uint8)).resize((side, side)))
-            captions.append(f"your example that\ndecided it: a {digit.example.label}")
+            captions.append(f"your example that\ndecided it: a {digit.example.label if digit.example else digit.digit}")
         sheet.row(images, captions)
         sheet.row([pictures.legend(side * 2)], [f"{why.ends[0]}  ←  nothing  →  {why.ends[1]}"])
         sheet.text("what each layer saw (its strongest channels first; white = strong):", "text")
@@ -267,6 +267,6 @@ def _file_with_evidence(
     ).convert("RGB")
     draw = ImageDraw.Draw(shown)
     for digit in result.digits:
-        left, top, right, bottom = (v * zoom for v in digit.box)
-        draw.rectangle((left - 2, top - 2, right + 2, bottom + 2), outline=(31, 111, 209), width=1)
+        x0, y0, x1, y1 = (v * zoom for v in digit.box)
+        draw.rectangle((x0 - 2, y0 - 2, x1 + 2, y1 + 2), outline=(31, 111, 209), width=1)
     return shown

@@ -393,5 +393,5 @@ def export_file(
     model_path = Path(model_path) if model_path else bundle.bundled_model_path()
     net = bundle.load_model(model_path)
     _, (images, _) = data.load_mnist(data_dir)
-    x = images[:digits, ..., None].astype(np.float32) / 255
+    x = images[:digits, ..., None].astype(np.float32) / np.float32(255)
     return export_inside(net, bundle.inside_path(model_path), x)

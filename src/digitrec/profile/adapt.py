@@ -124,7 +124,8 @@ class Adapter:
         if paths is None or not self.paths.shape[1]:
             return to_examples
         drawn = _paths(paths, len(to_examples))
-        both = ~np.isnan(drawn).any(axis=1)[:, None] & ~np.isnan(self.paths).any(axis=1)[None, :]
+        has_path, have_paths = ~np.isnan(drawn).any(axis=1), ~np.isnan(self.paths).any(axis=1)
+        both = np.asarray(has_path)[:, None] & np.asarray(have_paths)[None, :]
         alike = np.nan_to_num(drawn) @ np.nan_to_num(self.paths).T
         weighed: NDArray[np.float32] = np.where(
             both, (1 - PATH_WEIGHT) * to_examples + PATH_WEIGHT * alike, to_examples

@@ -114,7 +114,7 @@ def profiles_root() -> Path:
     return platformdirs.user_data_path("digitrec", appauthor=False) / "profiles"
 
 
-def folder_for(name_or_path: str | Path) -> Path:
+def folder_for(name_or_path: str | os.PathLike[str]) -> Path:
     """A profile's folder: a name (letters, digits, '_', '.', '-') under `profiles_root()`,
     or a path (anything with a path separator in it)."""
     text = str(name_or_path)
@@ -138,7 +138,7 @@ def list_profiles() -> list["Profile"]:
 class Profile:
     """One profile folder (it need not exist yet: an absent profile has no examples)."""
 
-    def __init__(self, name_or_path: str | Path) -> None:
+    def __init__(self, name_or_path: str | os.PathLike[str]) -> None:
         self.folder = folder_for(name_or_path)
         self.name = self.folder.name
 
