@@ -401,10 +401,10 @@ def test_the_window_takes_the_next_stroke_while_an_answer_is_worked_out(display,
 
 
 def test_an_error_while_answering_is_shown_in_the_status_line(app, monkeypatch):
-    def fail(image):
+    def fail(*args, **kwargs):
         raise DigitrecError("the model cannot read this")
 
-    monkeypatch.setattr(app.recognizer, "number", fail)
+    monkeypatch.setattr(app.recognizer, "number_from_strokes", fail)  # what the window reads a drawing with
     draw(app, strokes.write("7"))
     assert app.status.message.label.cget("text") == "the model cannot read this"
     assert str(app.status.message.label.cget("foreground")) == gui.ERROR

@@ -107,6 +107,17 @@ def test_switched_on_it_shows_the_evidence_and_the_layers_of_the_drawing(app):
     assert len(app.canvas.find_withtag("why")) == 1  # the evidence over the drawing
 
 
+def test_it_shows_how_the_digit_was_drawn_and_what_picture_and_path_each_read(app):
+    switch_on(app)
+    draw(app, FLAGGED_ONE)
+    view, answer = app.inside, app.answer.digits[0]
+    picture, path = answer.picture_probabilities, answer.path_probabilities
+    said = view.example.cget("text")
+    assert view.example.cget("image"), "the strokes in their order are not shown"
+    assert said.startswith("Drawn light to dark.")
+    assert f"picture read {int(picture.argmax())}" in said and f"the path {int(path.argmax())}" in said
+
+
 def test_the_view_follows_each_stroke(app):
     switch_on(app)
     draw(app, strokes.Drawing("1", [FLAGGED_ONE.strokes[0]], 12, ""))

@@ -14,6 +14,7 @@ from digitrec import Recognizer, bundle
 from digitrec.cli import main
 from digitrec.errors import DigitrecError
 from digitrec.image import render_strokes
+from digitrec.inside import pictures
 from digitrec.inside.evidence import REAL_SAY, Explainer, runner_up, spread_over_ink
 
 sys.path.insert(0, str(REPO_ROOT / "bench"))
@@ -321,3 +322,30 @@ def test_explain_needs_no_tensorflow(flagged_one, tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0", "[]"]
+
+
+def test_explain_reads_a_stroke_file_and_gives_what_the_picture_and_the_path_each_read(tmp_path, capsys):
+    drawn = tmp_path / "seven.json"
+    drawn.write_text(json.dumps([[[40, 40], [200, 40], [100, 260]], [[60, 150], [150, 150]]]))
+    assert main(["explain", str(drawn), "--json", "-o", str(tmp_path / "why.png")]) == 0
+    digit = json.loads(capsys.readouterr().out)["digits"][0]
+    assert digit["digit"] == 7 and digit["picture"]["digit"] == 7 and digit["path"]["digit"] == 7
+    assert len(digit["path"]["probabilities"]) == 10 and (tmp_path / "why.png").is_file()
+
+
+def test_explain_of_an_image_gives_the_picture_reading_and_no_path(tmp_path, capsys):
+    image = tmp_path / "seven.png"
+    render_strokes([[(40, 40), (200, 40), (100, 260)]], 12).save(image)
+    assert main(["explain", str(image), "--json"]) == 0
+    digit = json.loads(capsys.readouterr().out)["digits"][0]
+    assert digit["path"] is None and digit["picture"]["digit"] == digit["model_digit"]
+
+
+def test_the_drawing_order_picture_goes_from_light_to_dark_with_each_stroke_start_marked():
+    # Two upward strokes, fitted at x = 31 and 69 px, from y = 88 px up to 12 px.
+    order = np.asarray(pictures.drawing_order([[(0, 100), (0, 0)], [(50, 100), (50, 0)]], 100, 3)).astype(int)
+    first, second = order[50, 27:36].min(axis=0), order[50, 65:74].min(axis=0)  # each stroke halfway up
+    assert first.sum() > second.sum()  # the first stroke drawn lighter than the second
+    red = (order[..., 0] > 180) & (order[..., 1] < 80) & (order[..., 2] < 80)
+    assert red[82:95, 25:37].any() and red[82:95, 63:75].any()  # a dot where each began (the bottom)
+    assert not red[5:20].any()  # and none where they ended
