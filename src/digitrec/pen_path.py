@@ -24,6 +24,7 @@ point of each stroke is marked instead.
 Free of TensorFlow: the recogniser computes it with NumPy alone.
 """
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -75,16 +76,19 @@ def features(strokes: Sequence[ArrayLike], points: int = POINTS) -> NDArray[np.f
 
 def _thinned(stroke: NDArray[np.float64], step: float) -> NDArray[np.float64]:
     """The stroke's points, each at least `step` from the last one kept; its last point always kept."""
-    kept = [stroke[0]]
-    for point in stroke[1:]:
-        if np.hypot(*(point - kept[-1])) >= step:
-            kept.append(point)
-    if len(stroke) > 1:  # the stroke ends where it ended, not at the last point kept before it
-        if len(kept) > 1 and np.hypot(*(stroke[-1] - kept[-1])) < step:
-            kept[-1] = stroke[-1]
+    # Plain floats, not NumPy: a point at a time, NumPy's per-call cost made this a tenth of an answer.
+    points = stroke.tolist()
+    kept = [points[0]]
+    for x, y in points[1:]:
+        if math.hypot(x - kept[-1][0], y - kept[-1][1]) >= step:
+            kept.append([x, y])
+    if len(points) > 1:  # the stroke ends where it ended, not at the last point kept before it
+        (x, y), (last_x, last_y) = points[-1], kept[-1]
+        if len(kept) > 1 and math.hypot(x - last_x, y - last_y) < step:
+            kept[-1] = points[-1]
         else:
-            kept.append(stroke[-1])
-    return np.array(kept)
+            kept.append(points[-1])
+    return np.array(kept, np.float64)
 
 
 def _arc_length(stroke: NDArray[np.float64]) -> NDArray[np.float64]:
