@@ -57,6 +57,8 @@ from pen_digits import PENDIGITS_FILE, UNIPEN_FILE
 DEFAULT_FILE = PENDIGITS_FILE
 UNIPEN_WRITERS = (107, 108, 109)  # the UNIPEN dev writers with enough digits to teach and measure
 TEACH_ROUNDS = 3  # as the window's Teach mode (digitrec.gui.teaching)
+CHOOSING_WRITERS = range(16, 21)  # where profile.adapt.PATH_WEIGHT is chosen (--choose-path-weight)
+PATH_WEIGHTS = (0.0, 0.1, 0.25, 0.4, 0.5, 0.6, 0.75)
 # The issue's goals on the dev writers.
 GOALS = {"every_writer": 0.995, "mean_writer": 0.998, "corrections_per_50": 1.0}
 
@@ -70,10 +72,13 @@ def by_writer(digits):
 
 
 def writers_of(which, pendigits_file=DEFAULT_FILE, unipen_file=UNIPEN_FILE):
-    """{writer: [PenDigit, ...]}: "dev" (pendigits 21-30, UNIPEN 107-109) or "design" (pendigits 1-20)."""
+    """{writer: [PenDigit, ...]}: "dev" (pendigits 21-30, UNIPEN 107-109), "design" (pendigits 1-20) or
+    "choose" (pendigits 16-20, for models trained without them: `--choose-path-weight`)."""
     pen = by_writer(pendigits.read(pendigits_file))
     if which == "design":
         return {w: digits for w, digits in pen.items() if w in pendigits.TRAIN_WRITERS}
+    if which == "choose":
+        return {w: digits for w, digits in pen.items() if w in CHOOSING_WRITERS}
     dev = {w: digits for w, digits in pen.items() if w not in pendigits.TRAIN_WRITERS}
     unipen = by_writer(pendigits.read(unipen_file)) if Path(unipen_file).is_file() else {}
     return {**dev, **{w: unipen[w] for w in UNIPEN_WRITERS if w in unipen}}
@@ -592,8 +597,17 @@ def main():
         action="store_true",
         help="read and teach each drawing as a picture alone (no path, profiles without strokes), as before",
     )
+    parser.add_argument(
+        "--choose-path-weight",
+        action="store_true",
+        help="the protocol on pendigits writers 16-20 at each of PATH_WEIGHTS (profile.adapt.PATH_WEIGHT), with "
+        "--model a picture network trained without them and its path model beside it, trained without them too",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args()
+    if args.choose_path_weight:
+        choose_path_weight(args.model, args.pendigits, args.teach, not args.no_keep)
+        return
     if args.fit_margin:
         print(json.dumps(margin_fit_on_mnist(args.model), indent=2))
         return
@@ -621,6 +635,27 @@ def main():
         print(json.dumps(results, indent=2))
         return
     report(results)
+
+
+def choose_path_weight(model, pendigits_file=DEFAULT_FILE, teach=TEACH_ROUNDS, keep=True):
+    """The protocol on writers 16-20 at each weight of the path in a profile's similarity: prints the errors on
+    their second halves with their profiles (and without), per weight. Where profile.adapt.PATH_WEIGHT is chosen:
+    the middle of the weights that leave the fewest errors."""
+    from digitrec.profile import adapt
+
+    chosen = adapt.PATH_WEIGHT
+    print("path weight  errors with the profile (without)  misread")
+    try:
+        for weight in PATH_WEIGHTS:
+            adapt.PATH_WEIGHT = weight
+            results = run("choose", model, 0, teach, (), pendigits_file, keep=keep)
+            misread = [m for r in results["per_writer"] for m in r["misread_with"]]
+            print(
+                f"{weight:>11} {results['errors_with']:>33} ({results['errors_without']})  {'; '.join(misread)}",
+                flush=True,
+            )
+    finally:
+        adapt.PATH_WEIGHT = chosen
 
 
 def report(results):
