@@ -180,7 +180,7 @@ class InsideView:
             self.example.configure(text=fitted(said, self.look.fonts["small"], px(EXAMPLE_WIDTH), EXAMPLE_LINES))
         elif drawn is not None and drawn.strokes and drawn.path_probabilities is not None:
             side = px(28 * EXAMPLE_ZOOM)
-            self._set(self.example, "example", pictures.drawing_order(drawn.strokes, side, px(3)))
+            self._set(self.example, "example", pictures.drawing_order(drawn.strokes, side, px(4)))
             said = readings(drawn)
             self.example.configure(text=fitted(said, self.look.fonts["small"], px(EXAMPLE_WIDTH), EXAMPLE_LINES))
         else:

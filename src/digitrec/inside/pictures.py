@@ -111,7 +111,7 @@ def channel_image(layer: Layer, channel: int, side: int) -> Image.Image:
 
 
 # The pen's path drawn in its order: light where the pen began, dark where it ended.
-PATH_START = np.array([158, 202, 225], np.float32)
+PATH_START = np.array([107, 174, 214], np.float32)
 PATH_END = np.array([8, 48, 107], np.float32)
 STROKE_START = (214, 39, 40)  # a dot where each stroke begins, numbered in drawing order
 
