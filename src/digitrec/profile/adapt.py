@@ -45,8 +45,9 @@ MARGIN_SLOPE = 16.1
 # forms plus PATH_WEIGHT times that of their paths (the path model's forms: `digitrec.train_path`); elsewhere,
 # that of their forms alone. Two drawings alike to look at but drawn differently (a '9' whose loop closed to a
 # stroke, beside the writer's '7's) are then less alike, two drawn the same way more. Chosen on pendigits
-# writers 16-20, read by a picture network and a path model that never saw them, through the protocol of
-# `bench/personal.py` (docs/personal.md): 0.4 to 0.75 all left no error there, 0.1 and the forms alone 1 to 3.
+# writers 16-20, read by picture networks and a path model that never saw them, through the protocol of
+# `bench/personal.py` (`bench/path_weight.py`, docs/personal.md): 0.25 to 0.75 left no error there with
+# either picture network, the forms alone and 0.1 one with the harder one; 0.5 is their middle.
 PATH_WEIGHT = 0.5
 
 
