@@ -1,6 +1,7 @@
 """Shared fixtures: the real MNIST data, found where CI and the README put it; the bundled model; an X screen."""
 
 import os
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,18 +39,65 @@ def mnist(mnist_dir):
 PEN_FOLDER = REPO_ROOT.parent / "shared" / "data" / "pendigits"
 
 
+def set_data_env(patch, mnist_dir):
+    """Point $DIGITREC_DATA at MNIST and, unless set, $DIGITREC_PEN at the shared pen digits (skip without them)."""
+    from digitrec.pendigits import PEN_ENV
+
+    patch.setenv(DATA_ENV, str(mnist_dir))
+    if not os.environ.get(PEN_ENV):
+        if not (PEN_FOLDER / "pendigits-train.gz").is_file():
+            pytest.skip(f"the pen digits are neither in ${PEN_ENV} nor in {PEN_FOLDER}")
+        patch.setenv(PEN_ENV, str(PEN_FOLDER))
+
+
 @pytest.fixture
 def data_env(mnist_dir, monkeypatch):
     """Commands run in the test find MNIST (and the pen digits, which the default recipe trains
     on too) through the environment, as a user's would."""
-    from digitrec.pendigits import PEN_ENV
-
-    monkeypatch.setenv(DATA_ENV, str(mnist_dir))
-    if not os.environ.get(PEN_ENV):
-        if not (PEN_FOLDER / "pendigits-train.gz").is_file():
-            pytest.skip(f"the pen digits are neither in ${PEN_ENV} nor in {PEN_FOLDER}")
-        monkeypatch.setenv(PEN_ENV, str(PEN_FOLDER))
+    set_data_env(monkeypatch, mnist_dir)
     return mnist_dir
+
+
+# The one run of `digitrec train` that the tests of what the command writes share (test_train.py,
+# test_train_path.py, test_export.py): each such run trains, exports (a pass over all 70,000 MNIST
+# digits) and trains a path model, a minute or more on 2 cores, so it is made once per session.
+TRAIN_COMMAND = shlex.split("train --arch seed --train-size 500 --validation-size 500 --epochs 2 --seed 7")
+
+
+@pytest.fixture(scope="session")
+def trained_by_the_command(tmp_path_factory, mnist_dir):
+    """`digitrec TRAIN_COMMAND --out m.keras`, run once for the session as a user runs it (MNIST and the pen
+    digits found through the environment): the path of m.keras, with its card, curves, exports (.onnx,
+    .inside.onnx) and path model beside it. Read-only: a test that changes a file copies it first."""
+    from digitrec.cli import main
+
+    out = tmp_path_factory.mktemp("trained-by-the-command") / "m.keras"
+    with pytest.MonkeyPatch.context() as patch:
+        set_data_env(patch, mnist_dir)
+        assert main([*TRAIN_COMMAND, "--out", str(out)]) == 0
+    return out
+
+
+# A model shaped as the bundled one (the default architecture, members averaged), only smaller and
+# barely trained, on MNIST alone: exporting the bundled five networks takes a minute and a half.
+SMALL_ENSEMBLE = dict(arch="default", members=2, mnist_only=True, epochs=1, train_size=2000, validation_size=500)
+
+
+@pytest.fixture(scope="session")
+def small_ensemble(tmp_path_factory, mnist_dir):
+    """A .keras model trained per SMALL_ENSEMBLE, once for the session, its card beside it: its path. Read-only."""
+    from digitrec.config import TrainConfig
+    from digitrec.train import train
+
+    out = tmp_path_factory.mktemp("small") / "small.keras"
+    train(TrainConfig(out=str(out), data_dir=str(mnist_dir), verbose=0, **SMALL_ENSEMBLE))
+    return out
+
+
+@pytest.fixture(scope="session")
+def bundled_keras():
+    """The bundled Keras model (five networks), loaded once: several tests compare against it."""
+    return bundle.load_model()
 
 
 @pytest.fixture(scope="session", autouse=True)

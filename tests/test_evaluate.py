@@ -13,8 +13,8 @@ MIN_BUNDLED_ACCURACY = 0.997
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return bundle.load_model()
+def bundled(bundled_keras):
+    return bundled_keras
 
 
 @pytest.mark.slow

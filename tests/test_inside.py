@@ -59,12 +59,12 @@ def flagged_one(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_bundled_inside_file_is_the_bundled_network_opened_up(test_digits):
+def test_the_bundled_inside_file_is_the_bundled_network_opened_up(test_digits, bundled_keras):
     """Its logits, gradients (against autodiff) and layer outputs are Keras' own, on 100 test digits."""
     from digitrec.inside import layers_export
 
     x, _ = test_digits
-    layers_export.check_inside(bundle.inside_path(), bundle.load_model(), x[:100, ..., None])  # raises if not
+    layers_export.check_inside(bundle.inside_path(), bundled_keras, x[:100, ..., None])  # raises if not
 
 
 def test_an_inside_file_of_another_network_fails_the_check_in_one_line(test_digits):

@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import SMALL_ENSEMBLE, set_data_env
 
 from digitrec import bundle, export
 from digitrec.backend import keras
@@ -55,53 +56,54 @@ def test_random_closing_closes_about_its_share_of_the_images(mnist):
     assert 0.25 < changed < 0.35
 
 
+def quick_seed_run(out, mnist_dir):
+    """Train the tutorial's network QUICK (seed 1) into `out`; its card."""
+    return train(TrainConfig(arch="seed", out=str(out), data_dir=str(mnist_dir), **QUICK))
+
+
+@pytest.fixture(scope="module")
+def quick_card(tmp_path_factory, mnist_dir):
+    """The card of one quick run of the tutorial's network, shared: two tests read a short run's figures."""
+    return quick_seed_run(tmp_path_factory.mktemp("quick") / "m.keras", mnist_dir)
+
+
 @pytest.mark.slow
-def test_a_short_run_learns_well_above_chance(tmp_path, data_env):
-    card = train(TrainConfig(arch="seed", out=str(tmp_path / "m.keras"), **QUICK))
+def test_a_short_run_learns_well_above_chance(quick_card):
+    card = quick_card
     # Chance is 10%; two epochs on 4,000 images already give about 90%.
     assert card["validation_accuracy"] > 0.85
     assert card["test_accuracy"] > 0.85
 
 
-@pytest.mark.slow
-def test_the_default_architecture_learns_in_a_short_run(tmp_path, data_env):
-    # Batch norm needs a few hundred steps before its running statistics serve; chance is 10%.
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory, mnist_dir):
+    """One network of the default recipe, pen digits and all, in a short run, shared: (its card, its .keras path)."""
+    out = tmp_path_factory.mktemp("default") / "m.keras"
+    # Batch norm needs a few hundred steps before its running statistics serve: batch 32, 3 epochs.
     config = TrainConfig(
         arch="default",
-        out=str(tmp_path / "m.keras"),
+        out=str(out),
         batch_size=32,
         learning_rate=1e-3,
         members=1,
         **{**QUICK, "epochs": 3},
-    )  # one network: the recipe's five learn alike
-    card = train(config)
-    assert card["test_accuracy"] > 0.60
+    )  # one network: the recipe's five learn alike, from the same data
+    with pytest.MonkeyPatch.context() as patch:
+        set_data_env(patch, mnist_dir)  # the pen digits found as a user's run finds them
+        return train(config), out
 
 
 @pytest.mark.slow
-def test_training_writes_model_card_markdown_and_curves(tmp_path, data_env, monkeypatch):
-    out = tmp_path / "m.keras"
-    assert (
-        main(
-            [
-                "train",
-                "--arch",
-                "seed",
-                "--out",
-                str(out),
-                "--train-size",
-                "2000",
-                "--validation-size",
-                "500",
-                "--epochs",
-                "2",
-                "--seed",
-                "7",
-            ]
-        )
-        == 0
-    )
-    card = json.loads((tmp_path / "m.json").read_text())
+def test_the_default_architecture_learns_in_a_short_run(default_run):
+    card, _ = default_run
+    assert card["test_accuracy"] > 0.60  # chance is 10%
+
+
+@pytest.mark.slow
+def test_training_writes_model_card_markdown_and_curves(trained_by_the_command):
+    out = trained_by_the_command  # `digitrec train --arch seed ... --epochs 2 --seed 7` (conftest.TRAIN_COMMAND)
+    folder = out.parent
+    card = json.loads((folder / "m.json").read_text())
     for key in (
         "architecture",
         "parameters",
@@ -119,25 +121,26 @@ def test_training_writes_model_card_markdown_and_curves(tmp_path, data_env, monk
         assert key in card
     assert card["epochs"] == 2 and card["seed"] == 7 and card["architecture"] == "seed"
     assert "--seed 7" in card["command"]
-    assert "test accuracy" in (tmp_path / "m.md").read_text()
-    assert (tmp_path / "m.curves.png").read_bytes()[:4] == b"\x89PNG"
+    assert "test accuracy" in (folder / "m.md").read_text()
+    assert (folder / "m.curves.png").read_bytes()[:4] == b"\x89PNG"
     assert keras.saving.load_model(out, safe_mode=True).count_params() == card["parameters"]
     # The export that answers for it, checked against it on the test set, named on the card.
     assert card["export"] == {
         "file": "m.onnx",
-        "sha256": hashlib.sha256((tmp_path / "m.onnx").read_bytes()).hexdigest(),
+        "sha256": hashlib.sha256((folder / "m.onnx").read_bytes()).hexdigest(),
     }
-    assert "m.onnx" in (tmp_path / "m.md").read_text()
+    assert "m.onnx" in (folder / "m.md").read_text()
     # The tutorial's last convolution reads 26x26x32: its forms are averaged down to 4x4x32.
-    forms = {o.name: o.shape for o in bundle.load_session(tmp_path / "m.onnx").get_outputs()}["forms"]
+    forms = {o.name: o.shape for o in bundle.load_session(folder / "m.onnx").get_outputs()}["forms"]
     assert forms[1] == 4 * 4 * 32
     assert not run_dir(out).exists()  # the checkpoints of a finished run are cleaned up
 
 
 @pytest.mark.slow
-def test_same_seed_gives_the_same_model(tmp_path, data_env):
-    cards = [train(TrainConfig(arch="seed", out=str(tmp_path / f"{i}.keras"), **QUICK)) for i in range(2)]
-    assert cards[0]["validation_accuracy"] == cards[1]["validation_accuracy"]
+def test_same_seed_gives_the_same_model(tmp_path, mnist_dir, quick_card):
+    # A second run of the shared run's settings, later in the same process, as a user's rerun.
+    again = quick_seed_run(tmp_path / "again.keras", mnist_dir)
+    assert again["validation_accuracy"] == quick_card["validation_accuracy"]
 
 
 @pytest.mark.slow
@@ -189,14 +192,14 @@ def test_a_data_folder_with_wrong_files_fails_in_one_line(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_the_default_recipe_trains_on_the_pen_digits_and_mnist_only_leaves_them_out(tmp_path, data_env):
-    quick = dict(QUICK, epochs=1, members=1)  # one network of the recipe's five: each learns from the same data
-    with_pen = train(TrainConfig(arch="default", out=str(tmp_path / "p.keras"), **quick))
-    without = train(TrainConfig(arch="default", out=str(tmp_path / "m.keras"), mnist_only=True, **quick))
-    assert without["train_images"] == QUICK["train_size"] and "pen_sha256" not in without
+def test_the_default_recipe_trains_on_the_pen_digits_and_mnist_only_leaves_them_out(default_run, small_ensemble):
+    # Two runs shared with other tests: one network of the recipe, and conftest's small ensemble (--mnist-only).
+    with_pen, out = default_run
+    without = bundle.load_card(small_ensemble)
+    assert without["train_images"] == SMALL_ENSEMBLE["train_size"] and "pen_sha256" not in without
     assert with_pen["train_images"] > QUICK["train_size"] + 1000  # each pen digit 3 times, zeros slashed
     assert with_pen["pen_writers"] == [1, 20]
-    assert "pendigits-orig.tra" in (tmp_path / "p.md").read_text()
+    assert "pendigits-orig.tra" in out.with_suffix(".md").read_text()
 
 
 @pytest.mark.slow

@@ -91,10 +91,9 @@ def test_leaving_out_writers_outside_1_to_20_fails_in_one_line(capsys):
 
 
 @pytest.mark.slow
-def test_digitrec_train_trains_the_path_model_beside_the_picture_networks(tmp_path, data_env):
-    out = tmp_path / "m.keras"
-    assert main(["train", "--out", str(out), "--members", "1", "--epochs", "1", "--train-size", "500"]) == 0
-    card = json.loads((tmp_path / "m.path.json").read_text())
-    assert (tmp_path / "m.onnx").is_file() and (tmp_path / "m.path.onnx").is_file()
-    assert card["data"]["digits"] == 500 // 11
+def test_digitrec_train_trains_the_path_model_beside_the_picture_networks(trained_by_the_command):
+    out = trained_by_the_command  # `digitrec train ... --train-size 500` (conftest.TRAIN_COMMAND)
+    card = json.loads(out.with_name("m.path.json").read_text())
+    assert out.with_name("m.onnx").is_file() and out.with_name("m.path.onnx").is_file()
+    assert card["data"]["digits"] == 500 // 11  # a quick run takes as large a share of the pen digits
     assert bundle.load_path_session(out) is not None
