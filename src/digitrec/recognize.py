@@ -28,10 +28,10 @@ from PIL import Image
 
 from digitrec import bundle
 from digitrec.errors import DigitrecError
-from digitrec.image import render_strokes
+from digitrec.image import Strokes, render_strokes
 from digitrec.profile.adapt import Adapter
 from digitrec.profile.reading import ProfileConflict, ProfileReading
-from digitrec.profile.store import Example, Profile, ProfileError, Strokes
+from digitrec.profile.store import Example, Profile, ProfileError
 
 __all__ = ["DigitResult", "NoInkError", "NumberResult", "ProfileConflict", "Recognizer"]
 

@@ -22,8 +22,9 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from digitrec.image import Strokes
 from digitrec.profile.adapt import Adapter, unit
-from digitrec.profile.store import Example, Profile, ProfileError, Strokes
+from digitrec.profile.store import Example, Profile, ProfileError
 
 # The network's forms: float32 (n, 28, 28) model inputs in [0, 1], ink 1 -> float32 (n, G).
 FormsOf = Callable[[NDArray[np.float32]], NDArray[np.float32]]

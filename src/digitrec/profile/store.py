@@ -47,11 +47,8 @@ from PIL import Image
 
 from digitrec.errors import DigitrecError
 from digitrec.files import atomic_path
-from digitrec.image import ImageError, open_image
+from digitrec.image import ImageError, Strokes, open_image
 from digitrec.stroke_files import MAX_COORDINATE, StrokeFileError, json_strokes
-
-# A drawing as a canvas records it: polylines [(x, y), ...] in canvas px, in drawing order.
-Strokes = Sequence[Sequence[tuple[float, float]]]
 
 PROFILES_ENV = "DIGITREC_PROFILES"  # where profiles live, if not in the user data folder
 DEFAULT_NAME = "default"
