@@ -88,13 +88,7 @@ def add_train(commands: Commands) -> None:
         action="store_true",
         help="train on MNIST alone, without real people's pen digits (the recipe before them)",
     )
-    p.add_argument(
-        "--leave-out-writers",
-        type=writer_range,
-        default=(),
-        metavar="A-B",
-        help="pen writers to leave out of training, e.g. 16-20 (to choose a setting on writers it never saw)",
-    )
+    add_leave_out_option(p)
     p.add_argument(
         "--no-path",
         action="store_true",
@@ -118,13 +112,7 @@ def add_train_path(commands: Commands) -> None:
         "--seed", type=int, default=1, help="random seed for the weights and the training copies (default: %(default)s)"
     )
     p.add_argument("--pen", metavar="PATH", help="UCI's pen digits, as for `digitrec train --pen`")
-    p.add_argument(
-        "--leave-out-writers",
-        type=writer_range,
-        default=(),
-        metavar="A-B",
-        help="pen writers to leave out of training, e.g. 16-20 (to choose a setting on writers it never saw)",
-    )
+    add_leave_out_option(p)
     p.add_argument("--resume", action="store_true", help="continue an interrupted run of the same --out")
     p.set_defaults(run=run_train_path)
 
@@ -150,6 +138,17 @@ def run_train_path(args: argparse.Namespace) -> None:
 def path_model_out(out: str) -> str:
     """Where `digitrec train --out OUT` puts the path model: OUT's stem + .path.keras, beside it."""
     return str(Path(out).with_name(Path(out).stem + ".path.keras"))
+
+
+def add_leave_out_option(p: argparse.ArgumentParser) -> None:
+    """--leave-out-writers A-B, as `train` and `train-path` both take it (the same writers for both)."""
+    p.add_argument(
+        "--leave-out-writers",
+        type=writer_range,
+        default=(),
+        metavar="A-B",
+        help="pen writers to leave out of training, e.g. 16-20 (to choose a setting on writers it never saw)",
+    )
 
 
 def writer_range(text: str) -> tuple[int, ...]:
